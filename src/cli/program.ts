@@ -1,0 +1,87 @@
+// The command line: commander definitions only; each command's work lives in commands/.
+import { Command, Option } from "commander";
+import { CONFIG_KEYS, type ConfigKey, ENGINES, NETWORK_MODES } from "../config/schema.js";
+import { imageCommand } from "./commands/image.js";
+import { infoCommand } from "./commands/info.js";
+import type { Session } from "./session.js";
+
+/** Config flags: one more layer of config, named after the keys (`version` is `--image-version`). */
+const CONFIG_FLAGS: {
+  key: ConfigKey;
+  flag: string;
+  choices?: readonly string[];
+  list?: boolean;
+  number?: boolean;
+}[] = [
+  { key: "namespace", flag: "--namespace <ns>" },
+  { key: "app", flag: "--app <name>" },
+  { key: "version", flag: "--image-version <tag>" },
+  { key: "images", flag: "--images <folder>" },
+  { key: "source", flag: "--source <folder>" },
+  { key: "wheelhouse", flag: "--wheelhouse <folder>" },
+  { key: "engine", flag: "--engine <engine>", choices: ENGINES },
+  { key: "network", flag: "--network <mode>", choices: NETWORK_MODES },
+  { key: "index-url", flag: "--index-url <url>" },
+  { key: "extra-index-urls", flag: "--extra-index-url <url>", list: true },
+  { key: "find-links", flag: "--find-links <url>", list: true },
+  { key: "timeout", flag: "--timeout <seconds>", number: true },
+];
+
+export function optionName(flag: string): string {
+  return flag
+    .replace(/^--/, "")
+    .split(" ")[0]!
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function createProgram(
+  version: string,
+  makeSession: (globals: Record<string, unknown>) => Session,
+): Command {
+  const program = new Command("wheelwright")
+    .description(
+      "Build a Python application's wheelhouse in a builder image, and a release image from those wheels alone.",
+    )
+    .version(version, "-V, --version")
+    .option("-C, --cwd <folder>", "project folder (holding pyproject.toml or wheelwright.toml)", ".")
+    .option("--json", "machine-readable output: results as JSON on stdout, events as NDJSON on stderr", false)
+    .showHelpAfterError("(run `wheelwright --help` for usage)")
+    .configureHelp({ showGlobalOptions: true });
+  for (const spec of CONFIG_FLAGS) {
+    const option = new Option(spec.flag, CONFIG_KEYS[spec.key].describe);
+    if (spec.choices) option.choices([...spec.choices]);
+    if (spec.list)
+      option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    if (spec.number) option.argParser((value: string) => (/^\d+$/.test(value) ? Number(value) : value));
+    program.addOption(option);
+  }
+  const session = (command: Command) => {
+    const globals = command.optsWithGlobals();
+    const flags: Partial<Record<ConfigKey, unknown>> = {};
+    for (const spec of CONFIG_FLAGS) {
+      const value = globals[optionName(spec.flag)];
+      if (value !== undefined) flags[spec.key] = value;
+    }
+    return makeSession({ ...globals, flags });
+  };
+
+  program
+    .command("image")
+    .description(
+      "build an image folder's Dockerfile and tag it NS/APP-<folder>:<git sha> and :<version> (the seed's `make image`)",
+    )
+    .argument("[folder...]", "image folder (e.g. docker/builder), then optionally the build context folder")
+    .option("--all", "build every image folder except the release one, in the order their FROM lines require")
+    .option("-n, --dry-run", "print the engine commands and run nothing")
+    .action(async (folders: string[], options: { all?: boolean; dryRun?: boolean }, command: Command) => {
+      await imageCommand(session(command), folders, options);
+    });
+
+  program
+    .command("info")
+    .description("show the resolved config and where each value came from, the image names and the engine")
+    .action(async (_options: unknown, command: Command) => {
+      await infoCommand(session(command));
+    });
+  return program;
+}

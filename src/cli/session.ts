@@ -1,0 +1,30 @@
+// What every command needs: the injected world (env, cwd, runner, clock, output), the loaded
+// project, and the renderer. Built once in main.ts and passed down.
+import { type LoadedProject, loadProject } from "../config/load.js";
+import type { ConfigKey } from "../config/schema.js";
+import { type Detection, detectEngine } from "../engine/detect.js";
+import type { ProcessRunner } from "../engine/process-runner.js";
+import type { EventSink } from "../events.js";
+import type { Renderer } from "./render.js";
+
+export interface Session {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  runner: ProcessRunner;
+  clock: () => number;
+  /** Results (stdout). */
+  out: (text: string) => void;
+  renderer: Renderer;
+  emit: EventSink;
+  json: boolean;
+  signal: AbortSignal;
+  flags: Partial<Record<ConfigKey, unknown>>;
+}
+
+export function loadSessionProject(session: Session): LoadedProject {
+  return loadProject({ cwd: session.cwd, env: session.env, flags: session.flags });
+}
+
+export async function detectSessionEngine(session: Session, project: LoadedProject): Promise<Detection> {
+  return detectEngine({ choice: project.config.engine.value, env: session.env, runner: session.runner });
+}

@@ -1,0 +1,97 @@
+// Effects at the edge of config: read the project's files, then hand their text to the pure resolver.
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseTomlFile, readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
+import { InputError } from "../errors.js";
+import { resolveConfig } from "./resolve.js";
+import type { ConfigKey, ResolvedConfig } from "./schema.js";
+
+export interface LoadedProject {
+  /** The folder holding the config (pyproject.toml or wheelwright.toml): every configured path is relative to it. */
+  root: string;
+  config: ResolvedConfig;
+  /** The Python project's folder (root + source). */
+  sourceDir: string;
+  imagesDir: string;
+  wheelhouseDir: string;
+  metadata: StaticProjectMetadata;
+}
+
+export interface LoadOptions {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  flags: Partial<Record<ConfigKey, unknown>>;
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/** A configured path must stay inside the project: no absolute path, no `..`, no symlink out. */
+export function insideProject(root: string, relative: string, key: string): string {
+  if (path.isAbsolute(relative)) {
+    throw new InputError(`${key}: '${relative}' is an absolute path; it must be relative to ${root}`);
+  }
+  const resolved = path.resolve(root, relative);
+  const realRoot = realpathSync(root);
+  let real = resolved;
+  // Resolve symlinks of the longest part that exists, so a link pointing outside is caught.
+  let probe = resolved;
+  while (!existsSync(probe) && probe !== path.dirname(probe)) probe = path.dirname(probe);
+  real = path.join(realpathSync(probe), path.relative(probe, resolved));
+  const fromRoot = path.relative(realRoot, real);
+  if (fromRoot.startsWith("..") || path.isAbsolute(fromRoot)) {
+    throw new InputError(`${key}: '${relative}' points outside the project (${real})`, {
+      hint: "Configured folders must lie inside the project folder.",
+    });
+  }
+  return resolved;
+}
+
+export function loadProject(options: LoadOptions): LoadedProject {
+  const root = path.resolve(options.cwd);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new InputError(`No such project folder: ${root}`);
+  }
+  const wheelwrightToml = readIfExists(path.join(root, "wheelwright.toml"));
+  const fileTableFromOwnFile =
+    wheelwrightToml === undefined ? undefined : parseTomlFile(wheelwrightToml, "wheelwright.toml");
+
+  // The source folder may come from the file itself, so read the root's pyproject first.
+  const rootPyproject = readIfExists(path.join(root, "pyproject.toml"));
+  const rootToolTable =
+    rootPyproject === undefined
+      ? undefined
+      : readStaticMetadata({ pyproject: rootPyproject, setupCfg: undefined, setupPy: undefined }).toolTable;
+  const fileTable = fileTableFromOwnFile ?? rootToolTable;
+  const fileLabel =
+    fileTableFromOwnFile !== undefined ? "wheelwright.toml" : "pyproject.toml [tool.wheelwright]";
+
+  const sourceRelative = String(
+    options.flags.source ?? options.env.WHEELWRIGHT_SOURCE ?? fileTable?.source ?? ".",
+  );
+  const sourceDir = insideProject(root, sourceRelative, "source");
+  const metadata = readStaticMetadata({
+    pyproject: readIfExists(path.join(sourceDir, "pyproject.toml")),
+    setupCfg: readIfExists(path.join(sourceDir, "setup.cfg")),
+    setupPy: readIfExists(path.join(sourceDir, "setup.py")),
+  });
+  const config = resolveConfig({
+    fileTable,
+    fileLabel,
+    env: options.env,
+    flags: options.flags,
+    projectName:
+      metadata.name === undefined
+        ? undefined
+        : { value: metadata.name, detail: metadata.nameSource ?? "project" },
+  });
+  return {
+    root,
+    config,
+    sourceDir,
+    imagesDir: insideProject(root, config.images.value, "images"),
+    wheelhouseDir: insideProject(root, config.wheelhouse.value, "wheelhouse"),
+    metadata,
+  };
+}

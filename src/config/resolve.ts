@@ -1,0 +1,156 @@
+// Pure config resolution: file table, environment and flags in; a fully defaulted ResolvedConfig
+// with each value's origin out, or one InputError listing every problem with its dotted path.
+// Precedence (highest first): flags > WHEELWRIGHT_* > REPO_NS/APP_NAME/REPO_VERSION > file > defaults.
+import { componentProblem, namespaceProblem, tagProblem } from "../domain/image-ref.js";
+import { closest, normalizeName } from "../domain/names.js";
+import { InputError } from "../errors.js";
+import {
+  CONFIG_KEYS,
+  type ConfigKey,
+  KEY_NAMES,
+  type Origin,
+  type ResolvedConfig,
+  type Sourced,
+} from "./schema.js";
+
+export interface ConfigInputs {
+  /** The `[tool.wheelwright]` table (or wheelwright.toml), undefined when there is none. */
+  fileTable: Record<string, unknown> | undefined;
+  /** Shown as the origin of file values, e.g. `pyproject.toml [tool.wheelwright]`. */
+  fileLabel: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Values given on the command line, by config key. */
+  flags: Partial<Record<ConfigKey, unknown>>;
+  /** The project's own name (`[project] name`, setup.cfg or setup.py), if it could be read. */
+  projectName: { value: string; detail: string } | undefined;
+}
+
+type Candidate = { raw: unknown; origin: Origin; path: string };
+
+const LIST_KEYS = new Set<ConfigKey>(["extra-index-urls", "find-links"]);
+
+/** Env values are strings: lists are space-separated, numbers parsed. */
+function fromEnv(key: ConfigKey, text: string): unknown {
+  if (LIST_KEYS.has(key)) return text.split(/\s+/).filter((part) => part !== "");
+  if (key === "timeout") return /^\d+$/.test(text) ? Number(text) : text;
+  return text;
+}
+
+function pickCandidate(key: ConfigKey, inputs: ConfigInputs): Candidate | undefined {
+  if (inputs.flags[key] !== undefined) {
+    return { raw: inputs.flags[key], origin: { kind: "flag", name: `--${key}` }, path: `--${key}` };
+  }
+  for (const name of CONFIG_KEYS[key].env) {
+    const text = inputs.env[name];
+    if (text !== undefined && text !== "") {
+      return { raw: fromEnv(key, text), origin: { kind: "env", name }, path: name };
+    }
+  }
+  if (inputs.fileTable !== undefined && key in inputs.fileTable) {
+    return {
+      raw: inputs.fileTable[key],
+      origin: { kind: "file", file: inputs.fileLabel },
+      path: `${inputs.fileLabel}: ${key}`,
+    };
+  }
+  return undefined;
+}
+
+export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
+  const problems: string[] = [];
+  for (const key of Object.keys(inputs.fileTable ?? {})) {
+    if ((KEY_NAMES as string[]).includes(key)) continue;
+    const suggestion = closest(key, KEY_NAMES) ?? closest(key.replace(/_/g, "-"), KEY_NAMES);
+    problems.push(
+      `${inputs.fileLabel}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`,
+    );
+  }
+
+  const values = new Map<ConfigKey, Sourced<unknown>>();
+  for (const key of KEY_NAMES) {
+    const spec = CONFIG_KEYS[key];
+    const candidate = pickCandidate(key, inputs);
+    if (candidate === undefined) {
+      values.set(key, { value: spec.default, origin: { kind: "default" } });
+      continue;
+    }
+    const parsed = spec.schema.safeParse(candidate.raw);
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? "invalid value";
+      problems.push(`${candidate.path}: ${message} (got ${JSON.stringify(candidate.raw)})`);
+      continue;
+    }
+    values.set(key, { value: parsed.data, origin: candidate.origin });
+  }
+
+  let app = values.get("app") as Sourced<string | undefined> | undefined;
+  if (app !== undefined && app.value === undefined && inputs.projectName !== undefined) {
+    app = {
+      value: normalizeName(inputs.projectName.value),
+      origin: { kind: "project", detail: inputs.projectName.detail },
+    };
+  }
+  if (app !== undefined && app.value === undefined) {
+    problems.push(
+      "app: no application name: the project declares no name and none is configured " +
+        "(set `app` in [tool.wheelwright], WHEELWRIGHT_APP or --app)",
+    );
+  }
+  checkName(problems, "namespace", values.get("namespace"), namespaceProblem);
+  checkName(problems, "app", app, componentProblem);
+  checkName(problems, "version", values.get("version"), tagProblem);
+
+  if (problems.length > 0) {
+    throw new InputError(
+      `Invalid configuration (${problems.length} problem${problems.length > 1 ? "s" : ""})`,
+      {
+        details: problems,
+        hint: "Fix the values listed above; `wheelwright info` shows every setting and where it came from.",
+      },
+    );
+  }
+  const get = <T>(key: ConfigKey) => values.get(key) as Sourced<T>;
+  return {
+    namespace: get("namespace"),
+    app: app as Sourced<string>,
+    version: get("version"),
+    images: get("images"),
+    releaseContext: get("release-context"),
+    source: get("source"),
+    wheelhouse: get("wheelhouse"),
+    engine: get("engine"),
+    network: get("network"),
+    indexUrl: get("index-url"),
+    extraIndexUrls: get("extra-index-urls"),
+    findLinks: get("find-links"),
+    timeout: get("timeout"),
+  };
+}
+
+function checkName(
+  problems: string[],
+  key: string,
+  sourced: Sourced<unknown> | undefined,
+  problemOf: (value: string) => string | undefined,
+): void {
+  if (sourced === undefined || typeof sourced.value !== "string") return;
+  const problem = problemOf(sourced.value);
+  if (problem === undefined) return;
+  const where = sourced.origin.kind === "default" ? key : `${key} (from ${describeOrigin(sourced.origin)})`;
+  problems.push(`${where}: '${sourced.value}' is not valid in an image reference: it ${problem}`);
+}
+
+function describeOrigin(origin: Origin): string {
+  switch (origin.kind) {
+    case "flag":
+      return origin.name;
+    case "env":
+      return origin.name;
+    case "file":
+      return origin.file;
+    case "project":
+      return origin.detail;
+    default:
+      return "default";
+  }
+}

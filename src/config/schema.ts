@@ -1,0 +1,141 @@
+// The config keys, their types and defaults: `[tool.wheelwright]` in pyproject.toml or the top
+// level of wheelwright.toml. One table drives parsing, env names, flags, `info` and the README.
+import { z } from "zod";
+
+export const ENGINES = ["auto", "docker", "podman", "local"] as const;
+export const NETWORK_MODES = ["default", "host", "none"] as const;
+
+export type EngineChoice = (typeof ENGINES)[number];
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
+const stringList = z.array(z.string());
+
+/** Each key: its schema, default, environment variable and description. */
+export const CONFIG_KEYS = {
+  namespace: {
+    schema: z.string(),
+    default: "",
+    env: ["WHEELWRIGHT_NAMESPACE", "REPO_NS"],
+    describe: "image namespace, e.g. `acme` or `127.0.0.1:5000/acme` (the seed's REPO_NS)",
+  },
+  app: {
+    schema: z.string(),
+    default: undefined,
+    env: ["WHEELWRIGHT_APP", "APP_NAME"],
+    describe: "application name in image names; defaults to the project's name (the seed's APP_NAME)",
+  },
+  version: {
+    schema: z.string(),
+    default: "latest",
+    env: ["WHEELWRIGHT_VERSION", "REPO_VERSION"],
+    describe: "version tag given to every image besides the git commit tag (the seed's REPO_VERSION)",
+  },
+  images: {
+    schema: z.string(),
+    default: "docker",
+    env: ["WHEELWRIGHT_IMAGES"],
+    describe: "folder holding one folder per image (each with a Dockerfile)",
+  },
+  "release-context": {
+    schema: z.string(),
+    default: "release",
+    env: ["WHEELWRIGHT_RELEASE_CONTEXT"],
+    describe: "image folder built by `release` from the wheelhouse (skipped by `image --all`)",
+  },
+  source: {
+    schema: z.string(),
+    default: ".",
+    env: ["WHEELWRIGHT_SOURCE"],
+    describe: "folder holding the Python project to build, relative to the config file",
+  },
+  wheelhouse: {
+    schema: z.string(),
+    default: "wheelhouse",
+    env: ["WHEELWRIGHT_WHEELHOUSE"],
+    describe: "output folder for the wheels, relative to the config file",
+  },
+  engine: {
+    schema: z.enum(ENGINES),
+    default: "auto",
+    env: ["WHEELWRIGHT_ENGINE"],
+    describe: "container engine: auto (docker, then podman, then local), docker, podman or local",
+  },
+  network: {
+    schema: z.enum(NETWORK_MODES),
+    default: "default",
+    env: ["WHEELWRIGHT_NETWORK"],
+    describe: "network for image builds and containers: default (the engine's), host or none",
+  },
+  "index-url": {
+    schema: z.string(),
+    default: undefined,
+    env: ["WHEELWRIGHT_INDEX_URL"],
+    describe: "package index; defaults to the host's pip configuration",
+  },
+  "extra-index-urls": {
+    schema: stringList,
+    default: undefined,
+    env: ["WHEELWRIGHT_EXTRA_INDEX_URLS"],
+    describe: "extra package indexes (space-separated in the environment); default: host pip config",
+  },
+  "find-links": {
+    schema: stringList,
+    default: undefined,
+    env: ["WHEELWRIGHT_FIND_LINKS"],
+    describe: "folders or URLs of wheels (space-separated in the environment); default: host pip config",
+  },
+  timeout: {
+    schema: z.number().int().positive(),
+    default: 3600,
+    env: ["WHEELWRIGHT_TIMEOUT"],
+    describe: "seconds a build may take before it is stopped",
+  },
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export const KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+/** Where a resolved value came from, shown by `info`. */
+export type Origin =
+  | { kind: "default" }
+  | { kind: "file"; file: string }
+  | { kind: "env"; name: string }
+  | { kind: "flag"; name: string }
+  | { kind: "project"; detail: string };
+
+export interface Sourced<T> {
+  value: T;
+  origin: Origin;
+}
+
+/** Everything downstream reads: fully defaulted, no optionals except the index settings that fall back to pip. */
+export interface ResolvedConfig {
+  namespace: Sourced<string>;
+  app: Sourced<string>;
+  version: Sourced<string>;
+  images: Sourced<string>;
+  releaseContext: Sourced<string>;
+  source: Sourced<string>;
+  wheelhouse: Sourced<string>;
+  engine: Sourced<EngineChoice>;
+  network: Sourced<NetworkMode>;
+  indexUrl: Sourced<string | undefined>;
+  extraIndexUrls: Sourced<string[] | undefined>;
+  findLinks: Sourced<string[] | undefined>;
+  timeout: Sourced<number>;
+}
+
+export function originText(origin: Origin): string {
+  switch (origin.kind) {
+    case "default":
+      return "default";
+    case "file":
+      return origin.file;
+    case "env":
+      return `env ${origin.name}`;
+    case "flag":
+      return `flag ${origin.name}`;
+    case "project":
+      return origin.detail;
+  }
+}

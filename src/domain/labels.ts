@@ -1,0 +1,11 @@
+// Labels wheelwright puts on everything it creates, so `clean` and the dangling-image prune touch
+// only this project's images and containers.
+export const LABEL_PROJECT = "io.wheelwright.project";
+export const LABEL_CONTEXT = "io.wheelwright.context";
+export const LABEL_RUN = "io.wheelwright.run";
+export const LABEL_DIRTY = "io.wheelwright.dirty";
+
+/** The value of the project label: the image namespace and app name, which together name its images. */
+export function projectId(namespace: string, app: string): string {
+  return namespace === "" ? app : `${namespace}/${app}`;
+}

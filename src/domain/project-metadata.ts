@@ -1,0 +1,113 @@
+// Reads a Python project's name and declared extras from its files' text without running any code.
+// setup.py is read with patterns (good for the common literal `name="..."`); the builder later
+// confirms the real metadata by building it.
+import { parse as parseToml } from "smol-toml";
+import { InputError } from "../errors.js";
+
+export interface ProjectFiles {
+  pyproject: string | undefined;
+  setupCfg: string | undefined;
+  setupPy: string | undefined;
+}
+
+export interface StaticProjectMetadata {
+  name: string | undefined;
+  /** Where the name was read, e.g. `pyproject.toml [project] name`. */
+  nameSource: string | undefined;
+  version: string | undefined;
+  /** The `[tool.wheelwright]` table, if pyproject.toml has one. */
+  toolTable: Record<string, unknown> | undefined;
+}
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function parseTomlFile(text: string, file: string): Table {
+  try {
+    return parseToml(text) as Table;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InputError(`${file} is not valid TOML: ${message}`, {
+      hint: `Fix the syntax of ${file}; \`python3 -c "import tomllib; tomllib.load(open('${file}','rb'))"\` shows the same error.`,
+    });
+  }
+}
+
+/** `[section] key = value` lines of an INI file (setup.cfg), without interpolation. */
+function iniValue(text: string, section: string, key: string): string | undefined {
+  let inSection = false;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      inSection = header[1]?.trim() === section;
+      continue;
+    }
+    if (!inSection) continue;
+    const match = /^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (match && match[1]?.replace(/-/g, "_") === key) return match[2];
+  }
+  return undefined;
+}
+
+function setupPyLiteral(text: string, key: string): string | undefined {
+  const match = new RegExp(`\\b${key}\\s*=\\s*(['"])([^'"]+)\\1`).exec(text);
+  return match?.[2];
+}
+
+export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
+  if (files.pyproject === undefined && files.setupCfg === undefined && files.setupPy === undefined) {
+    throw new InputError("Not a Python project: there is neither a setup.py nor a pyproject.toml", {
+      hint: "Run wheelwright in the project's root folder, or set `source` to the folder that holds the project.",
+    });
+  }
+  let toolTable: Table | undefined;
+  if (files.pyproject !== undefined) {
+    const document = parseTomlFile(files.pyproject, "pyproject.toml");
+    const tool = isTable(document.tool) ? document.tool : undefined;
+    toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
+    const project = isTable(document.project) ? document.project : undefined;
+    if (project !== undefined && typeof project.name === "string") {
+      return {
+        name: project.name,
+        nameSource: "pyproject.toml [project] name",
+        version: typeof project.version === "string" ? project.version : undefined,
+        toolTable,
+      };
+    }
+    const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
+    if (poetry !== undefined && typeof poetry.name === "string") {
+      return {
+        name: poetry.name,
+        nameSource: "pyproject.toml [tool.poetry] name",
+        version: typeof poetry.version === "string" ? poetry.version : undefined,
+        toolTable,
+      };
+    }
+  }
+  if (files.setupCfg !== undefined) {
+    const name = iniValue(files.setupCfg, "metadata", "name");
+    if (name !== undefined && name !== "") {
+      return {
+        name,
+        nameSource: "setup.cfg [metadata] name",
+        version: iniValue(files.setupCfg, "metadata", "version"),
+        toolTable,
+      };
+    }
+  }
+  if (files.setupPy !== undefined) {
+    const name = setupPyLiteral(files.setupPy, "name");
+    if (name !== undefined) {
+      return {
+        name,
+        nameSource: "setup.py name=",
+        version: setupPyLiteral(files.setupPy, "version"),
+        toolTable,
+      };
+    }
+  }
+  return { name: undefined, nameSource: undefined, version: undefined, toolTable };
+}

@@ -1,0 +1,203 @@
+// The docker CLI behind the Engine interface. podman takes the same argv with its own binary name;
+// where the two differ it is said here, next to the flag.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { EngineUnavailableError, ImageBuildError } from "../errors.js";
+import { imageBuildArgv } from "./docker-argv.js";
+import type { Engine, EngineCapabilities, ImageBuildSpec, ImageInfo, OutputSink } from "./engine.js";
+import type { ProcessRunner } from "./process-runner.js";
+
+export interface DockerCliOptions {
+  /** `docker` or `podman` (or a path to either). */
+  binary: string;
+  kind: "docker" | "podman";
+  runner: ProcessRunner;
+  env: Record<string, string | undefined>;
+}
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+export function tail(text: string, lines = 25): string[] {
+  return text.trimEnd().split("\n").slice(-lines);
+}
+
+export class DockerCli implements Engine {
+  readonly kind: "docker" | "podman";
+  private capabilities: EngineCapabilities | undefined;
+
+  constructor(private readonly options: DockerCliOptions) {
+    this.kind = options.kind;
+  }
+
+  private async cli(args: string[], extra: { timeoutMs?: number; env?: Record<string, string> } = {}) {
+    return this.options.runner.run([this.options.binary, ...args], {
+      env: { ...this.options.env, ...extra.env },
+      timeoutMs: extra.timeoutMs ?? 120_000,
+    });
+  }
+
+  async probe(): Promise<EngineCapabilities> {
+    if (this.capabilities !== undefined) return this.capabilities;
+    const version = await this.cli(["version", "--format", "{{json .}}"], { timeoutMs: PROBE_TIMEOUT_MS });
+    if (version.exitCode !== 0 || version.timedOut) {
+      throw engineUnavailable(this.options.binary, version.stderr, version.timedOut, this.options.env);
+    }
+    const parsed = JSON.parse(version.stdout) as {
+      Client?: { Version?: string };
+      Server?: { Version?: string; Platform?: { Name?: string } } | null;
+    };
+    const clientVersion = parsed.Client?.Version ?? "unknown";
+    const serverVersion = parsed.Server?.Version ?? "unknown";
+    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], {
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    this.capabilities = {
+      kind: this.kind,
+      clientVersion,
+      serverVersion,
+      buildKit: await this.hasBuildKit(clientVersion),
+      rootless: info.stdout.includes("rootless"),
+      endpoint:
+        this.options.env.DOCKER_HOST ??
+        (this.kind === "podman" ? "podman default" : "unix:///var/run/docker.sock"),
+    };
+    return this.capabilities;
+  }
+
+  /**
+   * BuildKit is there when the buildx plugin answers, or when the client is older than 23 and so
+   * still carries the embedded BuildKit client (DOCKER_BUILDKIT=1). A newer client without buildx
+   * only has the legacy builder. podman's `build` is buildah, which handles RUN --mount itself.
+   */
+  private async hasBuildKit(clientVersion: string): Promise<boolean> {
+    if (this.kind === "podman") return true;
+    const buildx = await this.cli(["buildx", "version"], { timeoutMs: PROBE_TIMEOUT_MS });
+    if (buildx.exitCode === 0) return true;
+    const major = Number.parseInt(clientVersion, 10);
+    return Number.isFinite(major) && major < 23;
+  }
+
+  describeImageBuild(spec: ImageBuildSpec): string[] {
+    return imageBuildArgv(this.options.binary, spec);
+  }
+
+  /** The environment that picks the builder: explicit either way, so a newer client never guesses. */
+  private builderEnv(buildKit: boolean): Record<string, string> {
+    if (this.kind === "podman") return {};
+    return buildKit ? { DOCKER_BUILDKIT: "1", BUILDKIT_PROGRESS: "plain" } : { DOCKER_BUILDKIT: "0" };
+  }
+
+  async buildImage(
+    spec: ImageBuildSpec,
+    onOutput: OutputSink,
+    signal?: AbortSignal,
+  ): Promise<{ imageId: string }> {
+    const scratch = mkdtempSync(path.join(tmpdir(), "wheelwright-iid-"));
+    const iidFile = path.join(scratch, "iid");
+    try {
+      const argv = imageBuildArgv(this.options.binary, spec, ["--iidfile", iidFile]);
+      const result = await this.options.runner.run(argv, {
+        env: { ...this.options.env, ...this.builderEnv(spec.buildKit) },
+        onLine: onOutput,
+        signal,
+      });
+      if (result.aborted) throw new ImageBuildError("Image build interrupted");
+      if (result.exitCode !== 0) {
+        throw new ImageBuildError(`Image build failed: ${spec.dockerfile} (exit ${result.exitCode})`, {
+          details: tail(`${result.stdout}\n${result.stderr}`),
+          hint: "Read the build output above; fix the Dockerfile or the step that failed, then run the same command again.",
+        });
+      }
+      const imageId = readFileSync(iidFile, "utf8").trim();
+      if (imageId === "") throw new ImageBuildError(`Image build of ${spec.dockerfile} reported no image id`);
+      return { imageId };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  async inspectImage(reference: string): Promise<ImageInfo | undefined> {
+    const result = await this.cli(["image", "inspect", "--format", "{{json .}}", reference]);
+    if (result.exitCode !== 0) return undefined;
+    const raw = JSON.parse(result.stdout) as {
+      Id: string;
+      Created: string;
+      RepoTags: string[] | null;
+      Config?: { Labels?: Record<string, string> | null };
+    };
+    return {
+      id: raw.Id,
+      created: raw.Created,
+      labels: raw.Config?.Labels ?? {},
+      repoTags: raw.RepoTags ?? [],
+    };
+  }
+
+  async listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]> {
+    const args = ["image", "ls", "-q", "--no-trunc"];
+    for (const label of filter.labels) args.push("--filter", `label=${label}`);
+    if (filter.dangling) args.push("--filter", "dangling=true");
+    const result = await this.cli(args);
+    if (result.exitCode !== 0) throw engineFailure("list images", result.stderr);
+    return [
+      ...new Set(
+        result.stdout
+          .split("\n")
+          .map((line) => line.trim())
+          .filter((line) => line !== ""),
+      ),
+    ];
+  }
+
+  async removeImages(ids: string[]): Promise<{ removed: string[]; failed: string[] }> {
+    const removed: string[] = [];
+    const failed: string[] = [];
+    for (const id of ids) {
+      // One at a time: an image still used by a container must not stop the others going.
+      const result = await this.cli(["image", "rm", id]);
+      (result.exitCode === 0 ? removed : failed).push(id);
+    }
+    return { removed, failed };
+  }
+}
+
+function engineFailure(what: string, stderr: string): EngineUnavailableError {
+  return new EngineUnavailableError(`The engine failed to ${what}`, { details: tail(stderr, 10) });
+}
+
+/** Tells "not running" from "not permitted" from "not installed", each with its own hint. */
+export function engineUnavailable(
+  binary: string,
+  stderr: string,
+  timedOut: boolean,
+  env: Record<string, string | undefined>,
+): EngineUnavailableError {
+  const where = env.DOCKER_HOST ?? "the local socket";
+  if (timedOut) {
+    return new EngineUnavailableError(
+      `The ${binary} engine at ${where} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`,
+      {
+        hint: "Check that the daemon is running and reachable, or set DOCKER_HOST.",
+      },
+    );
+  }
+  if (/permission denied/i.test(stderr)) {
+    return new EngineUnavailableError(`Permission denied on the ${binary} engine's socket (${where})`, {
+      details: tail(stderr, 3),
+      hint: "Add your user to the `docker` group (then log in again), or use a rootless engine.",
+    });
+  }
+  if (
+    /ENOENT|not found|No such file or directory.*\b(docker|podman)\b/i.test(stderr) &&
+    !/socket|daemon/i.test(stderr)
+  ) {
+    return new EngineUnavailableError(`The ${binary} command is not installed`, {
+      hint: "Install Docker or Podman, or use `--engine local` to build in a virtual environment on this machine.",
+    });
+  }
+  return new EngineUnavailableError(`The ${binary} engine is not running (${where})`, {
+    details: tail(stderr, 3),
+    hint: "Start the daemon (e.g. `sudo dockerd --bridge=none --iptables=false &`, see the README), or use `--engine local`.",
+  });
+}

@@ -1,0 +1,96 @@
+// The one place that spawns processes. Injected everywhere else so that adapters can be tested
+// by the exact argv they send (a recording runner) and the real one is used at the edge.
+import { execa } from "execa";
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Text or a byte stream for stdin; stdin is closed (not inherited) when absent. */
+  input?: string | NodeJS.ReadableStream;
+  timeoutMs?: number;
+  /** Called for each line of stdout and stderr as it arrives. */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  signal?: AbortSignal;
+  /** Inherit the terminal (for commands whose output is the user's: `build -- CMD`). */
+  inheritStdio?: boolean;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** True when the run was stopped through `signal`. */
+  aborted: boolean;
+}
+
+export interface ProcessRunner {
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
+
+function splitLines(onLine: RunOptions["onLine"], stream: "stdout" | "stderr") {
+  let pending = "";
+  return {
+    push(chunk: Buffer | string): void {
+      if (onLine === undefined) return;
+      pending += chunk.toString();
+      const lines = pending.split(/\r?\n|\r/);
+      pending = lines.pop() ?? "";
+      for (const line of lines) onLine(line, stream);
+    },
+    flush(): void {
+      if (onLine !== undefined && pending !== "") onLine(pending, stream);
+      pending = "";
+    },
+  };
+}
+
+export const realProcessRunner: ProcessRunner = {
+  async run(argv, options = {}) {
+    const [file, ...args] = argv;
+    if (file === undefined) throw new Error("empty argv");
+    const child = execa(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: options.env === undefined,
+      input: typeof options.input === "string" ? options.input : undefined,
+      stdin: options.inheritStdio ? "inherit" : options.input === undefined ? "ignore" : "pipe",
+      stdout: options.inheritStdio ? "inherit" : "pipe",
+      stderr: options.inheritStdio ? "inherit" : "pipe",
+      reject: false,
+      timeout: options.timeoutMs,
+      cancelSignal: options.signal,
+      forceKillAfterDelay: 3000,
+      stripFinalNewline: false,
+      buffer: true,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (options.input !== undefined && typeof options.input !== "string") {
+      options.input.pipe(child.stdin!);
+    }
+    const out = splitLines(options.onLine, "stdout");
+    const err = splitLines(options.onLine, "stderr");
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
+    const result = await child;
+    out.flush();
+    err.flush();
+    if (
+      result.failed &&
+      result.exitCode === undefined &&
+      !result.timedOut &&
+      !result.isCanceled &&
+      !result.signal
+    ) {
+      // Spawn failed (e.g. ENOENT): report it as exit 127, like a shell would.
+      return { exitCode: 127, stdout: "", stderr: String(result.message), timedOut: false, aborted: false };
+    }
+    return {
+      exitCode: result.exitCode ?? (result.signal ? 128 + 15 : 1),
+      stdout: String(result.stdout ?? ""),
+      stderr: String(result.stderr ?? ""),
+      timedOut: result.timedOut,
+      aborted: result.isCanceled,
+    };
+  },
+};

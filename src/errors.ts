@@ -1,0 +1,117 @@
+// Every failure class the tool reports, with its stable exit code (RELIABILITY.md).
+// Only src/cli/main.ts turns these into process exits; the README's table is tested against EXIT_CODES.
+
+export const EXIT_CODES = {
+  ok: 0,
+  usage: 2,
+  input: 3,
+  engine: 4,
+  imageBuild: 5,
+  wheelBuild: 6,
+  integrity: 7,
+  tests: 8,
+  registry: 9,
+  locked: 10,
+  resources: 11,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
+  ok: "success",
+  usage: "bad command line (unknown command or flag, missing argument)",
+  input: "bad config or project input (rejected before the engine is called)",
+  engine: "container engine unavailable, too old, or missing a capability",
+  imageBuild: "image build failed",
+  wheelBuild: "wheel build failed",
+  integrity: "integrity failure (hash or manifest mismatch)",
+  tests: "tests failed",
+  registry: "registry or push failed",
+  locked: "another run holds the lock",
+  resources: "resource exhausted (disk, memory, time)",
+  interrupted: "interrupted (SIGINT)",
+  terminated: "terminated (SIGTERM)",
+};
+
+export interface ErrorDetails {
+  /** What to do next. */
+  hint?: string;
+  /** Lines that explain the failure (one problem per line, or the tail of a log). */
+  details?: readonly string[];
+  cause?: unknown;
+}
+
+export class WheelwrightError extends Error {
+  readonly exitCode: number;
+  readonly code: ExitCodeName;
+  readonly hint: string | undefined;
+  readonly details: readonly string[];
+
+  constructor(code: ExitCodeName, message: string, extra: ErrorDetails = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = EXIT_CODES[code];
+    this.hint = extra.hint;
+    this.details = extra.details ?? [];
+  }
+}
+
+export class UsageError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("usage", message, extra);
+  }
+}
+
+/** Bad config, bad project metadata, bad names: found before any engine call. */
+export class InputError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("input", message, extra);
+  }
+}
+
+export class EngineUnavailableError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("engine", message, extra);
+  }
+}
+
+export class ImageBuildError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("imageBuild", message, extra);
+  }
+}
+
+export class WheelBuildError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("wheelBuild", message, extra);
+  }
+}
+
+export class IntegrityError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("integrity", message, extra);
+  }
+}
+
+export class LockedError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("locked", message, extra);
+  }
+}
+
+export class ResourceError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("resources", message, extra);
+  }
+}
+
+export class InterruptedError extends WheelwrightError {
+  constructor(signal: "SIGINT" | "SIGTERM") {
+    super(signal === "SIGINT" ? "interrupted" : "terminated", `Interrupted by ${signal}`, {
+      hint: "The previous wheelhouse was left as it was and the run's containers were removed.",
+    });
+  }
+}

@@ -1,0 +1,39 @@
+// The library reports what it does as events; the CLI decides how to show them (TTY, CI lines, NDJSON).
+export type WheelwrightEvent =
+  | { type: "step-started"; id: string; title: string }
+  | { type: "step-finished"; id: string; title: string; seconds: number; detail?: string }
+  | { type: "step-failed"; id: string; title: string; seconds: number }
+  | { type: "output"; id: string; line: string; stream: "stdout" | "stderr" }
+  | { type: "progress"; id: string; text: string }
+  | { type: "warning"; message: string }
+  | { type: "notice"; message: string };
+
+export type EventSink = (event: WheelwrightEvent) => void;
+
+/** Runs `work` between step-started and step-finished/failed events, timing it with the injected clock. */
+export async function step<T>(
+  emit: EventSink,
+  id: string,
+  title: string,
+  work: () => Promise<T>,
+  clock: () => number = Date.now,
+  detail?: (result: T) => string | undefined,
+): Promise<T> {
+  const started = clock();
+  emit({ type: "step-started", id, title });
+  try {
+    const result = await work();
+    const extra = detail?.(result);
+    emit({
+      type: "step-finished",
+      id,
+      title,
+      seconds: (clock() - started) / 1000,
+      ...(extra === undefined ? {} : { detail: extra }),
+    });
+    return result;
+  } catch (error) {
+    emit({ type: "step-failed", id, title, seconds: (clock() - started) / 1000 });
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+// Carries out an ImagePlan on an engine: each build in order, then the prune of this project's
+// dangling images (never anyone else's: the label filter is the project's own).
+import path from "node:path";
+import type { Engine, ImageBuildSpec } from "../engine/engine.js";
+import { EngineUnavailableError } from "../errors.js";
+import { type EventSink, step } from "../events.js";
+import type { ImageBuildStep, ImagePlan } from "../plan/image-plan.js";
+
+export interface ImageResult {
+  context: string;
+  imageId: string;
+  tags: string[];
+}
+
+export function buildSpecOf(buildStep: ImageBuildStep, root: string, absolute = true): ImageBuildSpec {
+  const resolve = (relative: string) => (absolute ? path.resolve(root, relative) : relative);
+  return {
+    contextDir: resolve(buildStep.contextPath),
+    dockerfile: resolve(buildStep.dockerfile),
+    tags: buildStep.tags,
+    buildArgs: buildStep.buildArgs,
+    labels: buildStep.labels,
+    network: buildStep.network,
+    buildKit: buildStep.buildKit,
+  };
+}
+
+export async function runImagePlan(options: {
+  plan: ImagePlan;
+  engine: Engine;
+  buildKitAvailable: boolean;
+  root: string;
+  emit: EventSink;
+  signal?: AbortSignal;
+}): Promise<ImageResult[]> {
+  const { plan, engine, emit } = options;
+  const needsBuildKit = plan.steps.filter((s): s is ImageBuildStep => s.kind === "build-image" && s.buildKit);
+  if (needsBuildKit.length > 0 && !options.buildKitAvailable) {
+    // Never downgrade silently: a legacy build would ignore RUN --mount (and drop a secret).
+    throw new EngineUnavailableError(
+      `${needsBuildKit.map((s) => s.dockerfile).join(", ")} uses RUN --mount, which needs BuildKit, and this engine only has the legacy builder`,
+      {
+        hint: "Install the buildx plugin (or use Debian's docker.io client, which has BuildKit built in), or remove the --mount options.",
+      },
+    );
+  }
+  const results: ImageResult[] = [];
+  for (const planned of plan.steps) {
+    if (planned.kind === "build-image") {
+      const { imageId } = await step(
+        emit,
+        `image:${planned.context}`,
+        `image ${planned.context} -> ${planned.tags.join(", ")}`,
+        () =>
+          engine.buildImage(
+            buildSpecOf(planned, options.root),
+            (line, stream) => emit({ type: "output", id: `image:${planned.context}`, line, stream }),
+            options.signal,
+          ),
+        Date.now,
+        (result) => result.imageId.replace(/^sha256:/, "").slice(0, 12),
+      );
+      results.push({ context: planned.context, imageId, tags: planned.tags });
+    } else {
+      const dangling = await engine.listImages({ labels: planned.labels, dangling: true });
+      if (dangling.length > 0) {
+        const { removed, failed } = await engine.removeImages(dangling);
+        emit({ type: "notice", message: `removed ${removed.length} dangling image(s) of this project` });
+        if (failed.length > 0)
+          emit({
+            type: "warning",
+            message: `${failed.length} dangling image(s) are still in use and were kept`,
+          });
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,45 @@
+// Collects GitFacts for the project folder. An unborn HEAD is an input error: there is no commit
+// to name the images after, and silently falling back would tag a build of nothing.
+import type { GitFacts } from "../domain/git-facts.js";
+import type { ProcessRunner } from "../engine/process-runner.js";
+import { InputError } from "../errors.js";
+
+/** Drops `user:password@` from a remote URL so no credential reaches a label. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
+}
+
+export async function readGitFacts(root: string, runner: ProcessRunner): Promise<GitFacts> {
+  const git = (args: string[]) =>
+    runner.run(["git", "-C", root, ...args], { env: { ...process.env, LC_ALL: "C" } });
+  const inside = await git(["rev-parse", "--is-inside-work-tree"]);
+  if (inside.exitCode !== 0 || inside.stdout.trim() !== "true") {
+    return { kind: "none", reason: `${root} is not in a git repository` };
+  }
+  const head = await git(["rev-parse", "--verify", "--quiet", "HEAD"]);
+  if (head.exitCode !== 0) {
+    throw new InputError(
+      "The git repository has no commit yet (unborn HEAD): there is no revision to tag images with",
+      {
+        hint: "Commit the project first (`git add -A && git commit -m 'initial'`).",
+      },
+    );
+  }
+  const sha = head.stdout.trim();
+  const [short, status, time, remote] = await Promise.all([
+    git(["rev-parse", "--short=12", "HEAD"]),
+    // Only the project's own folder counts: a change elsewhere in a monorepo does not change its images.
+    git(["status", "--porcelain", "--untracked-files=normal", "--", "."]),
+    git(["log", "-1", "--format=%ct", "HEAD"]),
+    git(["remote", "get-url", "origin"]),
+  ]);
+  return {
+    kind: "commit",
+    sha,
+    shortSha: short.stdout.trim(),
+    dirty: status.stdout.trim() !== "",
+    commitTime: Number.parseInt(time.stdout.trim(), 10),
+    remote:
+      remote.exitCode === 0 && remote.stdout.trim() !== "" ? redactUrl(remote.stdout.trim()) : undefined,
+  };
+}
