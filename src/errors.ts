@@ -78,6 +78,13 @@ export class EngineUnavailableError extends WheelwrightError {
   }
 }
 
+/** The engine answered but failed an operation (a container would not start, a copy failed). */
+export class EngineFailureError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("engine", message, extra);
+  }
+}
+
 export class ImageBuildError extends WheelwrightError {
   constructor(message: string, extra?: ErrorDetails) {
     super("imageBuild", message, extra);

@@ -28,34 +28,48 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
+  // `build -- CMD`: everything after the first `--` belongs to the command, not to us.
+  const split = argv.indexOf("--");
+  const ownArgs = split === -1 ? argv : argv.slice(0, split);
+  const passthrough = split === -1 ? undefined : argv.slice(split + 1);
+  let redact = (text: string) => text;
   let renderer = createRenderer("plain", (text) => process.stderr.write(text), env);
+  let session: Session | undefined;
   const program = createProgram(packageJson.version, (globals) => {
     const json = globals.json === true;
     renderer = createRenderer(
       chooseMode(json, process.stderr, env),
       (text) => process.stderr.write(text),
       env,
+      (text) => redact(text),
+      globals.verbose === true,
     );
-    const session: Session = {
+    session = {
       cwd: path.resolve(String(globals.cwd ?? ".")),
       env,
       runner: realProcessRunner,
       clock: Date.now,
-      out: (text) => process.stdout.write(text),
       renderer,
       emit: (event) => renderer.event(event),
       json,
       signal: abort.signal,
       flags: (globals.flags ?? {}) as Session["flags"],
+      toolVersion: packageJson.version,
+      passthrough,
+      exitCode: undefined,
+      setRedactor: (next) => {
+        redact = next;
+      },
+      out: (text) => process.stdout.write(redact(text)),
     };
     return session;
   });
   program.exitOverride();
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(ownArgs, { from: "user" });
     renderer.close();
     if (interruption !== undefined) throw new InterruptedError(interruption);
-    return EXIT_CODES.ok;
+    return session?.exitCode ?? EXIT_CODES.ok;
   } catch (error) {
     renderer.close();
     if (error instanceof CommanderError) {
@@ -66,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
       interruption !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
         ? new InterruptedError(interruption)
         : error;
-    process.stderr.write(formatError(reported));
+    process.stderr.write(formatError(reported, redact));
     return reported instanceof WheelwrightError ? reported.exitCode : 1;
   }
 }

@@ -1,6 +1,7 @@
 // The command line: commander definitions only; each command's work lives in commands/.
 import { Command, Option } from "commander";
 import { CONFIG_KEYS, type ConfigKey, ENGINES, NETWORK_MODES } from "../config/schema.js";
+import { buildCommand } from "./commands/build.js";
 import { imageCommand } from "./commands/image.js";
 import { infoCommand } from "./commands/info.js";
 import type { Session } from "./session.js";
@@ -27,6 +28,10 @@ const CONFIG_FLAGS: {
   { key: "timeout", flag: "--timeout <seconds>", number: true },
 ];
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 export function optionName(flag: string): string {
   return flag
     .replace(/^--/, "")
@@ -45,6 +50,7 @@ export function createProgram(
     .version(version, "-V, --version")
     .option("-C, --cwd <folder>", "project folder (holding pyproject.toml or wheelwright.toml)", ".")
     .option("--json", "machine-readable output: results as JSON on stdout, events as NDJSON on stderr", false)
+    .option("-v, --verbose", "show the full output of image builds and pip", false)
     .showHelpAfterError("(run `wheelwright --help` for usage)")
     .configureHelp({ showGlobalOptions: true });
   for (const spec of CONFIG_FLAGS) {
@@ -76,6 +82,26 @@ export function createProgram(
     .action(async (folders: string[], options: { all?: boolean; dryRun?: boolean }, command: Command) => {
       await imageCommand(session(command), folders, options);
     });
+
+  program
+    .command("build")
+    .description(
+      "build the wheelhouse: the app's wheel and every dependency's, plus the named extras (the seed's `make build [test]`); `build -- CMD` runs CMD in the builder",
+    )
+    .argument("[extras...]", "extras to include (e.g. test)")
+    .option("-g, --group <name>", "include a PEP 735 dependency group (repeatable)", collect)
+    .option("-r, --requirement <file>", "include a requirements file (repeatable)", collect)
+    .option("-f, --force", "rebuild every wheel even when the inputs are unchanged")
+    .action(
+      async (
+        extras: string[],
+        options: { group?: string[]; requirement?: string[]; force?: boolean },
+        command: Command,
+      ) => {
+        const current = session(command);
+        await buildCommand(current, extras, options, current.passthrough);
+      },
+    );
 
   program
     .command("info")

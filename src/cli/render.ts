@@ -32,6 +32,7 @@ export function createRenderer(
   write: (text: string) => void,
   env: Record<string, string | undefined>,
   redact: (text: string) => string = (text) => text,
+  verbose = false,
 ): Renderer {
   const fold = foldMarkers(env);
   let live = "";
@@ -66,11 +67,13 @@ export function createRenderer(
         case "output":
         case "progress": {
           const text = redact(event.type === "output" ? event.line : event.text);
-          if (mode === "tty") {
+          // The full log only with --verbose; a failure's error carries the tail anyway.
+          if (verbose) write(`  ${text}\n`);
+          else if (mode === "tty") {
             const width = Math.max(20, (process.stderr.columns ?? 100) - 4);
             live = `  ${text.slice(0, width)}`;
             write(`\r\x1b[2K${live}`);
-          } else write(`  ${text}\n`);
+          }
           return;
         }
         case "warning":

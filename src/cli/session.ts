@@ -19,6 +19,13 @@ export interface Session {
   json: boolean;
   signal: AbortSignal;
   flags: Partial<Record<ConfigKey, unknown>>;
+  toolVersion: string;
+  /** The words after `--` (for `build -- CMD`), undefined when there was no `--`. */
+  passthrough: string[] | undefined;
+  /** A command whose exit code is its child's (`build -- CMD`) sets it. */
+  exitCode: number | undefined;
+  /** Installs the secret redactor for everything printed from now on. */
+  setRedactor(redact: (text: string) => string): void;
 }
 
 export function loadSessionProject(session: Session): LoadedProject {

@@ -116,6 +116,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     version: get("version"),
     images: get("images"),
     releaseContext: get("release-context"),
+    builderContext: get("builder-context"),
     source: get("source"),
     wheelhouse: get("wheelhouse"),
     engine: get("engine"),

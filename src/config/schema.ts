@@ -42,6 +42,12 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_RELEASE_CONTEXT"],
     describe: "image folder built by `release` from the wheelhouse (skipped by `image --all`)",
   },
+  "builder-context": {
+    schema: z.string(),
+    default: "builder",
+    env: ["WHEELWRIGHT_BUILDER_CONTEXT"],
+    describe: "image folder whose image builds the wheels",
+  },
   source: {
     schema: z.string(),
     default: ".",
@@ -115,6 +121,7 @@ export interface ResolvedConfig {
   version: Sourced<string>;
   images: Sourced<string>;
   releaseContext: Sourced<string>;
+  builderContext: Sourced<string>;
   source: Sourced<string>;
   wheelhouse: Sourced<string>;
   engine: Sourced<EngineChoice>;

@@ -4,6 +4,7 @@ export const LABEL_PROJECT = "io.wheelwright.project";
 export const LABEL_CONTEXT = "io.wheelwright.context";
 export const LABEL_RUN = "io.wheelwright.run";
 export const LABEL_DIRTY = "io.wheelwright.dirty";
+export const LABEL_CONTEXT_HASH = "io.wheelwright.context-hash";
 
 /** The value of the project label: the image namespace and app name, which together name its images. */
 export function projectId(namespace: string, app: string): string {

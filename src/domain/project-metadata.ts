@@ -3,6 +3,7 @@
 // confirms the real metadata by building it.
 import { parse as parseToml } from "smol-toml";
 import { InputError } from "../errors.js";
+import { normalizeName } from "./names.js";
 
 export interface ProjectFiles {
   pyproject: string | undefined;
@@ -17,6 +18,12 @@ export interface StaticProjectMetadata {
   version: string | undefined;
   /** The `[tool.wheelwright]` table, if pyproject.toml has one. */
   toolTable: Record<string, unknown> | undefined;
+  /** Declared extras when they are static ([project] without dynamic optional-dependencies), else undefined. */
+  extras: string[] | undefined;
+  /** PEP 735 dependency groups declared in pyproject.toml. */
+  groups: string[];
+  /** True when pyproject.toml has a [project] table (PEP 621), which must then name the project. */
+  hasProjectTable: boolean;
 }
 
 type Table = Record<string, unknown>;
@@ -64,17 +71,32 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
     });
   }
   let toolTable: Table | undefined;
+  let groups: string[] = [];
+  let extras: string[] | undefined;
+  let hasProjectTable = false;
+  const facts = () => ({ toolTable, groups, extras, hasProjectTable });
   if (files.pyproject !== undefined) {
     const document = parseTomlFile(files.pyproject, "pyproject.toml");
+    groups = isTable(document["dependency-groups"])
+      ? Object.keys(document["dependency-groups"]).map(normalizeName)
+      : [];
     const tool = isTable(document.tool) ? document.tool : undefined;
     toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
     const project = isTable(document.project) ? document.project : undefined;
+    hasProjectTable = project !== undefined;
+    if (project !== undefined) {
+      const dynamic = Array.isArray(project.dynamic) ? project.dynamic : [];
+      const optional = isTable(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
+      extras = dynamic.includes("optional-dependencies")
+        ? undefined
+        : Object.keys(optional).map(normalizeName);
+    }
     if (project !== undefined && typeof project.name === "string") {
       return {
         name: project.name,
         nameSource: "pyproject.toml [project] name",
         version: typeof project.version === "string" ? project.version : undefined,
-        toolTable,
+        ...facts(),
       };
     }
     const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
@@ -83,7 +105,7 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
         name: poetry.name,
         nameSource: "pyproject.toml [tool.poetry] name",
         version: typeof poetry.version === "string" ? poetry.version : undefined,
-        toolTable,
+        ...facts(),
       };
     }
   }
@@ -94,7 +116,7 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
         name,
         nameSource: "setup.cfg [metadata] name",
         version: iniValue(files.setupCfg, "metadata", "version"),
-        toolTable,
+        ...facts(),
       };
     }
   }
@@ -105,9 +127,9 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
         name,
         nameSource: "setup.py name=",
         version: setupPyLiteral(files.setupPy, "version"),
-        toolTable,
+        ...facts(),
       };
     }
   }
-  return { name: undefined, nameSource: undefined, version: undefined, toolTable };
+  return { name: undefined, nameSource: undefined, version: undefined, ...facts() };
 }

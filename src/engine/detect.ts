@@ -5,7 +5,7 @@ import path from "node:path";
 import type { EngineChoice } from "../config/schema.js";
 import { EngineUnavailableError, WheelwrightError } from "../errors.js";
 import { DockerCli } from "./docker-cli.js";
-import type { Engine, EngineCapabilities } from "./engine.js";
+import type { ContainerEngine, EngineCapabilities } from "./engine.js";
 import type { ProcessRunner } from "./process-runner.js";
 
 export interface CandidateReport {
@@ -15,7 +15,12 @@ export interface CandidateReport {
 }
 
 export type Detection =
-  | { kind: "container"; engine: Engine; capabilities: EngineCapabilities; report: CandidateReport[] }
+  | {
+      kind: "container";
+      engine: ContainerEngine;
+      capabilities: EngineCapabilities;
+      report: CandidateReport[];
+    }
   | { kind: "local"; report: CandidateReport[] };
 
 export interface DetectOptions {

@@ -1,5 +1,5 @@
 // Pure argv construction for the docker/podman CLI, shared by the adapter and `--dry-run`.
-import type { ImageBuildSpec } from "./engine.js";
+import type { ContainerSpec, ExecOptions, ImageBuildSpec } from "./engine.js";
 
 export function imageBuildArgv(binary: string, spec: ImageBuildSpec, extra: string[] = []): string[] {
   const argv = [binary, "build", ...extra];
@@ -14,4 +14,38 @@ export function imageBuildArgv(binary: string, spec: ImageBuildSpec, extra: stri
 
 export function pruneArgv(binary: string, labels: string[]): string[] {
   return [binary, "image", "prune", "--force", ...labels.flatMap((label) => ["--filter", `label=${label}`])];
+}
+
+/**
+ * `docker run -i --rm ... sh -c 'cat >/dev/null'`: the container's main process ends when our
+ * stdin closes, so with --rm it goes away by itself when wheelwright dies, even by SIGKILL
+ * (RELIABILITY.md: a killed `docker run` client otherwise leaves its container running).
+ */
+export function containerRunArgv(binary: string, spec: ContainerSpec): string[] {
+  const argv = [binary, "run", "-i", "--rm", "--name", spec.name, "--entrypoint", "sh"];
+  if (spec.network !== "default") argv.push("--network", spec.network);
+  for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
+  for (const mount of spec.mounts) {
+    argv.push(
+      "--mount",
+      `type=${mount.kind},source=${mount.source},target=${mount.target}${mount.readOnly ? ",readonly" : ""}`,
+    );
+  }
+  argv.push(spec.image, "-c", "cat >/dev/null");
+  return argv;
+}
+
+/** `docker exec` with a fixed umask (reproducible wheels); secrets passed by name only (`-e NAME`). */
+export function execArgv(
+  binary: string,
+  container: string,
+  command: string[],
+  options: ExecOptions,
+): string[] {
+  const argv = [binary, "exec"];
+  if (options.workdir !== undefined) argv.push("-w", options.workdir);
+  for (const [key, value] of Object.entries(options.env ?? {})) argv.push("-e", `${key}=${value}`);
+  for (const key of Object.keys(options.secretEnv ?? {})) argv.push("-e", key);
+  argv.push(container, "sh", "-c", 'umask 022 && exec "$@"', "sh", ...command);
+  return argv;
 }

@@ -3,9 +3,19 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { EngineUnavailableError, ImageBuildError } from "../errors.js";
-import { imageBuildArgv } from "./docker-argv.js";
-import type { Engine, EngineCapabilities, ImageBuildSpec, ImageInfo, OutputSink } from "./engine.js";
+import { PassThrough } from "node:stream";
+import { EngineFailureError, EngineUnavailableError, ImageBuildError } from "../errors.js";
+import { containerRunArgv, execArgv, imageBuildArgv } from "./docker-argv.js";
+import type {
+  ContainerEngine,
+  ContainerSpec,
+  EngineCapabilities,
+  ExecOptions,
+  ImageBuildSpec,
+  ImageInfo,
+  OutputSink,
+  RunningContainer,
+} from "./engine.js";
 import type { ProcessRunner } from "./process-runner.js";
 
 export interface DockerCliOptions {
@@ -22,7 +32,7 @@ export function tail(text: string, lines = 25): string[] {
   return text.trimEnd().split("\n").slice(-lines);
 }
 
-export class DockerCli implements Engine {
+export class DockerCli implements ContainerEngine {
   readonly kind: "docker" | "podman";
   private capabilities: EngineCapabilities | undefined;
 
@@ -160,10 +170,111 @@ export class DockerCli implements Engine {
     }
     return { removed, failed };
   }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
+    const exists = await this.cli(["volume", "inspect", name]);
+    if (exists.exitCode === 0) return;
+    const args = ["volume", "create"];
+    for (const [key, value] of Object.entries(labels)) args.push("--label", `${key}=${value}`);
+    const created = await this.cli([...args, name]);
+    if (created.exitCode !== 0) throw engineFailure(`create the volume ${name}`, created.stderr);
+  }
+
+  async listContainers(labels: string[]): Promise<string[]> {
+    const args = ["ps", "-a", "--format", "{{.Names}}"];
+    for (const label of labels) args.push("--filter", `label=${label}`);
+    const result = await this.cli(args);
+    if (result.exitCode !== 0) throw engineFailure("list containers", result.stderr);
+    return result.stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
+  }
+
+  async removeContainers(names: string[]): Promise<void> {
+    // -f: after ENOSPC the daemon can report an exited container as "Up"; remove it regardless.
+    if (names.length > 0) await this.cli(["rm", "-f", "-v", ...names]);
+  }
+
+  async startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer> {
+    const keepalive = new PassThrough();
+    const argv = containerRunArgv(this.options.binary, spec);
+    let exited = false;
+    const running = this.options.runner.run(argv, { env: this.options.env, input: keepalive }).finally(() => {
+      exited = true;
+    });
+    const started = Date.now();
+    for (;;) {
+      if (signal?.aborted) break;
+      const state = await this.cli(["container", "inspect", "--format", "{{.State.Running}}", spec.name], {
+        timeoutMs: 10_000,
+      });
+      if (state.exitCode === 0 && state.stdout.trim() === "true") break;
+      if (exited || Date.now() - started > 60_000) {
+        keepalive.end();
+        const result = await running;
+        await this.removeContainers([spec.name]);
+        throw new EngineFailureError(`Could not start a container from ${spec.image}`, {
+          details: tail(result.stderr, 10),
+          hint: "Check that the image exists (`wheelwright image` builds it) and that the engine is healthy.",
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return new DockerContainer(this, spec.name, keepalive, running);
+  }
+
+  /** Used by DockerContainer: the raw CLI with this engine's binary and environment. */
+  run(args: string[], options: Parameters<ProcessRunner["run"]>[1] = {}) {
+    return this.options.runner.run([this.options.binary, ...args], {
+      ...options,
+      env: { ...this.options.env, ...options.env },
+    });
+  }
+
+  get binary(): string {
+    return this.options.binary;
+  }
 }
 
-function engineFailure(what: string, stderr: string): EngineUnavailableError {
-  return new EngineUnavailableError(`The engine failed to ${what}`, { details: tail(stderr, 10) });
+class DockerContainer implements RunningContainer {
+  constructor(
+    private readonly engine: DockerCli,
+    readonly name: string,
+    private readonly keepalive: PassThrough,
+    private readonly running: Promise<unknown>,
+  ) {}
+
+  async exec(argv: string[], options: ExecOptions = {}) {
+    const full = execArgv(this.engine.binary, this.name, argv, options);
+    const result = await this.engine.run(full.slice(1), {
+      env: options.secretEnv ?? {},
+      onLine: options.onOutput,
+      signal: options.signal,
+      inheritStdio: options.inheritStdio,
+    });
+    return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`, aborted: result.aborted };
+  }
+
+  async copyIn(tar: NodeJS.ReadableStream, dir: string): Promise<void> {
+    const result = await this.engine.run(["cp", "-", `${this.name}:${dir}`], { input: tar });
+    if (result.exitCode !== 0) throw engineFailure(`copy files into ${this.name}:${dir}`, result.stderr);
+  }
+
+  async copyOut(path: string, into: NodeJS.WritableStream): Promise<void> {
+    const result = await this.engine.run(["cp", `${this.name}:${path}`, "-"], { stdoutTo: into });
+    if (result.exitCode !== 0) throw engineFailure(`copy ${path} out of ${this.name}`, result.stderr);
+  }
+
+  async stop(): Promise<void> {
+    this.keepalive.end();
+    await this.engine.run(["rm", "-f", "-v", this.name]);
+    await this.running.catch(() => undefined);
+  }
+}
+
+function engineFailure(what: string, stderr: string): EngineFailureError {
+  return new EngineFailureError(`The engine failed to ${what}`, { details: tail(stderr, 10) });
 }
 
 /** Tells "not running" from "not permitted" from "not installed", each with its own hint. */

@@ -46,3 +46,60 @@ export interface Engine {
   listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]>;
   removeImages(ids: string[]): Promise<{ removed: string[]; failed: string[] }>;
 }
+
+export interface Mount {
+  kind: "bind" | "volume";
+  /** Host path for a bind mount, volume name for a volume. */
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface ContainerSpec {
+  /** Unique, e.g. `wheelwright-<run id>`. */
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  network: NetworkMode;
+  mounts: Mount[];
+}
+
+export interface ExecOptions {
+  /** Plain environment for the command (values appear in the engine's argv: no secrets here). */
+  env?: Record<string, string>;
+  /** Secret environment: passed by name only, the value travels through the client's environment. */
+  secretEnv?: Record<string, string>;
+  workdir?: string;
+  onOutput?: OutputSink;
+  signal?: AbortSignal;
+  /** The command's output is the user's: connect it to the terminal. */
+  inheritStdio?: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  aborted: boolean;
+}
+
+/**
+ * A container that lives as long as the run: it goes away by itself when the process that started
+ * it dies (its main process ends when our stdin pipe closes), and `stop()` removes it at once.
+ */
+export interface RunningContainer {
+  readonly name: string;
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Unpacks a tar stream into `dir` (which must exist) inside the container. */
+  copyIn(tar: NodeJS.ReadableStream, dir: string): Promise<void>;
+  /** Streams `path` out of the container as a tar archive. */
+  copyOut(path: string, into: NodeJS.WritableStream): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ContainerEngine extends Engine {
+  startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer>;
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Names of containers carrying every label (running or not). */
+  listContainers(labels: string[]): Promise<string[]>;
+  removeContainers(names: string[]): Promise<void>;
+}

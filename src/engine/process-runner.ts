@@ -13,6 +13,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Inherit the terminal (for commands whose output is the user's: `build -- CMD`). */
   inheritStdio?: boolean;
+  /** Send stdout (bytes, e.g. a tar stream) here instead of buffering it as text. */
+  stdoutTo?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -62,13 +64,15 @@ export const realProcessRunner: ProcessRunner = {
       cancelSignal: options.signal,
       forceKillAfterDelay: 3000,
       stripFinalNewline: false,
-      buffer: true,
+      buffer: options.stdoutTo === undefined ? true : { stdout: false, stderr: true },
+      encoding: options.stdoutTo === undefined ? "utf8" : "buffer",
       maxBuffer: 256 * 1024 * 1024,
     });
     if (options.input !== undefined && typeof options.input !== "string") {
       options.input.pipe(child.stdin!);
     }
-    const out = splitLines(options.onLine, "stdout");
+    if (options.stdoutTo !== undefined) child.stdout?.pipe(options.stdoutTo);
+    const out = splitLines(options.stdoutTo === undefined ? options.onLine : undefined, "stdout");
     const err = splitLines(options.onLine, "stderr");
     child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
@@ -87,8 +91,8 @@ export const realProcessRunner: ProcessRunner = {
     }
     return {
       exitCode: result.exitCode ?? (result.signal ? 128 + 15 : 1),
-      stdout: String(result.stdout ?? ""),
-      stderr: String(result.stderr ?? ""),
+      stdout: options.stdoutTo === undefined ? String(result.stdout ?? "") : "",
+      stderr: Buffer.isBuffer(result.stderr) ? result.stderr.toString("utf8") : String(result.stderr ?? ""),
       timedOut: result.timedOut,
       aborted: result.isCanceled,
     };

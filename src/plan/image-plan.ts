@@ -5,7 +5,13 @@ import { readDockerfile } from "../domain/dockerfile.js";
 import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { buildImageGraph, buildOrder, type ContextNode } from "../domain/image-graph.js";
 import { imageRepository, repositoryProblem } from "../domain/image-ref.js";
-import { LABEL_CONTEXT, LABEL_DIRTY, LABEL_PROJECT, projectId } from "../domain/labels.js";
+import {
+  LABEL_CONTEXT,
+  LABEL_CONTEXT_HASH,
+  LABEL_DIRTY,
+  LABEL_PROJECT,
+  projectId,
+} from "../domain/labels.js";
 import { contextImageName, imageBuildArg } from "../domain/names.js";
 import { InputError } from "../errors.js";
 
@@ -17,6 +23,8 @@ export interface ContextFolder {
   path: string;
   /** The Dockerfile's text; undefined when the folder has none. */
   dockerfile: string | undefined;
+  /** A hash of the folder's files, labelled on the image to tell when the image is older than its folder. */
+  contentHash: string;
 }
 
 export interface ImageRequest {
@@ -58,7 +66,7 @@ export interface ImagePlanInputs {
   contexts: ContextFolder[];
   request: ImageRequest;
   git: GitFacts;
-  /** Full `repo:tag` references that already exist on the engine (dependencies present are not rebuilt). */
+  /** Full `repo:tag` references that exist on the engine and are as new as their folder (not rebuilt as dependencies). */
   existingImages: ReadonlySet<string>;
   /** Seconds since the epoch for `created` outside git (SOURCE_DATE_EPOCH or the clock). */
   now: number;
@@ -156,6 +164,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
 
   const requested = new Set(targets);
   const order = buildOrder(graph.dependencies, targets);
+  const effectiveHashes = effectiveContentHashes(graph.dependencies, nodes, byName);
   const steps: (ImageBuildStep | PruneStep)[] = [];
   for (const context of order) {
     const node = nodes.find((candidate) => candidate.context === context)!;
@@ -176,13 +185,46 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
       repository: node.repository,
       tags,
       buildArgs,
-      labels: imageLabels(inputs, context),
+      labels: { ...imageLabels(inputs, context), [LABEL_CONTEXT_HASH]: effectiveHashes.get(context)! },
       network: config.network.value,
       buildKit: NEEDS_BUILDKIT.test(folder.dockerfile ?? ""),
     });
   }
   steps.push({ kind: "prune-dangling", labels: [`${LABEL_PROJECT}=${projectId(ns, app)}`] });
   return { version: 1, steps, warnings };
+}
+
+/**
+ * A folder's own hash combined with those of the images it is built FROM: equal hashes mean an
+ * image with the same content, whatever commit it was built at (so `build` can reuse it).
+ */
+function effectiveContentHashes(
+  dependencies: Map<string, string[]>,
+  nodes: readonly ContextNode[],
+  byName: Map<string, ContextFolder[]>,
+): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const order = buildOrder(
+    dependencies,
+    nodes.map((node) => node.context),
+  );
+  for (const context of order) {
+    const own = byName.get(context)![0]!.contentHash;
+    const parents = (dependencies.get(context) ?? []).map((parent) => hashes.get(parent) ?? "");
+    hashes.set(context, parents.length === 0 ? own : combineHashes([own, ...parents]));
+  }
+  return hashes;
+}
+
+/** A short, stable combination of hex hashes (FNV-1a over their text: pure, no crypto import needed). */
+export function combineHashes(parts: readonly string[]): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const char of parts.join("|")) {
+    a = Math.imul(a ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    b = Math.imul(b ^ char.charCodeAt(0), 0x811c9dc5) >>> 0;
+  }
+  return `${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}`;
 }
 
 function imageLabels(inputs: ImagePlanInputs, context: string): Record<string, string> {

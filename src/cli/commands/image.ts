@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../../config/load.js";
+import { LABEL_CONTEXT_HASH } from "../../domain/labels.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { imageBuildArgv, pruneArgv } from "../../engine/docker-argv.js";
@@ -61,7 +62,9 @@ export async function planImageCommand(
   if (engine !== undefined) {
     for (const planned of draft.steps) {
       if (planned.kind !== "build-image" || planned.reason === "requested") continue;
-      if ((await engine.inspectImage(planned.tags[0]!)) !== undefined) existing.add(planned.tags[0]!);
+      const found = await engine.inspectImage(planned.tags[0]!);
+      if (found !== undefined && found.labels[LABEL_CONTEXT_HASH] === planned.labels[LABEL_CONTEXT_HASH])
+        existing.add(planned.tags[0]!);
     }
   }
   return existing.size === 0 ? draft : plan(existing);

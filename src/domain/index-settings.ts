@@ -1,0 +1,63 @@
+// Where pip finds packages: the config's values, else the host's pip configuration. Credentials in
+// URLs are secrets: redacted from everything printed, never put in argv.
+
+export interface IndexSettings {
+  indexUrl: string | undefined;
+  extraIndexUrls: string[];
+  findLinks: string[];
+}
+
+/** Reads `pip config list` output (`global.index-url='...'`); env-sourced keys (`:env:.x`) are ignored. */
+export function parsePipConfigList(text: string): Partial<IndexSettings> {
+  const result: Partial<IndexSettings> = {};
+  const values = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const match = /^(global|install|wheel|download)\.([a-z-]+)='(.*)'$/.exec(line.trim());
+    if (match) values.set(match[2]!, match[3]!);
+  }
+  const words = (value: string | undefined) => (value ?? "").split(/\s+/).filter((word) => word !== "");
+  if (values.has("index-url")) result.indexUrl = values.get("index-url");
+  if (values.has("extra-index-url")) result.extraIndexUrls = words(values.get("extra-index-url"));
+  if (values.has("find-links")) result.findLinks = words(values.get("find-links"));
+  return result;
+}
+
+/** pip's own environment variables override its config files, as pip itself does. */
+export function indexSettingsFromPipEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Partial<IndexSettings> {
+  const words = (value: string) => value.split(/\s+/).filter((word) => word !== "");
+  const result: Partial<IndexSettings> = {};
+  if (env.PIP_INDEX_URL) result.indexUrl = env.PIP_INDEX_URL;
+  if (env.PIP_EXTRA_INDEX_URL) result.extraIndexUrls = words(env.PIP_EXTRA_INDEX_URL);
+  if (env.PIP_FIND_LINKS) result.findLinks = words(env.PIP_FIND_LINKS);
+  return result;
+}
+
+/** `https://user:secret@host/simple` -> `https://user:****@host/simple`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*)(?::[^@/]*)?@/i, (_, scheme: string, user: string) =>
+    user === "" ? `${scheme}****@` : `${scheme}${user}:****@`,
+  );
+}
+
+/** The secret parts of URLs, for the redactor: passwords (and tokens given as the user). */
+export function urlSecrets(urls: readonly string[]): string[] {
+  const secrets: string[] = [];
+  for (const url of urls) {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^@/:]*)(?::([^@/]*))?@/i.exec(url);
+    if (!match) continue;
+    if (match[2]) secrets.push(match[2], decodeURIComponent(match[2]));
+    else if (match[1]) secrets.push(match[1], decodeURIComponent(match[1]));
+  }
+  return [...new Set(secrets.filter((secret) => secret.length >= 3))];
+}
+
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const sorted = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let result = text;
+    for (const secret of sorted) result = result.split(secret).join("****");
+    return result;
+  };
+}

@@ -1,0 +1,75 @@
+// The manifest written beside the wheels, and the hash-pinned requirements the release installs.
+import { normalizeName } from "./names.js";
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_FILE = "manifest.json";
+export const REQUIREMENTS_FILE = "requirements.txt";
+
+export interface ManifestWheel {
+  name: string;
+  version: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  origin: "built" | "fetched";
+  /** Which requested sets needed it: `runtime`, `extra:test`, `group:dev`, `requirements:dev.txt`. */
+  sets: string[];
+}
+
+export interface ManifestInputs {
+  /** Everything that determines the result; equal means "up to date". */
+  fingerprint: string;
+  /** Everything but the application's own code; equal means the dependency wheels can be reused. */
+  dependencyFingerprint: string;
+  builder: string;
+  extras: string[];
+  groups: string[];
+  requirements: string[];
+  sourceDateEpoch: number | undefined;
+}
+
+export interface Manifest {
+  schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
+  tool: string;
+  inputs: ManifestInputs;
+  app: { name: string; version: string; filename: string; requires: string[] };
+  wheels: ManifestWheel[];
+}
+
+/** The helper's report.json, as it writes it. */
+export interface HelperReport {
+  app: string;
+  extras: string[];
+  groups: string[];
+  wheels: (ManifestWheel & { folder: string; requires: string[] })[];
+}
+
+export function requirementsText(manifest: Manifest): string {
+  const lines = manifest.wheels
+    .filter((wheel) => wheel.sets.includes("runtime"))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((wheel) => `${wheel.name}==${wheel.version} \\\n    --hash=sha256:${wheel.sha256}`);
+  return `# The runtime set of ${manifest.app.name} ${manifest.app.version}, pinned by hash (written by wheelwright).\n# Install with: pip install --no-index --find-links . --require-hashes -r ${REQUIREMENTS_FILE}\n${lines.join("\n")}\n`;
+}
+
+/** Checks a manifest read from disk has the shape this version writes; anything else is not reused. */
+export function isManifest(value: unknown): value is Manifest {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<Manifest>;
+  return (
+    candidate.schemaVersion === MANIFEST_SCHEMA_VERSION &&
+    typeof candidate.inputs?.fingerprint === "string" &&
+    typeof candidate.inputs.dependencyFingerprint === "string" &&
+    Array.isArray(candidate.wheels) &&
+    typeof candidate.app?.name === "string"
+  );
+}
+
+export function sameRequirements(a: readonly string[], b: readonly string[]): boolean {
+  const norm = (list: readonly string[]) => [...list].map((r) => r.replace(/\s+/g, "")).sort();
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+export function appWheelOf(manifest: Manifest): ManifestWheel | undefined {
+  return manifest.wheels.find((wheel) => wheel.name === normalizeName(manifest.app.name));
+}

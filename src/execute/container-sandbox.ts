@@ -1,0 +1,106 @@
+// The builder container: copy in, not mount (cibuildwheel's design), so remote engines and podman
+// work, outputs belong to the invoking user and the source tree is never written to.
+import path from "node:path";
+import { Readable } from "node:stream";
+import * as tar from "tar";
+import type { NetworkMode } from "../config/schema.js";
+import type { ContainerEngine, Mount, RunningContainer } from "../engine/engine.js";
+import type { BuildSandbox } from "./sandbox.js";
+
+const ROOT = "/wheelwright";
+
+export interface ContainerSandboxOptions {
+  engine: ContainerEngine;
+  image: string;
+  name: string;
+  labels: Record<string, string>;
+  network: NetworkMode;
+  cacheVolume: string;
+  /** Host folders the builder must read (file:// indexes, find-links), mounted read-only at the same path. */
+  readOnlyHostDirs: string[];
+  helperFile: string;
+  signal?: AbortSignal;
+}
+
+export async function startContainerSandbox(options: ContainerSandboxOptions): Promise<BuildSandbox> {
+  await options.engine.ensureVolume(options.cacheVolume, options.labels);
+  const mounts: Mount[] = [
+    { kind: "volume", source: options.cacheVolume, target: "/cache", readOnly: false },
+    ...options.readOnlyHostDirs.map((dir) => ({
+      kind: "bind" as const,
+      source: dir,
+      target: dir,
+      readOnly: true,
+    })),
+  ];
+  const container = await options.engine.startContainer(
+    { name: options.name, image: options.image, labels: options.labels, network: options.network, mounts },
+    options.signal,
+  );
+  try {
+    const made = await container.exec(["mkdir", "-p", `${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`]);
+    if (made.exitCode !== 0) throw new Error(`could not prepare ${ROOT} in the builder: ${made.output}`);
+    await container.copyIn(
+      Readable.from(
+        tar.c({ cwd: path.dirname(options.helperFile), portable: true }, [path.basename(options.helperFile)]),
+      ),
+      `${ROOT}/bin`,
+    );
+  } catch (error) {
+    await container.stop();
+    throw error;
+  }
+  return new ContainerSandbox(container, options, path.basename(options.helperFile));
+}
+
+class ContainerSandbox implements BuildSandbox {
+  readonly paths: BuildSandbox["paths"];
+  readonly python = "python3";
+  readonly description: string;
+
+  constructor(
+    private readonly container: RunningContainer,
+    options: ContainerSandboxOptions,
+    helperName: string,
+  ) {
+    this.paths = {
+      source: `${ROOT}/src`,
+      out: `${ROOT}/out`,
+      helper: `${ROOT}/bin/${helperName}`,
+      cache: "/cache",
+    };
+    this.description = `container ${container.name} (${options.engine.kind}, ${options.image})`;
+  }
+
+  hostPath(hostPath: string): string {
+    return hostPath;
+  }
+
+  async putSource(files: readonly string[], sourceDir: string): Promise<void> {
+    // portable: no host uid/gid or mtimes beyond what tar needs; the builder owns its copy.
+    await this.container.copyIn(
+      Readable.from(tar.c({ cwd: sourceDir, portable: true, noDirRecurse: true }, [...files])),
+      this.paths.source,
+    );
+  }
+
+  run: BuildSandbox["run"] = (argv, options) => this.container.exec(argv, options);
+
+  async takeOutput(hostDir: string): Promise<void> {
+    // `docker cp ... -` streams a tar whose top folder is `out/`: strip it and extract as this user.
+    const extract = tar.x({ cwd: hostDir, strip: 1, preserveOwner: false });
+    const done = new Promise((resolve, reject) => extract.on("close", resolve).on("error", reject));
+    await Promise.all([
+      this.container.copyOut(this.paths.out, extract as unknown as NodeJS.WritableStream),
+      done,
+    ]);
+  }
+
+  async resetOutput(): Promise<void> {
+    await this.container.exec(["sh", "-c", `rm -rf ${this.paths.out} && mkdir -p ${this.paths.out}`]);
+  }
+
+  close(): Promise<void> {
+    return this.container.stop();
+  }
+}
