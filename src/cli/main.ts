@@ -64,7 +64,6 @@ async function main(argv: string[]): Promise<number> {
     };
     return session;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(ownArgs, { from: "user" });
     renderer.close();

@@ -52,6 +52,8 @@ export function createProgram(
     .option("--json", "machine-readable output: results as JSON on stdout, events as NDJSON on stderr", false)
     .option("-v, --verbose", "show the full output of image builds and pip", false)
     .showHelpAfterError("(run `wheelwright --help` for usage)")
+    // Set before the subcommands are added: they copy it, so their parse errors reach main.ts too.
+    .exitOverride()
     .configureHelp({ showGlobalOptions: true });
   for (const spec of CONFIG_FLAGS) {
     const option = new Option(spec.flag, CONFIG_KEYS[spec.key].describe);

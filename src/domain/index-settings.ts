@@ -36,8 +36,11 @@ export function indexSettingsFromPipEnv(
 
 /** `https://user:secret@host/simple` -> `https://user:****@host/simple`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*)(?::[^@/]*)?@/i, (_, scheme: string, user: string) =>
-    user === "" ? `${scheme}****@` : `${scheme}${user}:****@`,
+  // With a password, the user name stays readable; a lone user part is usually a token: hide it.
+  return url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*)(:[^@/]*)?@/i,
+    (_, scheme: string, user: string, password?: string) =>
+      password === undefined || user === "" ? `${scheme}****@` : `${scheme}${user}:****@`,
   );
 }
 

@@ -1,13 +1,9 @@
 // Collects GitFacts for the project folder. An unborn HEAD is an input error: there is no commit
 // to name the images after, and silently falling back would tag a build of nothing.
 import type { GitFacts } from "../domain/git-facts.js";
+import { redactUrl } from "../domain/index-settings.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { InputError } from "../errors.js";
-
-/** Drops `user:password@` from a remote URL so no credential reaches a label. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
-}
 
 export async function readGitFacts(root: string, runner: ProcessRunner): Promise<GitFacts> {
   const git = (args: string[]) =>

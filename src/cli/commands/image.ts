@@ -90,10 +90,11 @@ export async function imageCommand(
       request.contextPath = path.relative(project.root, contextDir) || ".";
     }
   }
+  // Plan first without an engine: every input problem is found before any engine call, and a
+  // dry run works where no engine answers.
+  const draft = await planImageCommand(session, project, request, undefined);
   if (options.dryRun) {
-    // Plan without an engine: a dry run must work where none answers, and never touches one.
-    const plan = await planImageCommand(session, project, request, undefined);
-    printPlan(session, project, plan);
+    printPlan(session, project, draft);
     return;
   }
   const detection = requireContainerEngine(await detectSessionEngine(session, project), "image");

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config/resolve.js";
+import type { GitFacts } from "../../src/domain/git-facts.js";
+import { InputError } from "../../src/errors.js";
+import {
+  type ContextFolder,
+  type ImageBuildStep,
+  type ImagePlanInputs,
+  planImages,
+} from "../../src/plan/image-plan.js";
+
+const config = resolveConfig({
+  fileTable: { namespace: "acme", network: "host" },
+  fileLabel: "pyproject.toml [tool.wheelwright]",
+  env: {},
+  flags: {},
+  projectName: { value: "polls", detail: "setup.py" },
+});
+const git: GitFacts = {
+  kind: "commit",
+  sha: "abcdef1234567890",
+  shortSha: "abcdef123456",
+  dirty: false,
+  commitTime: 1_700_000_000,
+  remote: undefined,
+};
+const folder = (name: string, dockerfile: string | undefined): ContextFolder => ({
+  folder: name,
+  path: `docker/${name}`,
+  dockerfile,
+  contentHash: `hash-${name}`,
+});
+const contexts = [
+  folder("base", "FROM debian:bookworm-slim\n"),
+  folder("builder", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"),
+  folder("release", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"),
+];
+const inputs = (over: Partial<ImagePlanInputs> = {}): ImagePlanInputs => ({
+  config,
+  contexts,
+  request: { targets: [], all: true },
+  git,
+  existingImages: new Set(),
+  now: 1_800_000_000,
+  sourceUrl: "file:///project",
+  ...over,
+});
+const builds = (plan: ReturnType<typeof planImages>) =>
+  plan.steps.filter((s): s is ImageBuildStep => s.kind === "build-image");
+
+function detailsOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error.details.join("\n");
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("image plan", () => {
+  it("--all builds base before builder, skips the release folder, and prunes this project's dangling images", () => {
+    const plan = planImages(inputs());
+    expect(builds(plan).map((s) => s.context)).toEqual(["base", "builder"]);
+    expect(plan.steps.at(-1)).toEqual({
+      kind: "prune-dangling",
+      labels: ["io.wheelwright.project=acme/polls"],
+    });
+  });
+
+  it("tags :sha and :version, passes every project image as a build arg, and labels", () => {
+    const [base] = builds(planImages(inputs()));
+    expect(base!.tags).toEqual(["acme/polls-base:abcdef123456", "acme/polls-base:latest"]);
+    expect(base!.buildArgs).toEqual({
+      BASE_IMAGE: "acme/polls-base:abcdef123456",
+      BUILDER_IMAGE: "acme/polls-builder:abcdef123456",
+      RELEASE_IMAGE: "acme/polls-release:abcdef123456",
+    });
+    expect(base!.labels).toMatchObject({
+      "org.opencontainers.image.revision": "abcdef1234567890",
+      "org.opencontainers.image.created": "2023-11-14T22:13:20.000Z",
+      "org.opencontainers.image.version": "latest",
+      "org.opencontainers.image.source": "file:///project",
+      "io.wheelwright.project": "acme/polls",
+      "io.wheelwright.context": "base",
+    });
+    expect(base!.network).toBe("host");
+  });
+
+  it("tags a dirty tree -dirty, never with the clean commit's tag", () => {
+    const plan = planImages(inputs({ git: { ...git, dirty: true } }));
+    const tags = builds(plan).flatMap((s) => s.tags);
+    expect(tags).toContain("acme/polls-base:abcdef123456-dirty");
+    expect(tags).not.toContain("acme/polls-base:abcdef123456");
+    expect(plan.warnings.join()).toMatch(/uncommitted changes/);
+  });
+
+  it("outside git uses only the version tag, with a warning, and the clock for created", () => {
+    const plan = planImages(inputs({ git: { kind: "none", reason: "not a git repository" } }));
+    expect(builds(plan)[0]!.tags).toEqual(["acme/polls-base:latest"]);
+    expect(builds(plan)[0]!.labels["org.opencontainers.image.created"]).toBe("2027-01-15T08:00:00.000Z");
+    expect(plan.warnings.join()).toMatch(/not a git repository/);
+  });
+
+  it("builds a missing dependency first, and not one that exists", () => {
+    expect(
+      builds(planImages(inputs({ request: { targets: ["builder"], all: false } }))).map((s) => [
+        s.context,
+        s.reason,
+      ]),
+    ).toEqual([
+      ["base", "dependency"],
+      ["builder", "requested"],
+    ]);
+    const existing = new Set(["acme/polls-base:abcdef123456"]);
+    expect(
+      builds(
+        planImages(inputs({ request: { targets: ["builder"], all: false }, existingImages: existing })),
+      ).map((s) => s.context),
+    ).toEqual(["builder"]);
+  });
+
+  it("gives the builder a content hash that changes with its base folder", () => {
+    const hash = (plan: ReturnType<typeof planImages>) =>
+      builds(plan).find((s) => s.context === "builder")!.labels["io.wheelwright.context-hash"];
+    const before = hash(planImages(inputs()));
+    const after = hash(
+      planImages(
+        inputs({
+          contexts: contexts.map((c) => (c.folder === "base" ? { ...c, contentHash: "changed" } : c)),
+        }),
+      ),
+    );
+    expect(before).not.toBe(after);
+  });
+
+  it("asks for BuildKit only when a Dockerfile uses RUN --mount", () => {
+    const plan = planImages(
+      inputs({ contexts: [folder("base", "FROM debian\nRUN --mount=type=cache,target=/c true\n")] }),
+    );
+    expect(builds(plan)[0]!.buildKit).toBe(true);
+    expect(builds(planImages(inputs()))[0]!.buildKit).toBe(false);
+  });
+
+  it("refuses a folder without a Dockerfile and an unknown folder, listing the valid ones", () => {
+    const text = detailsOf(() =>
+      planImages(
+        inputs({
+          contexts: [...contexts, folder("empty", undefined)],
+          request: { targets: ["empty", "nosuch"], all: false },
+        }),
+      ),
+    );
+    expect(text).toContain("docker/empty has no Dockerfile");
+    expect(text).toContain("no image folder 'nosuch' under docker/ (valid: base, builder, empty, release)");
+  });
+
+  it("refuses two folders that map to one image name", () => {
+    const text = detailsOf(() =>
+      planImages(
+        inputs({ contexts: [...contexts, folder("dev_tools", "FROM x\n"), folder("dev-tools", "FROM x\n")] }),
+      ),
+    );
+    expect(text).toMatch(
+      /docker\/dev_tools and docker\/dev-tools both map to the image name 'acme\/polls-dev-tools'/,
+    );
+  });
+
+  it("refuses a FROM cycle and a FROM naming a missing project image", () => {
+    const cycle = detailsOf(() =>
+      planImages(inputs({ contexts: [folder("a", "FROM ${B_IMAGE}\n"), folder("b", "FROM ${A_IMAGE}\n")] })),
+    );
+    expect(cycle).toMatch(/cycle: a -> b -> a/);
+    const missing = detailsOf(() =>
+      planImages(inputs({ contexts: [folder("builder", "FROM ${BASE_IMAGE}\n")] })),
+    );
+    expect(missing).toMatch(
+      /FROM \$\{BASE_IMAGE\} names the project image 'base', but there is no folder docker\/base/,
+    );
+  });
+});
