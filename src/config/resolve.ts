@@ -33,6 +33,8 @@ const LIST_KEYS = new Set<ConfigKey>(["extra-index-urls", "find-links"]);
 function fromEnv(key: ConfigKey, text: string): unknown {
   if (LIST_KEYS.has(key)) return text.split(/\s+/).filter((part) => part !== "");
   if (key === "timeout") return /^\d+$/.test(text) ? Number(text) : text;
+  if (key === "pull")
+    return text === "true" || text === "1" ? true : text === "false" || text === "0" ? false : text;
   return text;
 }
 
@@ -121,6 +123,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     wheelhouse: get("wheelhouse"),
     engine: get("engine"),
     network: get("network"),
+    pull: get("pull"),
     indexUrl: get("index-url"),
     extraIndexUrls: get("extra-index-urls"),
     findLinks: get("find-links"),

@@ -72,6 +72,12 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_NETWORK"],
     describe: "network for image builds and containers: default (the engine's), host or none",
   },
+  pull: {
+    schema: z.boolean(),
+    default: true,
+    env: ["WHEELWRIGHT_PULL"],
+    describe: "let the engine pull a FROM image that is missing locally; false: refuse at once (offline)",
+  },
   "index-url": {
     schema: z.string(),
     default: undefined,
@@ -126,6 +132,7 @@ export interface ResolvedConfig {
   wheelhouse: Sourced<string>;
   engine: Sourced<EngineChoice>;
   network: Sourced<NetworkMode>;
+  pull: Sourced<boolean>;
   indexUrl: Sourced<string | undefined>;
   extraIndexUrls: Sourced<string[] | undefined>;
   findLinks: Sourced<string[] | undefined>;

@@ -2,7 +2,7 @@
 // dangling images (never anyone else's: the label filter is the project's own).
 import path from "node:path";
 import type { Engine, ImageBuildSpec } from "../engine/engine.js";
-import { EngineUnavailableError } from "../errors.js";
+import { EngineUnavailableError, ImageBuildError } from "../errors.js";
 import { type EventSink, step } from "../events.js";
 import type { ImageBuildStep, ImagePlan } from "../plan/image-plan.js";
 
@@ -29,6 +29,8 @@ export async function runImagePlan(options: {
   plan: ImagePlan;
   engine: Engine;
   buildKitAvailable: boolean;
+  /** False: refuse at once when a FROM image is missing, instead of letting the engine pull. */
+  pull: boolean;
   root: string;
   emit: EventSink;
   signal?: AbortSignal;
@@ -43,6 +45,24 @@ export async function runImagePlan(options: {
         hint: "Install the buildx plugin (or use Debian's docker.io client, which has BuildKit built in), or remove the --mount options.",
       },
     );
+  }
+  if (!options.pull) {
+    // Offline: a missing FROM image would make the engine try a registry (and hang or fail late).
+    const missing: string[] = [];
+    for (const planned of plan.steps) {
+      if (planned.kind !== "build-image") continue;
+      for (const image of planned.externalImages) {
+        if (!missing.includes(image) && (await engine.inspectImage(image)) === undefined) missing.push(image);
+      }
+    }
+    if (missing.length > 0) {
+      throw new ImageBuildError(
+        `FROM image${missing.length > 1 ? "s" : ""} missing on the engine, and pulls are off (pull = false): ${missing.join(", ")}`,
+        {
+          hint: "Create or load the image first (the README shows how to make debian:bookworm-slim offline with debootstrap), or set pull = true where a registry is reachable.",
+        },
+      );
+    }
   }
   const results: ImageResult[] = [];
   for (const planned of plan.steps) {

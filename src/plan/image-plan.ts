@@ -1,7 +1,7 @@
 // Pure planning of `wheelwright image`: which folders to build, in which order, with which names,
 // build args and labels. Every input problem is found here, before any engine call.
 import type { ResolvedConfig } from "../config/schema.js";
-import { readDockerfile } from "../domain/dockerfile.js";
+import { argReference, readDockerfile } from "../domain/dockerfile.js";
 import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { buildImageGraph, buildOrder, type ContextNode } from "../domain/image-graph.js";
 import { imageRepository, repositoryProblem } from "../domain/image-ref.js";
@@ -48,6 +48,8 @@ export interface ImageBuildStep {
   labels: Record<string, string>;
   network: ResolvedConfig["network"]["value"];
   buildKit: boolean;
+  /** FROM images that are not this project's (e.g. debian:bookworm-slim): the engine must have or pull them. */
+  externalImages: string[];
 }
 
 export interface PruneStep {
@@ -188,10 +190,34 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
       labels: { ...imageLabels(inputs, context), [LABEL_CONTEXT_HASH]: effectiveHashes.get(context)! },
       network: config.network.value,
       buildKit: NEEDS_BUILDKIT.test(folder.dockerfile ?? ""),
+      externalImages: externalImagesOf(node, nodes),
     });
   }
   steps.push({ kind: "prune-dangling", labels: [`${LABEL_PROJECT}=${projectId(ns, app)}`] });
   return { version: 1, steps, warnings };
+}
+
+/** The FROM images of a node that are neither project images nor earlier stages (nor `scratch`). */
+function externalImagesOf(node: ContextNode, nodes: readonly ContextNode[]): string[] {
+  const projectArgs = new Set(nodes.map((n) => n.buildArg));
+  const projectRepos = new Set(nodes.map((n) => n.repository));
+  const stages = new Set<string>();
+  const external: string[] = [];
+  for (const from of node.dockerfile.froms) {
+    const arg = argReference(from.image);
+    const image =
+      arg === undefined ? from.image : projectArgs.has(arg) ? undefined : node.dockerfile.globalArgs.get(arg);
+    if (
+      image !== undefined &&
+      image !== "scratch" &&
+      !stages.has(image) &&
+      !projectRepos.has(image.replace(/[:@][^/]*$/, ""))
+    ) {
+      external.push(image);
+    }
+    if (from.stage !== undefined) stages.add(from.stage);
+  }
+  return [...new Set(external)];
 }
 
 /**

@@ -105,7 +105,7 @@ export function makeProject(spec: ProjectSpec, index = makeLocalIndex()): string
   const module = (name ?? "nameless").replace(/-/g, "_");
   mkdirSync(path.join(root, module));
   writeFileSync(path.join(root, module, "__init__.py"), `"""${spec.scenario}"""\nVALUE = 1\n`);
-  const tool = `[tool.wheelwright]\nnamespace = "wwtest"\nnetwork = "host"\nindex-url = "file:///opt/pypi/simple"\nextra-index-urls = []\nfind-links = ["${index}"]\n${spec.extraToolConfig ?? ""}`;
+  const tool = `[tool.wheelwright]\nnamespace = "wwtest"\nnetwork = "host"\npull = false\nindex-url = "file:///opt/pypi/simple"\nextra-index-urls = []\nfind-links = ["${index}"]\n${spec.extraToolConfig ?? ""}`;
   const toml = (value: unknown) => JSON.stringify(value);
   const optional = Object.entries(spec.optional ?? {})
     .map(([k, v]) => `${k} = ${toml(v)}`)

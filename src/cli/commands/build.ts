@@ -87,6 +87,7 @@ async function ensureBuilderImage(
     plan,
     engine: detection.engine,
     buildKitAvailable: detection.capabilities.buildKit,
+    pull: project.config.pull.value,
     root: project.root,
     emit: session.emit,
     signal: session.signal,

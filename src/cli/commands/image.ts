@@ -104,6 +104,7 @@ export async function imageCommand(
     plan,
     engine: detection.engine,
     buildKitAvailable: detection.capabilities.buildKit,
+    pull: project.config.pull.value,
     root: project.root,
     emit: session.emit,
     signal: session.signal,
