@@ -151,7 +151,8 @@ def main():
     emit("phase", phase="app")
     code, lines = run_pip(["wheel", "--no-deps", "--wheel-dir", app_dir, args.source], "app")
     if code != 0:
-        fail(20, "app-build", tail=lines[-40:])
+        missing = [m.group(1) for m in (re.search(r"No matching distribution found for (\S+)", l) for l in lines) if m]
+        fail(20, "app-build", tail=lines[-40:], not_found=missing[0] if missing else None)
     built = [f for f in os.listdir(app_dir) if f.endswith(".whl")]
     if len(built) != 1:
         fail(21, "app-count", found=built)
@@ -199,6 +200,7 @@ def main():
             emit("phase", phase="deps", count=len(specs))
             code, lines = run_pip(pip_args + specs, "deps")
             building = None
+            not_found = False
             for line in lines:
                 # A wheel built here, now or earlier (from pip's wheel cache), has a plain `linux_*`
                 # platform tag; indexes serve portable (manylinux, any) ones.
@@ -208,11 +210,16 @@ def main():
                 match = re.match(r"\s*Building wheel for (\S+) \(", line)
                 if match:
                     origins[canonicalize_name(match.group(1))] = "built"
-                match = re.search(r"Failed (?:to build|building wheel for) (\S+)", line)
+                # "Failed to build zbroken", not "Failed to build one or more wheels".
+                match = re.search(r"Failed (?:to build|building wheel for) (\S+)\s*$", line)
                 if match:
                     building = match.group(1)
+                match = re.search(r"No matching distribution found for (\S+)", line)
+                if match:
+                    building = match.group(1)
+                    not_found = True
             if code != 0:
-                fail(23, "deps-build", package=building, tail=lines[-40:])
+                fail(23, "deps-build", package=building, not_found=not_found, tail=lines[-40:])
 
     emit("phase", phase="check")
     wheels = {}

@@ -38,6 +38,16 @@ export function helperError(
   const tail = (error?.tail as string[] | undefined) ?? output.slice(-30);
   switch (error?.error) {
     case "app-build":
+      if (typeof error.not_found === "string") {
+        return new WheelBuildError(
+          `No package index or find-links location offers '${error.not_found}', needed to build the application`,
+          {
+            details: tail.slice(-15),
+            hint: "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.",
+          },
+        );
+      }
+
       if (tail.some((line) => METADATA_FAILURE.test(line))) {
         return new InputError(
           "The project's metadata could not be read: its setup.py or build backend failed",
@@ -83,6 +93,12 @@ export function helperError(
     case "deps-build": {
       const failing =
         error.package === null || error.package === undefined ? "a dependency" : `'${String(error.package)}'`;
+      if (error.not_found === true) {
+        return new WheelBuildError(`No package index or find-links location offers ${failing}`, {
+          details: tail.slice(-15),
+          hint: "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.",
+        });
+      }
       return new WheelBuildError(`Building the wheel of ${failing} failed`, {
         details: tail.slice(-25),
         hint: "The tail of its build log is above. A missing compiler or header belongs in the builder image's Dockerfile; an unreachable index in the index settings (`wheelwright info`).",

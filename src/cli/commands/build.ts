@@ -1,6 +1,8 @@
 // `wheelwright build [EXTRA...]` (the seed's `make build` / `make build test`) and
 // `wheelwright build -- CMD...` (the seed's `make build cmd ...`).
+import { existsSync } from "node:fs";
 import path from "node:path";
+
 import { fileURLToPath } from "node:url";
 import type { LoadedProject } from "../../config/load.js";
 import { createRedactor, urlSecrets } from "../../domain/index-settings.js";
@@ -131,6 +133,18 @@ export async function buildCommand(
       ...index.extraIndexUrls,
       ...index.findLinks,
     ];
+    const localDirs = [
+      ...new Set(
+        locations.map((l) => localDirOf(l, project.root)).filter((d): d is string => d !== undefined),
+      ),
+    ];
+    // pip skips a missing local location with a warning; a bind mount of one would fail the container.
+    for (const dir of localDirs.filter((d) => !existsSync(d))) {
+      session.emit({
+        type: "warning",
+        message: `the package location ${dir} does not exist; pip will find nothing there`,
+      });
+    }
     startSandbox = () =>
       startContainerSandbox({
         engine: detection.engine,
@@ -139,11 +153,7 @@ export async function buildCommand(
         labels: { [LABEL_PROJECT]: id, [LABEL_RUN]: runId },
         network: project.config.network.value,
         cacheVolume: `wheelwright-cache-${id.replace(/[^a-z0-9_.-]+/g, "-")}`,
-        readOnlyHostDirs: [
-          ...new Set(
-            locations.map((l) => localDirOf(l, project.root)).filter((d): d is string => d !== undefined),
-          ),
-        ],
+        readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
         helperFile: HELPER_FILE,
         signal: session.signal,
       });

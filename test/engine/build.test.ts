@@ -1,0 +1,190 @@
+// `wheelwright build` on the polls example, against the real engine: the checks of the builder issue.
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Manifest } from "../../src/domain/manifest.js";
+import { runCli, sh } from "../support/cli.js";
+import { containersOf, engineOrSkip, ensureTestImages } from "../support/engine.js";
+import { chownToTestUser, ensureTestUser, leftovers, snapshot, TEST_USER } from "../support/files.js";
+import { copyPolls } from "../support/fixtures.js";
+
+const PROJECT = "wheelwright-examples/polls";
+const readManifest = (root: string) =>
+  JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as Manifest;
+const hashes = (manifest: Manifest) => Object.fromEntries(manifest.wheels.map((w) => [w.filename, w.sha256]));
+
+describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engine)", () => {
+  let root: string;
+
+  beforeAll(() => {
+    ensureTestImages();
+    root = copyPolls();
+  });
+
+  it("builds a wheelhouse that installs with --no-index and runs the app", async () => {
+    const result = await runCli(["build"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const manifest = readManifest(root);
+    expect(manifest.wheels.map((w) => w.name).sort()).toEqual([
+      "asgiref",
+      "django",
+      "gunicorn",
+      "polls",
+      "pollstats",
+      "pymysql",
+      "sqlparse",
+    ]);
+    expect(manifest.wheels.find((w) => w.name === "pollstats")).toMatchObject({
+      origin: "built",
+      sets: ["runtime"],
+    });
+    expect(manifest.app).toMatchObject({ name: "polls", version: "0.1.0" });
+    // Every file is what the manifest says, and nothing else is in the wheelhouse.
+    const files = snapshot(path.join(root, "wheelhouse"));
+    for (const wheel of manifest.wheels) expect(files[wheel.filename]).toBe(wheel.sha256);
+    expect(Object.keys(files).sort()).toEqual(
+      [...manifest.wheels.map((w) => w.filename), "manifest.json", "requirements.txt"].sort(),
+    );
+
+    const venv = mkdtempSync(path.join(tmpdir(), "wheelwright-venv-"));
+    await sh(`python3 -m venv ${venv}`);
+    await sh(`${venv}/bin/pip install -q --no-index --find-links wheelhouse polls`, {
+      cwd: root,
+      env: { PIP_CONFIG_FILE: "/dev/null" },
+    });
+    const out = await sh(
+      `${venv}/bin/python -c "from polls.results import summarise; print(summarise({'a': 3, 'b': 1})['winner'])"`,
+    );
+    expect(out).toBe("a");
+    // The hash-pinned requirements install the runtime set on their own.
+    const pinned = mkdtempSync(path.join(tmpdir(), "wheelwright-venv-"));
+    await sh(
+      `python3 -m venv ${pinned} && ${pinned}/bin/pip install -q --no-index --find-links wheelhouse --require-hashes -r wheelhouse/requirements.txt`,
+      { cwd: root, env: { PIP_CONFIG_FILE: "/dev/null" } },
+    );
+    expect(containersOf(PROJECT)).toEqual([]);
+  });
+
+  it("build test adds pytest and coverage, and the app's tests pass from the wheelhouse", async () => {
+    const result = await runCli(["build", "test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const manifest = readManifest(root);
+    expect(manifest.wheels.find((w) => w.name === "pytest")?.sets).toEqual(["extra:test"]);
+    expect(manifest.wheels.find((w) => w.name === "coverage")?.sets).toEqual(["extra:test"]);
+    expect(readFileSync(path.join(root, "wheelhouse", "requirements.txt"), "utf8")).not.toContain("pytest");
+    const venv = mkdtempSync(path.join(tmpdir(), "wheelwright-venv-"));
+    await sh(
+      `python3 -m venv ${venv} && ${venv}/bin/pip install -q --no-index --find-links wheelhouse 'polls[test]'`,
+      { cwd: root, env: { PIP_CONFIG_FILE: "/dev/null" } },
+    );
+    const tests = await sh(`cd ${venv} && ${venv}/bin/python -m pytest -q -p no:cacheprovider ${root}/tests`);
+    expect(tests).toMatch(/4 passed/);
+  });
+
+  it("does nothing when nothing changed", async () => {
+    const before = snapshot(path.join(root, "wheelhouse"));
+    const result = await runCli(["build", "test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/up to date/);
+    expect(result.stderr).not.toMatch(/start the builder/);
+    expect(snapshot(path.join(root, "wheelhouse"))).toEqual(before);
+  });
+
+  it("rebuilds only the app's wheel after a change to its code, reusing the dependency wheels", async () => {
+    const before = hashes(readManifest(root));
+    appendFileSync(path.join(root, "polls", "results.py"), "\nCHANGED = True\n");
+    const result = await runCli(["build", "test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/only the application's own code changed/);
+    expect(result.stderr).not.toMatch(/collect and build the dependencies/);
+    const after = hashes(readManifest(root));
+    const appFile = "polls-0.1.0-py3-none-any.whl";
+    expect(after[appFile]).not.toBe(before[appFile]);
+    for (const [file, sha] of Object.entries(before)) if (file !== appFile) expect(after[file]).toBe(sha);
+    await sh("git checkout -- polls/results.py", { cwd: root });
+  });
+
+  it("refuses an unknown extra, listing the available ones, and leaves the wheelhouse intact", async () => {
+    const before = snapshot(path.join(root, "wheelhouse"));
+    // setup.py extras are not known statically: the builder finds this one, from the built metadata.
+    const result = await runCli(["build", "nosuchextra"], { cwd: root });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("unknown extra: nosuchextra (available: test)");
+    expect(snapshot(path.join(root, "wheelhouse"))).toEqual(before);
+    expect(leftovers(path.join(root, "wheelhouse"))).toEqual([]);
+    expect(containersOf(PROJECT)).toEqual([]);
+  });
+
+  it("gives identical wheels for two builds of one commit, whatever the host's umask", async () => {
+    const first = await runCli(["build", "--force"], { cwd: root });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const one = hashes(readManifest(root));
+    const second = await runCli(["build", "--force"], { cwd: root, env: { TZ: "Pacific/Kiritimati" } });
+    expect(second.exitCode, second.stderr).toBe(0);
+    await sh(`umask 077 && node ${path.resolve("dist/cli/main.js")} build --force`, { cwd: root });
+    expect(hashes(readManifest(root))).toEqual(one);
+  });
+
+  it("works against a remote engine address (DOCKER_HOST=tcp://127.0.0.1:2375)", async () => {
+    const reachable = await sh(
+      "DOCKER_HOST=tcp://127.0.0.1:2375 docker version --format '{{.Server.Version}}'",
+    ).catch(() => "");
+    expect(reachable, "dockerd must also listen on tcp://127.0.0.1:2375 (.ci/start-engine.sh does)").not.toBe(
+      "",
+    );
+    const result = await runCli(["build", "--force"], {
+      cwd: root,
+      env: { DOCKER_HOST: "tcp://127.0.0.1:2375" },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readManifest(root).wheels).toHaveLength(7);
+    expect(containersOf(PROJECT)).toEqual([]);
+  });
+
+  it("--engine local gives the same set of wheels", async () => {
+    const docker = readManifest(root)
+      .wheels.map((w) => `${w.name}==${w.version}`)
+      .sort();
+    const result = await runCli(["build", "--engine", "local", "--wheelhouse", "wheelhouse-local"], {
+      cwd: root,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const local = JSON.parse(
+      readFileSync(path.join(root, "wheelhouse-local", "manifest.json"), "utf8"),
+    ) as Manifest;
+    expect(local.wheels.map((w) => `${w.name}==${w.version}`).sort()).toEqual(docker);
+    await sh("rm -rf wheelhouse-local", { cwd: root });
+  });
+
+  it.runIf(ensureTestUser())(
+    "run as a non-root user: every output file is theirs and the source tree is unchanged",
+    async () => {
+      const userRoot = copyPolls();
+      chownToTestUser(userRoot);
+      const result = await runCli(["build", "test"], { cwd: userRoot, user: TEST_USER });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const owners = await sh(`find wheelhouse -printf '%u\\n' | sort -u`, { cwd: userRoot });
+      expect(owners).toBe(TEST_USER);
+      expect(await sh(`runuser -u ${TEST_USER} -- git status --porcelain --ignored`, { cwd: userRoot })).toBe(
+        "!! wheelhouse/",
+      );
+    },
+  );
+});
+
+describe.skipIf(engineOrSkip())("build -- CMD (real engine)", () => {
+  it("runs any command in the builder with the source, and its exit code is the tool's", async () => {
+    ensureTestImages();
+    const root = copyPolls();
+    const ok = await runCli(["build", "--", "sh", "-c", "pip -V && test -f setup.py && echo IN-BUILDER"], {
+      cwd: root,
+    });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/pip 23/);
+    expect(ok.stdout).toContain("IN-BUILDER");
+    const failing = await runCli(["build", "--", "sh", "-c", "exit 7"], { cwd: root });
+    expect(failing.exitCode).toBe(7);
+    expect(containersOf(PROJECT)).toEqual([]);
+  });
+});
