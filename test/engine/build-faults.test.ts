@@ -167,6 +167,51 @@ describe.skipIf(engineOrSkip())("build faults (real engine)", () => {
     expect(readdirSync(root).filter((n) => n.startsWith(".wheelhouse"))).toEqual([]);
   });
 
+  it("SIGKILL of the tool: its builder container goes away by itself; the next run succeeds", async () => {
+    const root = makeProject({ scenario: "sigkill", dependencies: ["zslow"] });
+    const child = spawnCli(["build"], { cwd: root });
+    await waitFor(() => containersOf("wwtest/sigkill").length > 0, "the builder container");
+    process.kill(child.pid!, "SIGKILL");
+    await child;
+    await waitFor(() => containersOf("wwtest/sigkill").length === 0, "the container to go away", 30_000);
+    setDependencies(root, ["tinydep"]);
+    // The killed run's lock goes stale; the next run takes over and cleans its staging folder.
+    await new Promise((resolve) => setTimeout(resolve, 31_000));
+    const next = await runCli(["build"], { cwd: root });
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(leftovers(wheelhouse(root))).toEqual([]);
+  });
+
+  it("a build that hangs past its timeout: exit 11, intact, clean", async () => {
+    const root = makeProject({ scenario: "timeout", dependencies: ["zslow"] });
+    const started = Date.now();
+    const result = await runCli(["build", "--timeout", "5"], { cwd: root });
+    expect(result.exitCode).toBe(11);
+    expect(result.stderr).toMatch(/longer than its timeout of 5 s/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(existsSync(wheelhouse(root))).toBe(false);
+    expect(containersOf("wwtest/timeout")).toEqual([]);
+  });
+
+  it("--json prints NDJSON events on stderr and the manifest on stdout", async () => {
+    const root = makeProject({ scenario: "jsonout", dependencies: ["tinydep"] });
+    const result = await runCli(["--json", "build"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const events = result.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; id?: string });
+    // The first build of a project on an engine also builds its builder image (ids image:*).
+    const steps = events
+      .filter((e) => e.type === "step-finished" && !e.id?.startsWith("image:"))
+      .map((e) => e.id);
+    expect(steps).toEqual(["builder", "source", "app", "deps", "check", "copy-out"]);
+
+    const out = JSON.parse(result.stdout) as { version: number; status: string; manifest: Manifest };
+    expect(out).toMatchObject({ version: 1, status: "built" });
+    expect(out.manifest.wheels.map((w) => w.name).sort()).toEqual(["jsonout", "tinydep"]);
+  });
+
   it.runIf(ensureTestUser())(
     "an output folder the user cannot write: exit 3 before the build starts",
     async () => {
