@@ -36,6 +36,7 @@ export function createRenderer(
 ): Renderer {
   const fold = foldMarkers(env);
   let live = "";
+  let stepStarted = Date.now();
   const clearLive = () => {
     if (live !== "") write("\r\x1b[2K");
     live = "";
@@ -50,6 +51,7 @@ export function createRenderer(
       switch (event.type) {
         case "step-started":
           clearLive();
+          stepStarted = Date.now();
           write(fold ? `${fold.open(redact(event.title))}\n` : `» ${redact(event.title)}\n`);
           return;
         case "step-finished":
@@ -70,8 +72,11 @@ export function createRenderer(
           // The full log only with --verbose; a failure's error carries the tail anyway.
           if (verbose) write(`  ${text}\n`);
           else if (mode === "tty") {
-            const width = Math.max(20, (process.stderr.columns ?? 100) - 4);
-            live = `  ${text.slice(0, width)}`;
+            // The live line: elapsed time of the step, then what pip is doing (which package, wheels done).
+            const elapsed = `[${((Date.now() - stepStarted) / 1000).toFixed(0).padStart(3)} s] `;
+            const width = Math.max(20, (process.stderr.columns || 100) - 4 - elapsed.length);
+            live = `  ${elapsed}${text.trim().slice(0, width)}`;
+
             write(`\r\x1b[2K${live}`);
           }
           return;
