@@ -1,9 +1,7 @@
-// The command line: commander definitions only; each command's work lives in commands/.
+// The command line: commander definitions only; each command's work lives in commands/, loaded
+// when the command runs, so `--version`, `--help` and a no-op build start fast.
 import { Command, Option } from "commander";
 import { CONFIG_KEYS, type ConfigKey, ENGINES, NETWORK_MODES } from "../config/schema.js";
-import { buildCommand } from "./commands/build.js";
-import { imageCommand } from "./commands/image.js";
-import { infoCommand } from "./commands/info.js";
 import type { Session } from "./session.js";
 
 /** Config flags: one more layer of config, named after the keys (`version` is `--image-version`). */
@@ -82,6 +80,7 @@ export function createProgram(
     .option("--all", "build every image folder except the release one, in the order their FROM lines require")
     .option("-n, --dry-run", "print the engine commands and run nothing")
     .action(async (folders: string[], options: { all?: boolean; dryRun?: boolean }, command: Command) => {
+      const { imageCommand } = await import("./commands/image.js");
       await imageCommand(session(command), folders, options);
     });
 
@@ -101,6 +100,7 @@ export function createProgram(
         command: Command,
       ) => {
         const current = session(command);
+        const { buildCommand } = await import("./commands/build.js");
         await buildCommand(current, extras, options, current.passthrough);
       },
     );
@@ -109,6 +109,7 @@ export function createProgram(
     .command("info")
     .description("show the resolved config and where each value came from, the image names and the engine")
     .action(async (_options: unknown, command: Command) => {
+      const { infoCommand } = await import("./commands/info.js");
       await infoCommand(session(command));
     });
   return program;

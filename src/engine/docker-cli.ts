@@ -10,6 +10,7 @@ import type {
   ContainerEngine,
   ContainerSpec,
   EngineCapabilities,
+  EngineFeatures,
   ExecOptions,
   ImageBuildSpec,
   ImageInfo,
@@ -35,6 +36,7 @@ export function tail(text: string, lines = 25): string[] {
 export class DockerCli implements ContainerEngine {
   readonly kind: "docker" | "podman";
   private capabilities: EngineCapabilities | undefined;
+  private featureAnswers: EngineFeatures | undefined;
 
   constructor(private readonly options: DockerCliOptions) {
     this.kind = options.kind;
@@ -57,22 +59,28 @@ export class DockerCli implements ContainerEngine {
       Client?: { Version?: string };
       Server?: { Version?: string; Platform?: { Name?: string } } | null;
     };
-    const clientVersion = parsed.Client?.Version ?? "unknown";
-    const serverVersion = parsed.Server?.Version ?? "unknown";
-    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], {
-      timeoutMs: PROBE_TIMEOUT_MS,
-    });
     this.capabilities = {
       kind: this.kind,
-      clientVersion,
-      serverVersion,
-      buildKit: await this.hasBuildKit(clientVersion),
-      rootless: info.stdout.includes("rootless"),
+      clientVersion: parsed.Client?.Version ?? "unknown",
+      serverVersion: parsed.Server?.Version ?? "unknown",
       endpoint:
         this.options.env.DOCKER_HOST ??
         (this.kind === "podman" ? "podman default" : "unix:///var/run/docker.sock"),
     };
     return this.capabilities;
+  }
+
+  async features(): Promise<EngineFeatures> {
+    if (this.featureAnswers !== undefined) return this.featureAnswers;
+    const { clientVersion } = await this.probe();
+    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], {
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    this.featureAnswers = {
+      buildKit: await this.hasBuildKit(clientVersion),
+      rootless: info.stdout.includes("rootless"),
+    };
+    return this.featureAnswers;
   }
 
   /**

@@ -7,11 +7,15 @@ export interface EngineCapabilities {
   kind: "docker" | "podman" | "local";
   clientVersion: string;
   serverVersion: string;
+  /** Where it answered, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
+  endpoint: string;
+}
+
+/** What image builds can use; asked only when needed (each answer costs engine calls). */
+export interface EngineFeatures {
   /** True when image builds can use BuildKit (RUN --mount, secrets). */
   buildKit: boolean;
   rootless: boolean;
-  /** Where it answered, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
-  endpoint: string;
 }
 
 export interface ImageBuildSpec {
@@ -38,6 +42,8 @@ export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;
 export interface Engine {
   readonly kind: EngineCapabilities["kind"];
   probe(): Promise<EngineCapabilities>;
+  features(): Promise<EngineFeatures>;
+
   /** The exact command a user could paste to do the same (for --dry-run). */
   describeImageBuild(spec: ImageBuildSpec): string[];
   buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<{ imageId: string }>;

@@ -31,7 +31,9 @@ import { type BuildMode, chooseBuildMode } from "../plan/build-plan.js";
 import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
 import { sha256File } from "../project/source-tree.js";
 import { type HelperMessage, helperError, parseHelperLine } from "./helper-result.js";
+import type { ResultStore } from "./result-store.js";
 import type { BuildSandbox } from "./sandbox.js";
+
 import {
   checkOutputWritable,
   createStaging,
@@ -47,9 +49,13 @@ export interface BuildOptions {
   request: BuildRequest;
   force: boolean;
   index: IndexSettings;
-  /** Identifies the builder (image id, or the local Python): part of the fingerprint. */
+  /** Identifies the builder expected (its image folders' content hash, or the local Python): part of the fingerprint. */
   builderId: string;
-  startSandbox: () => Promise<BuildSandbox>;
+  /** Detects the engine and readies the builder; called only when a build must run. */
+  prepare: () => Promise<PreparedBuilder>;
+  /** Wheel sets built before, by fingerprint (undefined: no store). */
+  store?: ResultStore;
+
   sourceDateEpoch: number | undefined;
   toolVersion: string;
   runId: string;
@@ -58,8 +64,14 @@ export interface BuildOptions {
   clock: () => number;
 }
 
+export interface PreparedBuilder {
+  /** The builder that will really run (may differ from the one expected). */
+  builderId: string;
+  startSandbox: () => Promise<BuildSandbox>;
+}
+
 export interface BuildOutcome {
-  status: "up-to-date" | "built";
+  status: "up-to-date" | "built" | "restored";
   mode: BuildMode;
   manifest: Manifest;
   wheelhouse: string;
@@ -75,19 +87,54 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   );
   try {
     recoverWheelhouse(wheelhouse);
-    const inputs = collectBuildInputs({ ...options, request: options.request });
+    let inputs = collectBuildInputs(options);
     const previous = readManifest(wheelhouse);
     const intact = previous !== undefined && findDamagedWheels(wheelhouse, previous).length === 0;
-    const mode = chooseBuildMode(inputs.fingerprints, previous, intact, options.force);
+    let mode = chooseBuildMode(inputs.fingerprints, previous, intact, options.force);
     if (mode.kind === "up-to-date" && previous !== undefined) {
       return { status: "up-to-date", mode, manifest: previous, wheelhouse };
+    }
+    const stored = options.force ? undefined : options.store?.findSet(inputs.fingerprints.fingerprint);
+    if (stored !== undefined) {
+      emit({ type: "notice", message: `restoring from the result store: ${mode.reason}` });
+      const restored = restoreFromStore(stored, options);
+
+      if (restored)
+        return {
+          status: "restored",
+          mode: { kind: "full", reason: "restored from the result store" },
+          manifest: stored,
+          wheelhouse,
+        };
+    }
+    if (mode.kind === "full" && !options.force) {
+      // The wheelhouse is gone or damaged, but these dependency inputs were built before.
+      const sameDeps = options.store?.findDependencies(inputs.fingerprints.dependencyFingerprint);
+      if (sameDeps !== undefined)
+        mode = {
+          kind: "app-only",
+          reason: "only the application's own code changed (dependency wheels from the result store)",
+          previous: sameDeps,
+          reuseFrom: "store",
+        };
+    }
+    // Only now is the engine asked: an up-to-date check must not cost engine calls.
+    const prepared = await options.prepare();
+    if (prepared.builderId !== options.builderId) {
+      // The engine that answered is not the one expected (e.g. docker down, local used instead).
+      inputs = collectBuildInputs({ ...options, builderId: prepared.builderId });
+      mode = chooseBuildMode(inputs.fingerprints, previous, intact, options.force);
+      if (mode.kind === "up-to-date" && previous !== undefined) {
+        return { status: "up-to-date", mode, manifest: previous, wheelhouse };
+      }
     }
     emit({ type: "notice", message: `building: ${mode.reason}` });
     const staging = createStaging(wheelhouse, options.runId);
     try {
-      const manifest = await buildInto(staging, inputs, mode, options);
+      const manifest = await buildInto(staging, inputs, mode, { ...options, ...prepared });
       options.signal.throwIfAborted();
       publish(wheelhouse, staging, options.runId);
+      options.store?.save(manifest, wheelhouse);
       return { status: "built", mode, manifest, wheelhouse };
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -97,11 +144,29 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   }
 }
 
+/** Publishes a stored set (every hash checked as it is copied); false when the store let us down. */
+function restoreFromStore(manifest: Manifest, options: BuildOptions): boolean {
+  const wheelhouse = options.project.wheelhouseDir;
+  const staging = createStaging(wheelhouse, options.runId);
+  try {
+    for (const wheel of manifest.wheels) {
+      if (!options.store!.copyOut(wheel.sha256, path.join(staging, wheel.filename))) return false;
+    }
+    writeFileSync(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(staging, REQUIREMENTS_FILE), requirementsText(manifest));
+    options.signal.throwIfAborted();
+    publish(wheelhouse, staging, options.runId);
+    return true;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
 async function buildInto(
   staging: string,
   inputs: BuildInputs,
   mode: BuildMode,
-  options: BuildOptions,
+  options: BuildOptions & PreparedBuilder,
 ): Promise<Manifest> {
   const { emit } = options;
   const raw = path.join(staging, ".raw");
@@ -155,15 +220,21 @@ async function buildInto(
     const { folder: _folder, requires: _requires, ...entry } = wheel;
     wheels.push(entry);
   }
-  const previousWheelhouse = options.project.wheelhouseDir;
+  const fromStore = mode.kind === "app-only" && mode.reuseFrom === "store";
   for (const wheel of reused) {
     // Reused only after their hash is checked again, now, as they are copied.
     const target = path.join(staging, wheel.filename);
-    copyFileSync(path.join(previousWheelhouse, wheel.filename), target);
-    if (sha256File(target) !== wheel.sha256)
-      throw new IntegrityError(`${wheel.filename} in the previous wheelhouse changed while it was reused`);
+    const copied = fromStore
+      ? options.store?.copyOut(wheel.sha256, target) === true
+      : (copyFileSync(path.join(options.project.wheelhouseDir, wheel.filename), target),
+        sha256File(target) === wheel.sha256);
+    if (!copied)
+      throw new IntegrityError(`${wheel.filename} changed while it was reused (sha256 mismatch)`, {
+        hint: "Run the build again with --force.",
+      });
     wheels.push(wheel);
   }
+
   rmSync(raw, { recursive: true, force: true });
   const appWheel = wheels.find((wheel) => wheel.name === normalizeName(report.app));
   if (appWheel === undefined)

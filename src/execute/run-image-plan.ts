@@ -28,7 +28,6 @@ export function buildSpecOf(buildStep: ImageBuildStep, root: string, absolute = 
 export async function runImagePlan(options: {
   plan: ImagePlan;
   engine: Engine;
-  buildKitAvailable: boolean;
   /** False: refuse at once when a FROM image is missing, instead of letting the engine pull. */
   pull: boolean;
   root: string;
@@ -37,7 +36,7 @@ export async function runImagePlan(options: {
 }): Promise<ImageResult[]> {
   const { plan, engine, emit } = options;
   const needsBuildKit = plan.steps.filter((s): s is ImageBuildStep => s.kind === "build-image" && s.buildKit);
-  if (needsBuildKit.length > 0 && !options.buildKitAvailable) {
+  if (needsBuildKit.length > 0 && !(await engine.features()).buildKit) {
     // Never downgrade silently: a legacy build would ignore RUN --mount (and drop a secret).
     throw new EngineUnavailableError(
       `${needsBuildKit.map((s) => s.dockerfile).join(", ")} uses RUN --mount, which needs BuildKit, and this engine only has the legacy builder`,

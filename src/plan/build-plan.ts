@@ -3,7 +3,7 @@ import type { Manifest } from "../domain/manifest.js";
 
 export type BuildMode =
   | { kind: "up-to-date"; reason: string }
-  | { kind: "app-only"; reason: string; previous: Manifest }
+  | { kind: "app-only"; reason: string; previous: Manifest; reuseFrom: "wheelhouse" | "store" }
   | { kind: "full"; reason: string };
 
 export interface Fingerprints {
@@ -23,7 +23,12 @@ export function chooseBuildMode(
   if (previous.inputs.fingerprint === current.fingerprint)
     return { kind: "up-to-date", reason: "inputs unchanged" };
   if (previous.inputs.dependencyFingerprint === current.dependencyFingerprint) {
-    return { kind: "app-only", reason: "only the application's own code changed", previous };
+    return {
+      kind: "app-only",
+      reason: "only the application's own code changed",
+      previous,
+      reuseFrom: "wheelhouse",
+    };
   }
   return { kind: "full", reason: "the dependency inputs changed" };
 }

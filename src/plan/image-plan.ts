@@ -269,3 +269,23 @@ function imageLabels(inputs: ImagePlanInputs, context: string): Record<string, s
   labels[LABEL_CONTEXT] = context;
   return labels;
 }
+
+/**
+ * The content hash of the builder image: its folder and those it is built FROM. It identifies the
+ * builder in a wheelhouse's fingerprint without asking the engine, so an up-to-date check is pure.
+ */
+export function builderContentHash(config: ResolvedConfig, contexts: ContextFolder[]): string {
+  const plan = planImages({
+    config,
+    contexts,
+    request: { targets: [config.builderContext.value], all: false },
+    git: { kind: "none", reason: "not needed for a content hash" },
+    existingImages: new Set(),
+    now: 0,
+    sourceUrl: "",
+  });
+  const builder = plan.steps.find(
+    (s): s is ImageBuildStep => s.kind === "build-image" && s.reason === "requested",
+  );
+  return builder!.labels[LABEL_CONTEXT_HASH]!;
+}

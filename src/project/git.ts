@@ -39,3 +39,12 @@ export async function readGitFacts(root: string, runner: ProcessRunner): Promise
       remote.exitCode === 0 && remote.stdout.trim() !== "" ? redactUrl(remote.stdout.trim()) : undefined,
   };
 }
+
+/** The HEAD commit's time (seconds), the default SOURCE_DATE_EPOCH; undefined outside git or before a commit. */
+export async function readCommitTime(root: string, runner: ProcessRunner): Promise<number | undefined> {
+  const result = await runner.run(["git", "-C", root, "log", "-1", "--format=%ct", "HEAD"], {
+    env: { ...process.env, LC_ALL: "C" },
+  });
+  const value = Number.parseInt(result.stdout.trim(), 10);
+  return result.exitCode === 0 && Number.isFinite(value) ? value : undefined;
+}

@@ -105,6 +105,32 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     await sh("git checkout -- polls/results.py", { cwd: root });
   });
 
+  it("restores a removed wheelhouse from the result store, checking every hash, without a builder", async () => {
+    // The previous test's change was reverted: this build brings the wheelhouse back to these inputs.
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
+    const before = snapshot(path.join(root, "wheelhouse"));
+
+    await sh("rm -rf wheelhouse", { cwd: root });
+    const result = await runCli(["build", "test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/restoring from the result store/);
+    expect(result.stderr).not.toMatch(/start the builder/);
+    expect(snapshot(path.join(root, "wheelhouse"))).toEqual(before);
+  });
+
+  it("after the wheelhouse is removed and the app changed, reuses the stored dependency wheels", async () => {
+    const before = hashes(readManifest(root));
+    await sh("rm -rf wheelhouse", { cwd: root });
+    appendFileSync(path.join(root, "polls", "results.py"), "\nCHANGED_AGAIN = True\n");
+    const result = await runCli(["build", "test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/dependency wheels from the result store/);
+    expect(result.stderr).not.toMatch(/collect and build the dependencies/);
+    const after = hashes(readManifest(root));
+    expect(after["django-5.2.17-py3-none-any.whl"]).toBe(before["django-5.2.17-py3-none-any.whl"]);
+    await sh("git checkout -- polls/results.py", { cwd: root });
+  });
+
   it("refuses an unknown extra, listing the available ones, and leaves the wheelhouse intact", async () => {
     const before = snapshot(path.join(root, "wheelhouse"));
     // setup.py extras are not known statically: the builder finds this one, from the built metadata.

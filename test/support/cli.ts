@@ -1,10 +1,16 @@
 // Runs the built CLI (dist/) as a user would, and reads back what the engine holds.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
+
+/** One cache folder (result store, local venv) per test file, so runs never see each other's caches. */
+const CACHE = mkdtempSync(path.join(tmpdir(), "wheelwright-test-cache-"));
 
 export interface CliResult {
   exitCode: number;
@@ -22,7 +28,7 @@ export async function runCli(
       : ["runuser", "-u", options.user, "--", "node", CLI, ...args];
   const result = await execa(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
-    env: { ...process.env, CI: "true", ...options.env },
+    env: { ...process.env, CI: "true", XDG_CACHE_HOME: CACHE, ...options.env },
     reject: false,
     stdin: "ignore",
     timeout: 10 * 60_000,
@@ -37,7 +43,7 @@ export function spawnCli(
 ): ResultPromise {
   return execa("node", [CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, CI: "true", ...options.env },
+    env: { ...process.env, CI: "true", XDG_CACHE_HOME: CACHE, ...options.env },
     reject: false,
     stdin: "ignore",
     detached: true,

@@ -82,16 +82,14 @@ describe("docker argv", () => {
       stdout: JSON.stringify({ Client: { Version: client }, Server: { Version: "20.10.24" } }),
     });
     const modern = recordingRunner({ "docker version": version("28.2.2"), "docker buildx": { exitCode: 1 } });
-    const caps = await new DockerCli({
-      binary: "docker",
-      kind: "docker",
-      runner: modern.runner,
-      env: {},
-    }).probe();
-    expect(caps).toMatchObject({ clientVersion: "28.2.2", serverVersion: "20.10.24", buildKit: false });
+    const engine = new DockerCli({ binary: "docker", kind: "docker", runner: modern.runner, env: {} });
+    expect(await engine.probe()).toMatchObject({ clientVersion: "28.2.2", serverVersion: "20.10.24" });
+    // Detection asks one question only; the builder's features are asked when needed.
+    expect(modern.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual(["docker version"]);
+    expect((await engine.features()).buildKit).toBe(false);
     const old = recordingRunner({ "docker version": version("20.10.24"), "docker buildx": { exitCode: 1 } });
     expect(
-      (await new DockerCli({ binary: "docker", kind: "docker", runner: old.runner, env: {} }).probe())
+      (await new DockerCli({ binary: "docker", kind: "docker", runner: old.runner, env: {} }).features())
         .buildKit,
     ).toBe(true);
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 
 import { fileURLToPath } from "node:url";
 import type { LoadedProject } from "../../config/load.js";
+import type { IndexSettings } from "../../domain/index-settings.js";
 import { createRedactor, urlSecrets } from "../../domain/index-settings.js";
 import {
   LABEL_CONTEXT,
@@ -13,20 +14,24 @@ import {
   LABEL_RUN,
   projectId,
 } from "../../domain/labels.js";
+import type { Manifest } from "../../domain/manifest.js";
 import { normalizeName } from "../../domain/names.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import type { Detection } from "../../engine/detect.js";
 import { InputError } from "../../errors.js";
 import { startContainerSandbox } from "../../execute/container-sandbox.js";
 import { unknownExtraError } from "../../execute/helper-result.js";
-import { startLocalSandbox } from "../../execute/local-sandbox.js";
-import { type BuildOutcome, runBuild } from "../../execute/run-build.js";
+import { localCacheDir, startLocalSandbox } from "../../execute/local-sandbox.js";
+import { ResultStore } from "../../execute/result-store.js";
+import { type BuildOutcome, type PreparedBuilder, runBuild } from "../../execute/run-build.js";
 import { runImagePlan } from "../../execute/run-image-plan.js";
 import type { BuildSandbox } from "../../execute/sandbox.js";
-import { newRunId } from "../../execute/wheelhouse.js";
+import { newRunId, readManifest } from "../../execute/wheelhouse.js";
+import { builderContentHash } from "../../plan/image-plan.js";
 import type { BuildRequest } from "../../project/build-inputs.js";
 import { localDirOf, wheelhouseSkips } from "../../project/build-inputs.js";
-import { readGitFacts } from "../../project/git.js";
+import { listContextFolders } from "../../project/contexts.js";
+import { readCommitTime } from "../../project/git.js";
 import { resolveIndexSettings } from "../../project/pip-config.js";
 import { readSourceTree } from "../../project/source-tree.js";
 import { detectSessionEngine, loadSessionProject, type Session } from "../session.js";
@@ -88,7 +93,6 @@ async function ensureBuilderImage(
   await runImagePlan({
     plan,
     engine: detection.engine,
-    buildKitAvailable: detection.capabilities.buildKit,
     pull: project.config.pull.value,
     root: project.root,
     emit: session.emit,
@@ -110,23 +114,106 @@ export async function buildCommand(
     requirements: options.requirement ?? [],
   };
   if (passthrough === undefined) precheck(project, request);
-  const git = await readGitFacts(project.root, session.runner).catch(() => undefined);
   const sourceDateEpoch =
     parseSourceDateEpoch(session.env.SOURCE_DATE_EPOCH) ??
-    (git?.kind === "commit" ? git.commitTime : undefined);
+    (await readCommitTime(project.root, session.runner));
   const index = await resolveIndexSettings(project.config, session.runner, session.env);
-  const redact = createRedactor(
-    urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]),
+  session.setRedactor(
+    createRedactor(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks])),
   );
-  session.setRedactor(redact);
 
-  const detection = await detectSessionEngine(session, project);
   const runId = newRunId();
-  let builderId: string;
-  let startSandbox: () => Promise<BuildSandbox>;
-  if (detection.kind === "container") {
+  const builders = new BuilderFactory(session, project, index, runId);
+  if (passthrough !== undefined) {
+    const prepared = await builders.prepare();
+    session.exitCode = await runInBuilder(session, project, prepared.startSandbox, passthrough);
+    return;
+  }
+  const started = session.clock();
+  const outcome = await runBuild({
+    project,
+    request,
+    force: options.force === true,
+    index,
+    builderId: await builders.expectedBuilderId(readManifest(project.wheelhouseDir)),
+    prepare: () => builders.prepare(),
+    store: new ResultStore(path.join(localCacheDir(session.env), "store")),
+    sourceDateEpoch,
+    toolVersion: session.toolVersion,
+    runId,
+    emit: session.emit,
+    signal: session.signal,
+    clock: session.clock,
+  });
+  printSummary(session, outcome, (session.clock() - started) / 1000);
+}
+
+/**
+ * Knows which builder a build would use, and readies it on demand. The expected builder's identity
+ * is computed without the engine (the image folders' content hash, or the local Python), so an
+ * up-to-date build asks the engine nothing.
+ */
+class BuilderFactory {
+  private detection: Detection | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly project: LoadedProject,
+    private readonly index: IndexSettings,
+    private readonly runId: string,
+  ) {}
+
+  private imageBuilderId(): string {
+    const contexts = listContextFolders(this.project.root, this.project.imagesDir);
+    return `image:${builderContentHash(this.project.config, contexts)}`;
+  }
+
+  private async localBuilderId(): Promise<string> {
+    const version = await this.session.runner.run(
+      ["python3", "-c", "import sys, pip; print(sys.version.split()[0], pip.__version__)"],
+      {
+        env: this.session.env,
+      },
+    );
+    return `local:python ${version.stdout.trim()}`;
+  }
+
+  /** The builder that would run: the configured engine's, or for `auto` the one that built the previous wheelhouse. */
+  async expectedBuilderId(previous: Manifest | undefined): Promise<string> {
+    const choice = this.project.config.engine.value;
+    if (choice === "local") return this.localBuilderId();
+    if (choice !== "auto") return this.imageBuilderId();
+    if (previous !== undefined)
+      return previous.inputs.builder.startsWith("local:") ? this.localBuilderId() : this.imageBuilderId();
+    const detection = await this.detect();
+    return detection.kind === "container" ? this.imageBuilderId() : this.localBuilderId();
+  }
+
+  private async detect(): Promise<Detection> {
+    this.detection ??= await detectSessionEngine(this.session, this.project);
+    return this.detection;
+  }
+
+  async prepare(): Promise<PreparedBuilder> {
+    const { session, project, index } = this;
+    const detection = await this.detect();
+    if (detection.kind === "local") {
+      if (project.config.engine.value === "auto") {
+        const rejected = detection.report
+          .filter((r) => !r.accepted)
+          .map((r) => `${r.candidate}: ${r.reason}`);
+        session.emit({
+          type: "notice",
+          message: `no container engine answered (${rejected.join("; ")}): building with the local engine`,
+        });
+      }
+      return {
+        builderId: await this.localBuilderId(),
+        startSandbox: () =>
+          startLocalSandbox({ runner: session.runner, env: session.env, helperFile: HELPER_FILE }),
+      };
+    }
     const image = await ensureBuilderImage(session, project, detection);
-    builderId = (await detection.engine.inspectImage(image))?.id ?? image;
     const id = projectId(project.config.namespace.value, project.config.app.value);
     const locations = [
       ...(index.indexUrl ? [index.indexUrl] : []),
@@ -145,57 +232,22 @@ export async function buildCommand(
         message: `the package location ${dir} does not exist; pip will find nothing there`,
       });
     }
-    startSandbox = () =>
-      startContainerSandbox({
-        engine: detection.engine,
-        image,
-        name: `wheelwright-${runId}`,
-        labels: { [LABEL_PROJECT]: id, [LABEL_RUN]: runId },
-        network: project.config.network.value,
-        cacheVolume: `wheelwright-cache-${id.replace(/[^a-z0-9_.-]+/g, "-")}`,
-        readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
-        helperFile: HELPER_FILE,
-        signal: session.signal,
-      });
-  } else {
-    if (project.config.engine.value === "auto") {
-      session.emit({
-        type: "notice",
-        message: `no container engine answered (${detection.report
-          .filter((r) => !r.accepted)
-          .map((r) => `${r.candidate}: ${r.reason}`)
-          .join("; ")}): building with the local engine`,
-      });
-    }
-    const version = await session.runner.run(
-      ["python3", "-c", "import sys, pip; print(sys.version, pip.__version__)"],
-      { env: session.env },
-    );
-    builderId = `local: python ${version.stdout.trim()}`;
-    startSandbox = () =>
-      startLocalSandbox({ runner: session.runner, env: session.env, helperFile: HELPER_FILE });
+    return {
+      builderId: this.imageBuilderId(),
+      startSandbox: () =>
+        startContainerSandbox({
+          engine: detection.engine,
+          image,
+          name: `wheelwright-${this.runId}`,
+          labels: { [LABEL_PROJECT]: id, [LABEL_RUN]: this.runId },
+          network: project.config.network.value,
+          cacheVolume: `wheelwright-cache-${id.replace(/[^a-z0-9_.-]+/g, "-")}`,
+          readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
+          helperFile: HELPER_FILE,
+          signal: session.signal,
+        }),
+    };
   }
-
-  if (passthrough !== undefined) {
-    session.exitCode = await runInBuilder(session, project, startSandbox, passthrough);
-    return;
-  }
-  const started = session.clock();
-  const outcome = await runBuild({
-    project,
-    request,
-    force: options.force === true,
-    index,
-    builderId,
-    startSandbox,
-    sourceDateEpoch,
-    toolVersion: session.toolVersion,
-    runId,
-    emit: session.emit,
-    signal: session.signal,
-    clock: session.clock,
-  });
-  printSummary(session, outcome, (session.clock() - started) / 1000);
 }
 
 async function runInBuilder(

@@ -103,7 +103,6 @@ export async function imageCommand(
   const results = await runImagePlan({
     plan,
     engine: detection.engine,
-    buildKitAvailable: detection.capabilities.buildKit,
     pull: project.config.pull.value,
     root: project.root,
     emit: session.emit,

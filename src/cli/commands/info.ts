@@ -29,7 +29,10 @@ export async function infoCommand(session: Session): Promise<void> {
     };
   });
   const detection = await detectSessionEngine(session, project);
-  const engine = detection.kind === "container" ? { ...detection.capabilities } : { kind: "local" as const };
+  const engine =
+    detection.kind === "container"
+      ? { ...detection.capabilities, ...(await detection.engine.features()) }
+      : { kind: "local" as const };
   const settings = Object.entries(config as ResolvedConfig).map(([key, sourced]) => ({
     key,
     value: sourced.value,
@@ -63,7 +66,13 @@ export async function infoCommand(session: Session): Promise<void> {
     lines.push(`  ${candidate.accepted ? "✓" : "✗"} ${candidate.candidate.padEnd(7)} ${candidate.reason}`);
   }
   if (detection.kind === "container") {
-    const c = detection.capabilities;
+    const c = engine as typeof engine & {
+      clientVersion: string;
+      serverVersion: string;
+      buildKit: boolean;
+      rootless: boolean;
+    };
+
     lines.push(
       `  client ${c.clientVersion}, server ${c.serverVersion}, builder ${c.buildKit ? "BuildKit" : "legacy"}${c.rootless ? ", rootless" : ""}`,
     );
