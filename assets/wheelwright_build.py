@@ -131,6 +131,96 @@ def requirement_lines(path):
     return out
 
 
+DEFAULT_BUILD_SYSTEM = {"requires": ["setuptools>=40.8.0", "wheel"], "build-backend": "setuptools.build_meta:__legacy__"}
+
+
+def build_system(source):
+    path = os.path.join(source, "pyproject.toml")
+    if tomllib is None or not os.path.exists(path):
+        return DEFAULT_BUILD_SYSTEM
+    with open(path, "rb") as handle:
+        table = tomllib.load(handle).get("build-system")
+    if not table or "build-backend" not in table:
+        return {**DEFAULT_BUILD_SYSTEM, **(table or {})} if table else DEFAULT_BUILD_SYSTEM
+    return table
+
+
+def logging_runner(step):
+    """A pyproject_hooks runner that streams the backend's output as log lines."""
+    def run(cmd, cwd=None, extra_environ=None):
+        env = os.environ.copy()
+        env.update(extra_environ or {})
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            emit("log", step=step, line=lines[-1])
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd, output="\n".join(lines))
+    return run
+
+
+def install_into(env_python, requirements, step):
+    code, lines = run_pip(["--python", env_python, "install", "--no-input"] + list(requirements), step)
+    if code != 0:
+        missing = [m.group(1) for m in (re.search(r"No matching distribution found for (\S+)", l) for l in lines) if m]
+        fail(20, "app-build", tail=lines[-40:], not_found=missing[0] if missing else None, phase="build-env")
+
+
+def build_env(cache, requires, fresh):
+    """A build environment with `requires` installed, made the way pip's isolation makes one (a fresh
+    venv, requirements from the same index), and kept in the cache for the next build."""
+    key = hashlib.sha256(json.dumps([sys.version, sorted(requires), os.environ.get("PIP_INDEX_URL"),
+                                     os.environ.get("PIP_EXTRA_INDEX_URL"), os.environ.get("PIP_FIND_LINKS")])
+                         .encode()).hexdigest()[:24]
+    root = os.path.join(cache, "build-envs")
+    env = os.path.join(root, key)
+    python = os.path.join(env, "bin", "python")
+    if fresh and os.path.isdir(env):
+        subprocess.run(["rm", "-rf", env], check=False)
+    if os.path.exists(os.path.join(env, ".complete")):
+        return env, python
+    os.makedirs(root, exist_ok=True)
+    work = env + ".tmp-" + str(os.getpid())
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", work], check=True)
+    install_into(os.path.join(work, "bin", "python"), requires, "app")
+    try:
+        os.rename(work, env)
+    except OSError:  # another build made it first
+        subprocess.run(["rm", "-rf", work], check=False)
+    return env, python
+
+
+def build_app(args, app_dir):
+    """Builds the application's wheel through its PEP 517 backend, in a cached build environment."""
+    try:
+        from pip._vendor.pyproject_hooks import BuildBackendHookCaller
+    except ImportError:  # an old pip: let pip do it, in a fresh isolated environment
+        code, lines = run_pip(["wheel", "--no-deps", "--wheel-dir", app_dir, args.source], "app")
+        if code != 0:
+            missing = [m.group(1) for m in (re.search(r"No matching distribution found for (\S+)", l) for l in lines) if m]
+            fail(20, "app-build", tail=lines[-40:], not_found=missing[0] if missing else None)
+        return
+    system = build_system(args.source)
+    env, python = build_env(args.cache, system.get("requires", []), args.fresh_build_env)
+    caller = BuildBackendHookCaller(args.source, system["build-backend"], system.get("backend-path"),
+                                    runner=logging_runner("app"), python_executable=python)
+    try:
+        dynamic = caller.get_requires_for_build_wheel({})
+    except subprocess.CalledProcessError as error:
+        fail(20, "app-build", tail=error.output.splitlines()[-40:], phase="metadata")
+    if dynamic:
+        marker = os.path.join(env, ".dynamic-" + hashlib.sha256(json.dumps(sorted(dynamic)).encode()).hexdigest()[:16])
+        if not os.path.exists(marker):
+            install_into(python, dynamic, "app")
+            open(marker, "w").close()
+    open(os.path.join(env, ".complete"), "w").close()
+    try:
+        caller.build_wheel(app_dir, {})
+    except subprocess.CalledProcessError as error:
+        fail(20, "app-build", tail=error.output.splitlines()[-40:], phase="build")
+
+
 def main():
     os.umask(0o022)  # wheels record file modes: fixed so two builds of one commit are identical
     parser = argparse.ArgumentParser()
@@ -141,6 +231,8 @@ def main():
     parser.add_argument("--group", action="append", default=[])
     parser.add_argument("--requirements", action="append", default=[])
     parser.add_argument("--app-only", action="store_true")
+    parser.add_argument("--cache", default=os.environ.get("PIP_CACHE_DIR", "/tmp"))
+    parser.add_argument("--fresh-build-env", action="store_true")
     args = parser.parse_args()
 
     app_dir = os.path.join(args.out, "app")
@@ -149,10 +241,7 @@ def main():
     os.makedirs(deps_dir)
 
     emit("phase", phase="app")
-    code, lines = run_pip(["wheel", "--no-deps", "--wheel-dir", app_dir, args.source], "app")
-    if code != 0:
-        missing = [m.group(1) for m in (re.search(r"No matching distribution found for (\S+)", l) for l in lines) if m]
-        fail(20, "app-build", tail=lines[-40:], not_found=missing[0] if missing else None)
+    build_app(args, app_dir)
     built = [f for f in os.listdir(app_dir) if f.endswith(".whl")]
     if len(built) != 1:
         fail(21, "app-count", found=built)

@@ -16,6 +16,9 @@ export function pruneArgv(binary: string, labels: string[]): string[] {
   return [binary, "image", "prune", "--force", ...labels.flatMap((label) => ["--filter", `label=${label}`])];
 }
 
+/** Printed by the builder container's main process once it is ready. */
+export const CONTAINER_READY = "wheelwright-container-ready";
+
 /**
  * `docker run -i --rm ... sh -c 'cat >/dev/null'`: the container's main process ends when our
  * stdin closes, so with --rm it goes away by itself when wheelwright dies, even by SIGKILL
@@ -31,7 +34,8 @@ export function containerRunArgv(binary: string, spec: ContainerSpec): string[] 
       `type=${mount.kind},source=${mount.source},target=${mount.target}${mount.readOnly ? ",readonly" : ""}`,
     );
   }
-  argv.push(spec.image, "-c", "cat >/dev/null");
+  const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.join(" ")} && ` : "";
+  argv.push(spec.image, "-c", `${dirs}echo ${CONTAINER_READY} && exec cat >/dev/null`);
   return argv;
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { EngineFailureError, EngineUnavailableError, ImageBuildError } from "../errors.js";
-import { containerRunArgv, execArgv, imageBuildArgv } from "./docker-argv.js";
+import { CONTAINER_READY, containerRunArgv, execArgv, imageBuildArgv } from "./docker-argv.js";
 import type {
   ContainerEngine,
   ContainerSpec,
@@ -206,30 +206,37 @@ export class DockerCli implements ContainerEngine {
 
   async startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer> {
     const keepalive = new PassThrough();
-    const argv = containerRunArgv(this.options.binary, spec);
-    let exited = false;
-    const running = this.options.runner.run(argv, { env: this.options.env, input: keepalive }).finally(() => {
-      exited = true;
+    // The container's main process prints a marker once its folders exist: no polling needed.
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
     });
-    const started = Date.now();
-    for (;;) {
-      if (signal?.aborted) break;
-      const state = await this.cli(["container", "inspect", "--format", "{{.State.Running}}", spec.name], {
-        timeoutMs: 10_000,
-      });
-      if (state.exitCode === 0 && state.stdout.trim() === "true") break;
-      if (exited || Date.now() - started > 60_000) {
-        keepalive.end();
-        const result = await running;
-        await this.removeContainers([spec.name]);
-        throw new EngineFailureError(`Could not start a container from ${spec.image}`, {
-          details: tail(result.stderr, 10),
-          hint: "Check that the image exists (`wheelwright image` builds it) and that the engine is healthy.",
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return new DockerContainer(this, spec.name, keepalive, running);
+    const running = this.options.runner.run(containerRunArgv(this.options.binary, spec), {
+      env: this.options.env,
+      input: keepalive,
+      onLine: (line, stream) => {
+        if (stream === "stdout" && line.trim() === CONTAINER_READY) markReady();
+      },
+    });
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 60_000).unref());
+    const aborted = new Promise<"aborted">((resolve) =>
+      signal?.addEventListener("abort", () => resolve("aborted")),
+    );
+    const outcome = await Promise.race([
+      ready.then(() => "ready" as const),
+      running.then(() => "exited" as const),
+      timeout,
+      aborted,
+    ]);
+    if (outcome === "ready") return new DockerContainer(this, spec.name, keepalive, running);
+    keepalive.end();
+    await this.removeContainers([spec.name]);
+    const result = await running;
+    if (outcome === "aborted") signal?.throwIfAborted();
+    throw new EngineFailureError(`Could not start a container from ${spec.image}`, {
+      details: tail(result.stderr, 10),
+      hint: "Check that the image exists (`wheelwright image` builds it) and that the engine is healthy.",
+    });
   }
 
   /** Used by DockerContainer: the raw CLI with this engine's binary and environment. */

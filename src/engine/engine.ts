@@ -68,6 +68,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   network: NetworkMode;
   mounts: Mount[];
+  /** Folders (absolute, no spaces) the main process creates before it reports ready. */
+  makeDirs: string[];
 }
 
 export interface ExecOptions {

@@ -34,12 +34,17 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
     })),
   ];
   const container = await options.engine.startContainer(
-    { name: options.name, image: options.image, labels: options.labels, network: options.network, mounts },
+    {
+      name: options.name,
+      image: options.image,
+      labels: options.labels,
+      network: options.network,
+      mounts,
+      makeDirs: [`${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`],
+    },
     options.signal,
   );
   try {
-    const made = await container.exec(["mkdir", "-p", `${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`]);
-    if (made.exitCode !== 0) throw new Error(`could not prepare ${ROOT} in the builder: ${made.output}`);
     await container.copyIn(
       Readable.from(
         tar.c({ cwd: path.dirname(options.helperFile), portable: true }, [path.basename(options.helperFile)]),

@@ -48,7 +48,7 @@ export function helperError(
         );
       }
 
-      if (tail.some((line) => METADATA_FAILURE.test(line))) {
+      if (error.phase === "metadata" || tail.some((line) => METADATA_FAILURE.test(line))) {
         return new InputError(
           "The project's metadata could not be read: its setup.py or build backend failed",
           {

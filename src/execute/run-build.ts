@@ -316,6 +316,9 @@ async function runHelper(
   for (const group of request.groups) argv.push("--group", group);
   for (const file of inputs.requirementFiles) argv.push("--requirements", `${sandbox.paths.source}/${file}`);
   if (appOnly) argv.push("--app-only");
+  // Build environments for the app's backend are cached beside pip's cache; --force makes them anew.
+  argv.push("--cache", sandbox.paths.cache);
+  if (options.force) argv.push("--fresh-build-env");
 
   const output: string[] = [];
   let error: Extract<HelperMessage, { kind: "error" }> | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { containerRunArgv, execArgv, imageBuildArgv } from "../../src/engine/docker-argv.js";
+import { CONTAINER_READY, containerRunArgv, execArgv, imageBuildArgv } from "../../src/engine/docker-argv.js";
+
 import { DockerCli, engineUnavailable } from "../../src/engine/docker-cli.js";
 import type { ProcessRunner, RunOptions } from "../../src/engine/process-runner.js";
 
@@ -60,10 +61,16 @@ describe("docker argv", () => {
       labels: { "io.wheelwright.run": "1" },
       network: "none",
       mounts: [{ kind: "bind", source: "/opt/pypi", target: "/opt/pypi", readOnly: true }],
+      makeDirs: ["/w/src", "/w/out"],
     });
     expect(argv.slice(0, 5)).toEqual(["podman", "run", "-i", "--rm", "--name"]);
     expect(argv).toContain("type=bind,source=/opt/pypi,target=/opt/pypi,readonly");
-    expect(argv.slice(-3)).toEqual(["a/b-builder:1", "-c", "cat >/dev/null"]);
+    // Its main process makes the folders, says it is ready, then lives exactly as long as our stdin.
+    expect(argv.slice(-3)).toEqual([
+      "a/b-builder:1",
+      "-c",
+      `mkdir -p /w/src /w/out && echo ${CONTAINER_READY} && exec cat >/dev/null`,
+    ]);
   });
 
   it("passes secrets to exec by name only, never their value", () => {

@@ -15,7 +15,7 @@ import {
   projectId,
 } from "../../domain/labels.js";
 import type { Manifest } from "../../domain/manifest.js";
-import { normalizeName } from "../../domain/names.js";
+import { contextImageName, normalizeName } from "../../domain/names.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import type { Detection } from "../../engine/detect.js";
 import { InputError } from "../../errors.js";
@@ -68,22 +68,24 @@ async function ensureBuilderImage(
   session: Session,
   project: LoadedProject,
   detection: Extract<Detection, { kind: "container" }>,
+  contentHash: string,
 ): Promise<string> {
-  const request = { targets: [project.config.builderContext.value], all: false };
-  const plan = await planImageCommand(session, project, request, detection.engine);
-  const builderStep = plan.steps.find((s) => s.kind === "build-image" && s.context === request.targets[0]);
-  if (builderStep === undefined || builderStep.kind !== "build-image")
-    throw new Error("no builder step planned");
-  const reference = builderStep.tags[0]!;
+  const context = contextImageName(project.config.builderContext.value);
   // Any image of this project built from the same folders will do, whatever commit it was tagged at.
   const sameContent = await detection.engine.listImages({
     labels: [
-      `${LABEL_PROJECT}=${builderStep.labels[LABEL_PROJECT]}`,
-      `${LABEL_CONTEXT}=${builderStep.context}`,
-      `${LABEL_CONTEXT_HASH}=${builderStep.labels[LABEL_CONTEXT_HASH]}`,
+      `${LABEL_PROJECT}=${projectId(project.config.namespace.value, project.config.app.value)}`,
+      `${LABEL_CONTEXT}=${context}`,
+      `${LABEL_CONTEXT_HASH}=${contentHash}`,
     ],
   });
   if (sameContent[0] !== undefined) return sameContent[0];
+  const request = { targets: [context], all: false };
+  const plan = await planImageCommand(session, project, request, detection.engine);
+  const builderStep = plan.steps.find((s) => s.kind === "build-image" && s.context === context);
+  if (builderStep === undefined || builderStep.kind !== "build-image")
+    throw new Error("no builder step planned");
+  const reference = builderStep.tags[0]!;
   const existing = await detection.engine.inspectImage(reference);
   session.emit({
     type: "notice",
@@ -163,9 +165,19 @@ class BuilderFactory {
     private readonly runId: string,
   ) {}
 
+  private hash: string | undefined;
+
+  /** The builder image's content hash (its folder and the folders it is built FROM). */
+  private contentHash(): string {
+    this.hash ??= builderContentHash(
+      this.project.config,
+      listContextFolders(this.project.root, this.project.imagesDir),
+    );
+    return this.hash;
+  }
+
   private imageBuilderId(): string {
-    const contexts = listContextFolders(this.project.root, this.project.imagesDir);
-    return `image:${builderContentHash(this.project.config, contexts)}`;
+    return `image:${this.contentHash()}`;
   }
 
   private async localBuilderId(): Promise<string> {
@@ -213,7 +225,7 @@ class BuilderFactory {
           startLocalSandbox({ runner: session.runner, env: session.env, helperFile: HELPER_FILE }),
       };
     }
-    const image = await ensureBuilderImage(session, project, detection);
+    const image = await ensureBuilderImage(session, project, detection, this.contentHash());
     const id = projectId(project.config.namespace.value, project.config.app.value);
     const locations = [
       ...(index.indexUrl ? [index.indexUrl] : []),
