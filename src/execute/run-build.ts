@@ -224,10 +224,10 @@ async function buildInto(
   for (const wheel of reused) {
     // Reused only after their hash is checked again, now, as they are copied.
     const target = path.join(staging, wheel.filename);
+    if (!fromStore) copyFileSync(path.join(options.project.wheelhouseDir, wheel.filename), target);
     const copied = fromStore
       ? options.store?.copyOut(wheel.sha256, target) === true
-      : (copyFileSync(path.join(options.project.wheelhouseDir, wheel.filename), target),
-        sha256File(target) === wheel.sha256);
+      : sha256File(target) === wheel.sha256;
     if (!copied)
       throw new IntegrityError(`${wheel.filename} changed while it was reused (sha256 mismatch)`, {
         hint: "Run the build again with --force.",
