@@ -106,7 +106,19 @@ export function createProgram(
     );
 
   program
+    .command("release")
+    .description(
+      "build the release image from the base image and the runtime wheels alone, check it, then tag it :<sha>, :<version> and each TAG (the seed's `make release`)",
+    )
+    .argument("[tags...]", "extra tags for the release image")
+    .action(async (tags: string[], _options: unknown, command: Command) => {
+      const { releaseCommand } = await import("./commands/release.js");
+      await releaseCommand(session(command), tags);
+    });
+
+  program
     .command("info")
+
     .description("show the resolved config and where each value came from, the image names and the engine")
     .action(async (_options: unknown, command: Command) => {
       const { infoCommand } = await import("./commands/info.js");

@@ -1,5 +1,5 @@
 // Pure argv construction for the docker/podman CLI, shared by the adapter and `--dry-run`.
-import type { ContainerSpec, ExecOptions, ImageBuildSpec } from "./engine.js";
+import type { ContainerSpec, ExecOptions, ImageBuildSpec, OneOffSpec } from "./engine.js";
 
 export function imageBuildArgv(binary: string, spec: ImageBuildSpec, extra: string[] = []): string[] {
   const argv = [binary, "build", ...extra];
@@ -10,10 +10,6 @@ export function imageBuildArgv(binary: string, spec: ImageBuildSpec, extra: stri
   for (const [name, value] of Object.entries(spec.labels)) argv.push("--label", `${name}=${value}`);
   argv.push(spec.contextDir);
   return argv;
-}
-
-export function pruneArgv(binary: string, labels: string[]): string[] {
-  return [binary, "image", "prune", "--force", ...labels.flatMap((label) => ["--filter", `label=${label}`])];
 }
 
 /** Printed by the builder container's main process once it is ready. */
@@ -36,6 +32,20 @@ export function containerRunArgv(binary: string, spec: ContainerSpec): string[] 
   }
   const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.join(" ")} && ` : "";
   argv.push(spec.image, "-c", `${dirs}echo ${CONTAINER_READY} && exec cat >/dev/null`);
+  return argv;
+}
+
+/** `docker run --rm` of a one-off container; `--init` so signals reach the command (it is not PID 1). */
+export function oneOffArgv(binary: string, spec: OneOffSpec): string[] {
+  const argv = [binary, "run", "--rm", "--init"];
+  if (spec.inheritStdio) argv.push("-i");
+  if (spec.network !== "default") argv.push("--network", spec.network);
+  for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
+  if (spec.user !== undefined) argv.push("--user", spec.user);
+  if (spec.entrypoint !== undefined) argv.push("--entrypoint", spec.entrypoint);
+  if (spec.workdir !== undefined) argv.push("-w", spec.workdir);
+  for (const [key, value] of Object.entries(spec.env ?? {})) argv.push("-e", `${key}=${value}`);
+  argv.push(spec.image, ...spec.argv);
   return argv;
 }
 

@@ -1,19 +1,22 @@
 // The docker CLI behind the Engine interface. podman takes the same argv with its own binary name;
 // where the two differ it is said here, next to the flag.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { EngineFailureError, EngineUnavailableError, ImageBuildError } from "../errors.js";
-import { CONTAINER_READY, containerRunArgv, execArgv, imageBuildArgv } from "./docker-argv.js";
+import { CONTAINER_READY, containerRunArgv, execArgv, imageBuildArgv, oneOffArgv } from "./docker-argv.js";
+
 import type {
   ContainerEngine,
   ContainerSpec,
   EngineCapabilities,
   EngineFeatures,
   ExecOptions,
+  ExecResult,
   ImageBuildSpec,
   ImageInfo,
+  OneOffSpec,
   OutputSink,
   RunningContainer,
 } from "./engine.js";
@@ -114,7 +117,10 @@ export class DockerCli implements ContainerEngine {
     const scratch = mkdtempSync(path.join(tmpdir(), "wheelwright-iid-"));
     const iidFile = path.join(scratch, "iid");
     try {
-      const argv = imageBuildArgv(this.options.binary, spec, ["--iidfile", iidFile]);
+      const argv = imageBuildArgv(this.options.binary, this.withLabelInstruction(spec, scratch), [
+        "--iidfile",
+        iidFile,
+      ]);
       const result = await this.options.runner.run(argv, {
         env: { ...this.options.env, ...this.builderEnv(spec.buildKit) },
         onLine: onOutput,
@@ -135,6 +141,25 @@ export class DockerCli implements ContainerEngine {
     }
   }
 
+  /**
+   * The legacy builder turns each `--label` into a step of its own (a container commit each, about
+   * a quarter of a second); all of them as one LABEL instruction appended to a copy of the
+   * Dockerfile cost one step. BuildKit applies --label as metadata, so it keeps the flags.
+   */
+  private withLabelInstruction(spec: ImageBuildSpec, scratch: string): ImageBuildSpec {
+    if (spec.buildKit || this.kind === "podman" || Object.keys(spec.labels).length === 0) return spec;
+    const quote = (text: string) => JSON.stringify(text);
+    const instruction = `LABEL ${Object.entries(spec.labels)
+      .map(([key, value]) => `${quote(key)}=${quote(value)}`)
+      .join(" ")}`;
+    const dockerfile = path.join(scratch, "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      `${readFileSync(spec.dockerfile, "utf8").replace(/\s*$/, "\n")}${instruction}\n`,
+    );
+    return { ...spec, dockerfile, labels: {} };
+  }
+
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
     const result = await this.cli(["image", "inspect", "--format", "{{json .}}", reference]);
     if (result.exitCode !== 0) return undefined;
@@ -142,13 +167,16 @@ export class DockerCli implements ContainerEngine {
       Id: string;
       Created: string;
       RepoTags: string[] | null;
-      Config?: { Labels?: Record<string, string> | null };
+      Size?: number;
+      Config?: { Labels?: Record<string, string> | null; User?: string };
     };
     return {
       id: raw.Id,
       created: raw.Created,
       labels: raw.Config?.Labels ?? {},
       repoTags: raw.RepoTags ?? [],
+      user: raw.Config?.User ?? "",
+      size: raw.Size ?? 0,
     };
   }
 
@@ -177,6 +205,25 @@ export class DockerCli implements ContainerEngine {
       (result.exitCode === 0 ? removed : failed).push(id);
     }
     return { removed, failed };
+  }
+
+  async runOnce(spec: OneOffSpec): Promise<ExecResult> {
+    const result = await this.options.runner.run(oneOffArgv(this.options.binary, spec), {
+      env: this.options.env,
+      onLine: spec.onOutput,
+      signal: spec.signal,
+      inheritStdio: spec.inheritStdio,
+    });
+    return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`, aborted: result.aborted };
+  }
+
+  async tagImage(source: string, target: string): Promise<void> {
+    const result = await this.cli(["tag", source, target]);
+    if (result.exitCode !== 0) throw engineFailure(`tag ${source} as ${target}`, result.stderr);
+  }
+
+  async untagImage(reference: string): Promise<void> {
+    await this.cli(["image", "rm", reference]);
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {

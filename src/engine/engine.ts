@@ -35,6 +35,9 @@ export interface ImageInfo {
   created: string;
   labels: Record<string, string>;
   repoTags: string[];
+  /** The image's USER ("" when not set). */
+  user: string;
+  size: number;
 }
 
 export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;
@@ -104,7 +107,30 @@ export interface RunningContainer {
   stop(): Promise<void>;
 }
 
+/** A one-off container (`docker run --rm`): the release check, `run`, `test`. */
+export interface OneOffSpec {
+  image: string;
+  argv: string[];
+  labels: Record<string, string>;
+  network: NetworkMode;
+  /** Overrides the image's user (e.g. "0" to inspect every file). */
+  user?: string;
+  /** Overrides the image's entrypoint. */
+  entrypoint?: string;
+  env?: Record<string, string>;
+  workdir?: string;
+  /** Connect the command to the terminal (its output is the user's); stderr is still scanned. */
+  inheritStdio?: boolean;
+  onOutput?: OutputSink;
+  signal?: AbortSignal;
+}
+
 export interface ContainerEngine extends Engine {
+  runOnce(spec: OneOffSpec): Promise<ExecResult>;
+  tagImage(source: string, target: string): Promise<void>;
+  /** Removes one tag (the image stays while other tags name it). */
+  untagImage(reference: string): Promise<void>;
+
   startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer>;
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
   /** Names of containers carrying every label (running or not). */

@@ -1,5 +1,5 @@
-// Carries out an ImagePlan on an engine: each build in order, then the prune of this project's
-// dangling images (never anyone else's: the label filter is the project's own).
+// Carries out an ImagePlan on an engine: each build in order; then the images a build replaced
+// (its tags moved away from them, and no tag names them any more) are removed.
 import path from "node:path";
 import type { Engine, ImageBuildSpec } from "../engine/engine.js";
 import { EngineUnavailableError, ImageBuildError } from "../errors.js";
@@ -35,7 +35,7 @@ export async function runImagePlan(options: {
   signal?: AbortSignal;
 }): Promise<ImageResult[]> {
   const { plan, engine, emit } = options;
-  const needsBuildKit = plan.steps.filter((s): s is ImageBuildStep => s.kind === "build-image" && s.buildKit);
+  const needsBuildKit = plan.steps.filter((s) => s.buildKit);
   if (needsBuildKit.length > 0 && !(await engine.features()).buildKit) {
     // Never downgrade silently: a legacy build would ignore RUN --mount (and drop a secret).
     throw new EngineUnavailableError(
@@ -49,7 +49,6 @@ export async function runImagePlan(options: {
     // Offline: a missing FROM image would make the engine try a registry (and hang or fail late).
     const missing: string[] = [];
     for (const planned of plan.steps) {
-      if (planned.kind !== "build-image") continue;
       for (const image of planned.externalImages) {
         if (!missing.includes(image) && (await engine.inspectImage(image)) === undefined) missing.push(image);
       }
@@ -65,31 +64,35 @@ export async function runImagePlan(options: {
   }
   const results: ImageResult[] = [];
   for (const planned of plan.steps) {
-    if (planned.kind === "build-image") {
-      const { imageId } = await step(
-        emit,
-        `image:${planned.context}`,
-        `image ${planned.context} -> ${planned.tags.join(", ")}`,
-        () =>
-          engine.buildImage(
-            buildSpecOf(planned, options.root),
-            (line, stream) => emit({ type: "output", id: `image:${planned.context}`, line, stream }),
-            options.signal,
-          ),
-        Date.now,
-        (result) => result.imageId.replace(/^sha256:/, "").slice(0, 12),
-      );
-      results.push({ context: planned.context, imageId, tags: planned.tags });
-    } else {
-      const dangling = await engine.listImages({ labels: planned.labels, dangling: true });
-      if (dangling.length > 0) {
-        const { removed, failed } = await engine.removeImages(dangling);
-        emit({ type: "notice", message: `removed ${removed.length} dangling image(s) of this project` });
-        if (failed.length > 0)
-          emit({
-            type: "warning",
-            message: `${failed.length} dangling image(s) are still in use and were kept`,
-          });
+    // The images these tags name now: once the build moves the tags, those left with no tag are
+    // removed (the seed removed every dangling image on the host; stage caches must survive too).
+    const before = await Promise.all(planned.tags.map((tag) => engine.inspectImage(tag)));
+    const { imageId } = await step(
+      emit,
+      `image:${planned.context}`,
+      `image ${planned.context} -> ${planned.tags.join(", ")}`,
+      () =>
+        engine.buildImage(
+          buildSpecOf(planned, options.root),
+          (line, stream) => emit({ type: "output", id: `image:${planned.context}`, line, stream }),
+          options.signal,
+        ),
+      Date.now,
+      (result) => result.imageId.replace(/^sha256:/, "").slice(0, 12),
+    );
+    results.push({ context: planned.context, imageId, tags: planned.tags });
+    const replaced = new Set(
+      before.filter((info) => info !== undefined && info.id !== imageId).map((info) => info!.id),
+    );
+    for (const id of replaced) {
+      const now = await engine.inspectImage(id);
+      if (now === undefined || now.repoTags.length > 0) continue;
+      const { removed } = await engine.removeImages([id]);
+      if (removed.length > 0) {
+        emit({
+          type: "notice",
+          message: `removed the ${planned.context} image this build replaced (${id.replace(/^sha256:/, "").slice(0, 12)})`,
+        });
       }
     }
   }

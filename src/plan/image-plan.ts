@@ -52,14 +52,9 @@ export interface ImageBuildStep {
   externalImages: string[];
 }
 
-export interface PruneStep {
-  kind: "prune-dangling";
-  labels: string[];
-}
-
 export interface ImagePlan {
   version: 1;
-  steps: (ImageBuildStep | PruneStep)[];
+  steps: ImageBuildStep[];
   warnings: string[];
 }
 
@@ -167,7 +162,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
   const requested = new Set(targets);
   const order = buildOrder(graph.dependencies, targets);
   const effectiveHashes = effectiveContentHashes(graph.dependencies, nodes, byName);
-  const steps: (ImageBuildStep | PruneStep)[] = [];
+  const steps: ImageBuildStep[] = [];
   for (const context of order) {
     const node = nodes.find((candidate) => candidate.context === context)!;
     if (!requested.has(context) && inputs.existingImages.has(`${node.repository}:${primaryTag}`)) continue;
@@ -193,7 +188,6 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
       externalImages: externalImagesOf(node, nodes),
     });
   }
-  steps.push({ kind: "prune-dangling", labels: [`${LABEL_PROJECT}=${projectId(ns, app)}`] });
   return { version: 1, steps, warnings };
 }
 

@@ -5,7 +5,9 @@ import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { insideProject } from "../config/load.js";
 import type { IndexSettings } from "../domain/index-settings.js";
+import { normalizeName } from "../domain/names.js";
 import { InputError } from "../errors.js";
+
 import type { Fingerprints } from "../plan/build-plan.js";
 import { hashFiles, readSourceTree, type SourceTree, SPEC_FILES, sha256Text } from "./source-tree.js";
 
@@ -45,11 +47,18 @@ function listingOf(dir: string): string {
     .join(",");
 }
 
-/** The wheelhouse and its lock, staging and retired folders are outputs, never inputs. */
-export function wheelhouseSkips(project: LoadedProject): string[] {
-  const relative = path.relative(project.sourceDir, project.wheelhouseDir).split(path.sep).join("/");
-  const dir = path.posix.dirname(relative);
-  return [relative, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(relative)}.*`];
+/**
+ * What is never part of the Python project's source: the wheelhouse with its lock, staging and
+ * retired folders (outputs), and the images folder (the builder's identity covers its own folder).
+ */
+export function nonSourcePaths(project: LoadedProject): string[] {
+  const relative = (dir: string) => path.relative(project.sourceDir, dir).split(path.sep).join("/");
+  const wheelhouse = relative(project.wheelhouseDir);
+  const dir = path.posix.dirname(wheelhouse);
+  const skips = [wheelhouse, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(wheelhouse)}.*`];
+  const images = relative(project.imagesDir);
+  if (images !== "" && !images.startsWith("..")) skips.push(images);
+  return skips;
 }
 
 export function collectBuildInputs(options: {
@@ -71,7 +80,7 @@ export function collectBuildInputs(options: {
       );
     return relative.split(path.sep).join("/");
   });
-  const tree = readSourceTree(project.sourceDir, wheelhouseSkips(project));
+  const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
   const locations = [
     ...(index.indexUrl ? [index.indexUrl] : []),
     ...index.extraIndexUrls,
@@ -93,8 +102,9 @@ export function collectBuildInputs(options: {
     index,
     // A new sdist in a local find-links folder changes what the build may pick.
     localIndexes: localIndexDirs.map(listingOf),
-    extras: [...request.extras].sort(),
-    groups: [...request.groups].sort(),
+    // Normalised (PEP 685) so `build Test` and `build test` are the same inputs.
+    extras: [...new Set(request.extras.map(normalizeName))].sort(),
+    groups: [...new Set(request.groups.map(normalizeName))].sort(),
     requirements: requirementFiles,
     sourceDateEpoch: options.sourceDateEpoch ?? null,
   });

@@ -14,7 +14,7 @@ import { type BuildOutcome, runBuild } from "../../execute/run-build.js";
 import type { BuildSandbox } from "../../execute/sandbox.js";
 import { newRunId, readManifest } from "../../execute/wheelhouse.js";
 import type { BuildRequest } from "../../project/build-inputs.js";
-import { wheelhouseSkips } from "../../project/build-inputs.js";
+import { nonSourcePaths } from "../../project/build-inputs.js";
 import { readCommitTime } from "../../project/git.js";
 import { resolveIndexSettings } from "../../project/pip-config.js";
 import { readSourceTree } from "../../project/source-tree.js";
@@ -102,7 +102,7 @@ async function runInBuilder(
     throw new InputError("Nothing to run after `--` (e.g. `wheelwright build -- pip -V`)");
   const sandbox = await startSandbox();
   try {
-    const tree = readSourceTree(project.sourceDir, wheelhouseSkips(project));
+    const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
     await sandbox.putSource(
       tree.files.map((f) => f.path),
       tree.dir,

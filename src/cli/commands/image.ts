@@ -5,7 +5,7 @@ import type { LoadedProject } from "../../config/load.js";
 import { LABEL_CONTEXT_HASH } from "../../domain/labels.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import { requireContainerEngine } from "../../engine/detect.js";
-import { imageBuildArgv, pruneArgv } from "../../engine/docker-argv.js";
+import { imageBuildArgv } from "../../engine/docker-argv.js";
 import type { Engine } from "../../engine/engine.js";
 import { InputError, UsageError } from "../../errors.js";
 import { buildSpecOf, runImagePlan } from "../../execute/run-image-plan.js";
@@ -115,9 +115,7 @@ export async function imageCommand(
 function printPlan(session: Session, project: LoadedProject, plan: ImagePlan): void {
   const binary = project.config.engine.value === "podman" ? "podman" : "docker";
   const commands = plan.steps.map((planned) =>
-    planned.kind === "build-image"
-      ? imageBuildArgv(binary, buildSpecOf(planned, project.root, false))
-      : pruneArgv(binary, planned.labels),
+    imageBuildArgv(binary, buildSpecOf(planned, project.root, false)),
   );
   if (session.json) {
     session.out(
