@@ -77,33 +77,26 @@ describe.skipIf(engineOrSkip())("wheelwright image (real engine)", () => {
     await sh("git checkout -- docker/base/Dockerfile", { cwd: root });
   });
 
-  it("removes only this project's dangling images afterwards", async () => {
-    // A dangling image of another project, and one of this project: only the latter may go.
-    const other = makeProject({ scenario: "otherproj" });
-    const make = async (label: string, tag: string, marker: string) => {
-      await sh(
-        `printf 'FROM debian:bookworm-slim\\nLABEL marker=${marker}\\n' | docker build -q --label io.wheelwright.project=${label} -t ${tag} -`,
-        { env: { DOCKER_BUILDKIT: "0" } },
-      );
-      const id = await sh(`docker image inspect -f '{{.Id}}' ${tag}`);
-      await sh(
-        `printf 'FROM debian:bookworm-slim\\nLABEL marker=${marker}-2\\n' | docker build -q --label io.wheelwright.project=${label} -t ${tag} -`,
-        { env: { DOCKER_BUILDKIT: "0" } },
-      );
-      return id;
-    };
-    const mine = await make(
-      "wheelwright-examples/polls",
-      "wheelwright-examples/polls-scratch:x",
-      `mine-${Date.now()}`,
+  it("removes the image a rebuild replaced, and no other image (of this project or another)", async () => {
+    // A dangling image of another project must survive, and so must this project's stage caches.
+    const other = await sh(
+      `printf 'FROM debian:bookworm-slim\\nLABEL marker=theirs-${Date.now()}\\n' | docker build -q --label io.wheelwright.project=wwtest/otherproj -`,
+      { env: { DOCKER_BUILDKIT: "0" } },
     );
-    const theirs = await make("wwtest/otherproj", "wwtest/otherproj-scratch:x", `theirs-${Date.now()}`);
-    const result = await runCli(["image", "docker/base"], { cwd: root });
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(execaSync("docker", ["image", "inspect", mine], { reject: false }).exitCode).not.toBe(0);
-    expect(execaSync("docker", ["image", "inspect", theirs], { reject: false }).exitCode).toBe(0);
-    await sh(`docker image rm -f ${theirs}`);
-    expect(other).toBeTruthy();
+    const dockerfile = path.join(root, "docker", "base", "Dockerfile");
+    appendFileSync(dockerfile, "ENV REPLACED=1\n");
+    expect((await runCli(["image", "docker/base"], { cwd: root })).exitCode).toBe(0);
+    const first = inspect(`wheelwright-examples/polls-base:${shortSha}-dirty`).Id;
+    appendFileSync(dockerfile, "ENV REPLACED=2\n");
+    const second = await runCli(["image", "docker/base"], { cwd: root });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/removed the base image this build replaced/);
+    // Both its tags (:sha-dirty and :latest) moved away from the first image: it is gone.
+    expect(execaSync("docker", ["image", "inspect", first], { reject: false }).exitCode).not.toBe(0);
+    expect(execaSync("docker", ["image", "inspect", other], { reject: false }).exitCode).toBe(0);
+    await sh(`docker image rm -f ${other}`);
+    await sh("git checkout -- docker/base/Dockerfile", { cwd: root });
+    expect((await runCli(["image", "docker/base"], { cwd: root })).exitCode).toBe(0);
   });
 
   it("image --all builds every folder but release, base first", async () => {
