@@ -3,12 +3,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { LoadedProject } from "../config/load.js";
+import { imageRepository } from "../domain/image-ref.js";
 import type { IndexSettings } from "../domain/index-settings.js";
 import { LABEL_CONTEXT, LABEL_CONTEXT_HASH, LABEL_PROJECT, LABEL_RUN, projectId } from "../domain/labels.js";
 import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
 import type { Detection } from "../engine/detect.js";
 import { startContainerSandbox } from "../execute/container-sandbox.js";
+import { findImageByContent } from "../execute/find-image.js";
 import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { PreparedBuilder } from "../execute/run-build.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
@@ -29,14 +31,17 @@ async function ensureBuilderImage(
 ): Promise<string> {
   const context = contextImageName(project.config.builderContext.value);
   // Any image of this project built from the same folders will do, whatever commit it was tagged at.
-  const sameContent = await detection.engine.listImages({
-    labels: [
-      `${LABEL_PROJECT}=${projectId(project.config.namespace.value, project.config.app.value)}`,
-      `${LABEL_CONTEXT}=${context}`,
-      `${LABEL_CONTEXT_HASH}=${contentHash}`,
-    ],
+  const { namespace, app } = project.config;
+  const sameContent = await findImageByContent(detection.engine, {
+    repository: imageRepository(namespace.value, app.value, context),
+    preferredTag: "",
+    labels: {
+      [LABEL_PROJECT]: projectId(namespace.value, app.value),
+      [LABEL_CONTEXT]: context,
+      [LABEL_CONTEXT_HASH]: contentHash,
+    },
   });
-  if (sameContent[0] !== undefined) return sameContent[0];
+  if (sameContent !== undefined) return sameContent;
   const request = { targets: [context], all: false };
   const plan = await planImageCommand(session, project, request, detection.engine);
   const builderStep = plan.steps.find((s) => s.kind === "build-image" && s.context === context);

@@ -63,8 +63,8 @@ export interface ImagePlanInputs {
   contexts: ContextFolder[];
   request: ImageRequest;
   git: GitFacts;
-  /** Full `repo:tag` references that exist on the engine and are as new as their folder (not rebuilt as dependencies). */
-  existingImages: ReadonlySet<string>;
+  /** Images on the engine with the same content as their folder, by context: used as they are, not rebuilt (unless requested). */
+  existingImages: ReadonlyMap<string, string>;
   /** Seconds since the epoch for `created` outside git (SOURCE_DATE_EPOCH or the clock). */
   now: number;
   /** The `org.opencontainers.image.source` label: the git remote (credentials removed) or the project folder. */
@@ -154,18 +154,23 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
       `the work tree has uncommitted changes: images are tagged ${shaTag}, not ${inputs.git.shortSha}`,
     );
   const primaryTag = shaTag ?? config.version.value;
+  const requested = new Set(targets);
+  // An image that is not being built and already exists with the same content is used as it is,
+  // whatever commit its tag names: rebuilding it (say, only because the tree is dirty) would give
+  // it a new id and invalidate every layer built on it.
+  const reused = (context: string) =>
+    requested.has(context) ? undefined : inputs.existingImages.get(context);
   const buildArgs: Record<string, string> = {};
   for (const node of [...nodes].sort((a, b) => a.context.localeCompare(b.context))) {
-    buildArgs[node.buildArg] = `${node.repository}:${primaryTag}`;
+    buildArgs[node.buildArg] = reused(node.context) ?? `${node.repository}:${primaryTag}`;
   }
 
-  const requested = new Set(targets);
   const order = buildOrder(graph.dependencies, targets);
   const effectiveHashes = effectiveContentHashes(graph.dependencies, nodes, byName);
   const steps: ImageBuildStep[] = [];
   for (const context of order) {
     const node = nodes.find((candidate) => candidate.context === context)!;
-    if (!requested.has(context) && inputs.existingImages.has(`${node.repository}:${primaryTag}`)) continue;
+    if (reused(context) !== undefined) continue;
     const folder = byName.get(context)![0]!;
     const tags = [
       ...new Set([`${node.repository}:${primaryTag}`, `${node.repository}:${config.version.value}`]),
@@ -274,7 +279,7 @@ export function builderContentHash(config: ResolvedConfig, contexts: ContextFold
     contexts,
     request: { targets: [config.builderContext.value], all: false },
     git: { kind: "none", reason: "not needed for a content hash" },
-    existingImages: new Set(),
+    existingImages: new Map(),
     now: 0,
     sourceUrl: "",
   });

@@ -40,7 +40,7 @@ const inputs = (over: Partial<ImagePlanInputs> = {}): ImagePlanInputs => ({
   contexts,
   request: { targets: [], all: true },
   git,
-  existingImages: new Set(),
+  existingImages: new Map(),
   now: 1_800_000_000,
   sourceUrl: "file:///project",
   ...over,
@@ -108,12 +108,17 @@ describe("image plan", () => {
       ["base", "dependency"],
       ["builder", "requested"],
     ]);
-    const existing = new Set(["acme/polls-base:abcdef123456"]);
-    expect(
-      builds(
-        planImages(inputs({ request: { targets: ["builder"], all: false }, existingImages: existing })),
-      ).map((s) => s.context),
-    ).toEqual(["builder"]);
+    // A base with the same content exists (tagged at another commit): used as it is, not rebuilt.
+    const existing = new Map([["base", "acme/polls-base:0ldc0mm1t000"]]);
+    const plan = planImages(
+      inputs({ request: { targets: ["builder"], all: false }, existingImages: existing }),
+    );
+    expect(builds(plan).map((s) => s.context)).toEqual(["builder"]);
+    expect(builds(plan)[0]!.buildArgs.BASE_IMAGE).toBe("acme/polls-base:0ldc0mm1t000");
+    // A requested image is always built, and the others' build args then name its new tag.
+    const all = planImages(inputs({ existingImages: existing }));
+    expect(builds(all).map((s) => s.context)).toEqual(["base", "builder"]);
+    expect(builds(all)[1]!.buildArgs.BASE_IMAGE).toBe("acme/polls-base:abcdef123456");
   });
 
   it("gives the builder a content hash that changes with its base folder", () => {

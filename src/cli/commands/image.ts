@@ -2,12 +2,12 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../../config/load.js";
-import { LABEL_CONTEXT_HASH } from "../../domain/labels.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { imageBuildArgv } from "../../engine/docker-argv.js";
 import type { Engine } from "../../engine/engine.js";
 import { InputError, UsageError } from "../../errors.js";
+import { findImageByContent } from "../../execute/find-image.js";
 import { buildSpecOf, runImagePlan } from "../../execute/run-image-plan.js";
 import { type ImagePlan, type ImageRequest, planImages } from "../../plan/image-plan.js";
 import { listContextFolders } from "../../project/contexts.js";
@@ -46,7 +46,7 @@ export async function planImageCommand(
   const git = await readGitFacts(project.root, session.runner);
   const epoch = parseSourceDateEpoch(session.env.SOURCE_DATE_EPOCH);
   const contexts = listContextFolders(project.root, project.imagesDir);
-  const plan = (existingImages: ReadonlySet<string>) =>
+  const plan = (existingImages: ReadonlyMap<string, string>) =>
     planImages({
       config: project.config,
       contexts,
@@ -57,14 +57,17 @@ export async function planImageCommand(
       sourceUrl: git.kind === "commit" && git.remote !== undefined ? git.remote : `file://${project.root}`,
     });
   // A first plan without engine facts tells which dependency images to look for.
-  const draft = plan(new Set());
-  const existing = new Set<string>();
+  const draft = plan(new Map());
+  const existing = new Map<string, string>();
   if (engine !== undefined) {
     for (const planned of draft.steps) {
-      if (planned.kind !== "build-image" || planned.reason === "requested") continue;
-      const found = await engine.inspectImage(planned.tags[0]!);
-      if (found !== undefined && found.labels[LABEL_CONTEXT_HASH] === planned.labels[LABEL_CONTEXT_HASH])
-        existing.add(planned.tags[0]!);
+      if (planned.reason === "requested") continue;
+      const found = await findImageByContent(engine, {
+        repository: planned.repository,
+        preferredTag: planned.tags[0]!,
+        labels: planned.labels,
+      });
+      if (found !== undefined) existing.set(planned.context, found);
     }
   }
   return existing.size === 0 ? draft : plan(existing);

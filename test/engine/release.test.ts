@@ -1,0 +1,162 @@
+// `wheelwright release` on the polls example, against the real engine.
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execaSync } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Manifest } from "../../src/domain/manifest.js";
+import { runCli, sh } from "../support/cli.js";
+import { engineOrSkip, ensureTestImages } from "../support/engine.js";
+import { copyPolls } from "../support/fixtures.js";
+
+const REPO = "wheelwright-examples/polls-release";
+const inImage = (image: string, script: string) =>
+  String(
+    execaSync(
+      "docker",
+      ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "sh", image, "-c", script],
+      { reject: false },
+    ).stdout,
+  ).trim();
+const tagsOf = (id: string) =>
+  JSON.parse(
+    String(execaSync("docker", ["image", "inspect", "-f", "{{json .RepoTags}}", id]).stdout),
+  ) as string[];
+
+describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
+  let root: string;
+  let shortSha: string;
+
+  beforeAll(async () => {
+    ensureTestImages();
+    root = copyPolls();
+    shortSha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
+  });
+
+  it("refuses to release without a wheelhouse, saying to run build", async () => {
+    const result = await runCli(["release"], { cwd: root });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/There is no wheelhouse/);
+    expect(result.stderr).toMatch(/Run `wheelwright build` first/);
+  });
+
+  it("builds a release image from the runtime wheels alone: non-root, no compiler, no test package, no wheel", async () => {
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
+    const result = await runCli(["release", "candidate-1"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${REPO}:${shortSha} ${REPO}:latest ${REPO}:candidate-1`);
+    const image = `${REPO}:${shortSha}`;
+    const config = JSON.parse(
+      String(execaSync("docker", ["image", "inspect", "-f", "{{json .Config}}", image]).stdout),
+    ) as {
+      User: string;
+      Cmd: string[];
+      Labels: Record<string, string>;
+    };
+    expect(config.User).toBe("10001");
+    expect(config.Cmd).toEqual(["python", "-m", "polls"]);
+    expect(config.Labels["io.wheelwright.project"]).toBe("wheelwright-examples/polls");
+    expect(config.Labels["org.opencontainers.image.revision"]).toBe(
+      await sh("git rev-parse HEAD", { cwd: root }),
+    );
+    expect(await sh(`docker run --rm --network none ${image} id -u`)).toBe("10001");
+    expect(inImage(image, "command -v gcc cc make || echo none")).toBe("none");
+    expect(inImage(image, "find / -xdev -name '*.whl' 2>/dev/null | wc -l")).toBe("0");
+    const installed = inImage(image, "python -m pip list --format=freeze").toLowerCase();
+    expect(installed).toMatch(/^django==/m);
+    expect(installed).toMatch(/^pollstats==/m);
+    expect(installed).not.toMatch(/^pytest==/m);
+    expect(installed).not.toMatch(/^coverage==/m);
+    expect(
+      await sh(
+        `docker run --rm --network none ${image} python -c "import polls.results as r; print(r.summarise({'x': 2})['winner'])"`,
+      ),
+    ).toBe("x");
+  });
+
+  it("an app-only change rebuilds on the cached dependency layer", async () => {
+    const before = JSON.parse(
+      String(
+        execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", `${REPO}:latest`]).stdout,
+      ),
+    ) as string[];
+    appendFileSync(path.join(root, "polls", "results.py"), "\nRELEASE_CHANGE = 1\n");
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
+    const result = await runCli(["release"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const after = JSON.parse(
+      String(
+        execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", `${REPO}:latest`]).stdout,
+      ),
+    ) as string[];
+    // Every layer but the application's is shared with the previous release.
+    expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
+    expect(after.at(-1)).not.toBe(before.at(-1));
+  });
+
+  it("refuses a wheelhouse built from other sources than the current tree", async () => {
+    appendFileSync(path.join(root, "polls", "results.py"), "\nNOT_BUILT = 1\n");
+    const result = await runCli(["release"], { cwd: root });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/built from other sources than the current tree/);
+    expect(result.stderr).toMatch(/Run `wheelwright build test`/);
+    await sh("git checkout -- polls/results.py", { cwd: root });
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
+  });
+
+  it("refuses a wheel with a byte flipped after the manifest was written (exit 7), and moves no tag", async () => {
+    const latest = tagsOf(`${REPO}:latest`);
+    const manifest = JSON.parse(
+      readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8"),
+    ) as Manifest;
+    const wheel = path.join(root, "wheelhouse", manifest.wheels.find((w) => w.name === "sqlparse")!.filename);
+    const original = readFileSync(wheel);
+    const flipped = Buffer.from(original);
+    flipped[100] = flipped[100]! ^ 0xff;
+    writeFileSync(wheel, flipped);
+    const result = await runCli(["release"], { cwd: root });
+    expect(result.exitCode).toBe(7);
+    expect(result.stderr).toMatch(/does not match its manifest: sqlparse/);
+    expect(tagsOf(`${REPO}:latest`)).toEqual(latest);
+    writeFileSync(wheel, original);
+  });
+
+  it("ignores a wheel in the wheelhouse that the manifest does not list", async () => {
+    const extra = path.join(root, "wheelhouse", "intruder-1.0-py3-none-any.whl");
+    copyFileSync(path.join(root, "wheelhouse", "polls-0.1.0-py3-none-any.whl"), extra);
+    const result = await runCli(["release"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(inImage(`${REPO}:latest`, "python -m pip list --format=freeze").toLowerCase()).not.toContain(
+      "intruder",
+    );
+    await sh(`rm ${extra}`);
+  });
+
+  it("fails its check (exit 5) for an image with a compiler that runs as root, and creates no tag", async () => {
+    const dockerfile = path.join(root, "docker", "release", "Dockerfile");
+    const good = readFileSync(dockerfile, "utf8");
+    writeFileSync(dockerfile, "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\n");
+    await sh("git commit -qam bad-release", {
+      cwd: root,
+      env: {
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@t",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@t",
+      },
+    });
+    const sha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
+    // A new commit is a new SOURCE_DATE_EPOCH: the wheelhouse is rebuilt for it first.
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
+    const result = await runCli(["release", "should-not-exist"], { cwd: root });
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/it runs as root/);
+    expect(result.stderr).toMatch(/it holds a compiler: gcc/);
+    expect(result.stderr).toMatch(/it holds a wheel file: \/wheels\//);
+    for (const tag of [sha, "should-not-exist"]) {
+      expect(
+        execaSync("docker", ["image", "inspect", `${REPO}:${tag}`], { reject: false }).exitCode,
+      ).not.toBe(0);
+    }
+    writeFileSync(dockerfile, good);
+  });
+});
