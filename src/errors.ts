@@ -97,6 +97,12 @@ export class WheelBuildError extends WheelwrightError {
   }
 }
 
+export class TestsFailedError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("tests", message, extra);
+  }
+}
+
 export class IntegrityError extends WheelwrightError {
   constructor(message: string, extra?: ErrorDetails) {
     super("integrity", message, extra);

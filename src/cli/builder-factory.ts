@@ -5,7 +5,14 @@ import { fileURLToPath } from "node:url";
 import type { LoadedProject } from "../config/load.js";
 import { imageRepository } from "../domain/image-ref.js";
 import type { IndexSettings } from "../domain/index-settings.js";
-import { LABEL_CONTEXT, LABEL_CONTEXT_HASH, LABEL_PROJECT, LABEL_RUN, projectId } from "../domain/labels.js";
+import {
+  cacheVolumeName,
+  LABEL_CONTEXT,
+  LABEL_CONTEXT_HASH,
+  LABEL_PROJECT,
+  LABEL_RUN,
+  projectId,
+} from "../domain/labels.js";
 import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
 import type { Detection } from "../engine/detect.js";
@@ -28,8 +35,9 @@ async function ensureBuilderImage(
   project: LoadedProject,
   detection: Extract<Detection, { kind: "container" }>,
   contentHash: string,
+  folder: string,
 ): Promise<string> {
-  const context = contextImageName(project.config.builderContext.value);
+  const context = contextImageName(folder);
   // Any image of this project built from the same folders will do, whatever commit it was tagged at.
   const { namespace, app } = project.config;
   const sameContent = await findImageByContent(detection.engine, {
@@ -78,6 +86,8 @@ export class BuilderFactory {
     private readonly project: LoadedProject,
     private readonly index: IndexSettings,
     private readonly runId: string,
+    /** The image folder to run in: the builder's, or (for `test`) the dev image's. */
+    private readonly context = project.config.builderContext.value,
   ) {}
 
   private hash: string | undefined;
@@ -87,6 +97,7 @@ export class BuilderFactory {
     this.hash ??= builderContentHash(
       this.project.config,
       listContextFolders(this.project.root, this.project.imagesDir),
+      this.context,
     );
     return this.hash;
   }
@@ -140,7 +151,7 @@ export class BuilderFactory {
           startLocalSandbox({ runner: session.runner, env: session.env, helperFile: HELPER_FILE }),
       };
     }
-    const image = await ensureBuilderImage(session, project, detection, this.contentHash());
+    const image = await ensureBuilderImage(session, project, detection, this.contentHash(), this.context);
     const id = projectId(project.config.namespace.value, project.config.app.value);
     const locations = [
       ...(index.indexUrl ? [index.indexUrl] : []),
@@ -168,7 +179,7 @@ export class BuilderFactory {
           name: `wheelwright-${this.runId}`,
           labels: { [LABEL_PROJECT]: id, [LABEL_RUN]: this.runId },
           network: project.config.network.value,
-          cacheVolume: `wheelwright-cache-${id.replace(/[^a-z0-9_.-]+/g, "-")}`,
+          cacheVolume: cacheVolumeName(project.config.namespace.value, project.config.app.value),
           readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
           helperFile: HELPER_FILE,
           signal: session.signal,

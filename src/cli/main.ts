@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
 import { realProcessRunner } from "../engine/process-runner.js";
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
+import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
 import { chooseMode, createRenderer, formatError } from "./render.js";
 import type { Session } from "./session.js";
@@ -29,9 +30,7 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
   // `build -- CMD`: everything after the first `--` belongs to the command, not to us.
-  const split = argv.indexOf("--");
-  const ownArgs = split === -1 ? argv : argv.slice(0, split);
-  const passthrough = split === -1 ? undefined : argv.slice(split + 1);
+  const { own: ownArgs, command: passthrough } = splitCommandLine(argv);
   let redact = (text: string) => text;
   let renderer = createRenderer("plain", (text) => process.stderr.write(text), env);
   let session: Session | undefined;

@@ -106,6 +106,18 @@ export function createProgram(
     );
 
   program
+    .command("test")
+    .description(
+      "install the app with its test extra from the wheelhouse only, in a fresh builder (or docker/dev) container, and run the test command from outside the source (the seed's `make test`); `test -- CMD` runs CMD instead",
+    )
+    .option("--junit-xml <file>", "write the JUnit XML report of pytest to this host path")
+    .action(async (options: { junitXml?: string }, command: Command) => {
+      const current = session(command);
+      const { testCommand } = await import("./commands/test.js");
+      await testCommand(current, current.passthrough, options);
+    });
+
+  program
     .command("release")
     .description(
       "build the release image from the base image and the runtime wheels alone, check it, then tag it :<sha>, :<version> and each TAG (the seed's `make release`)",
@@ -114,6 +126,50 @@ export function createProgram(
     .action(async (tags: string[], _options: unknown, command: Command) => {
       const { releaseCommand } = await import("./commands/release.js");
       await releaseCommand(session(command), tags);
+    });
+
+  program
+    .command("run")
+    .description(
+      "run a command in this commit's release image; the container is removed afterwards and the command's exit code is wheelwright's (the seed's `make run`)",
+    )
+    .argument("[command...]", "the command (put it after `--` when it has options: run -- python -c '...')")
+    .action(async (words: string[], _options: unknown, command: Command) => {
+      const current = session(command);
+      const { runCommand } = await import("./commands/run.js");
+      await runCommand(current, current.passthrough ?? words);
+    });
+
+  program
+    .command("clean")
+    .description(
+      "remove the wheelhouse, this project's containers and dangling images; --all also its cache volume and result store (the seed's `make clean`)",
+    )
+    .option("--all", "also remove the pip cache volume and the result store of this project")
+    .action(async (options: { all?: boolean }, command: Command) => {
+      const { cleanCommand } = await import("./commands/clean.js");
+      await cleanCommand(session(command), options);
+    });
+
+  program
+    .command("all")
+    .description(
+      "clean, build the images, build the wheelhouse with the test extra, test from it, build the release image (the seed's `make all`)",
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const { allCommand } = await import("./commands/all.js");
+      await allCommand(session(command));
+    });
+
+  program
+    .command("init")
+    .description(
+      "scaffold wheelwright.toml, docker/base, docker/builder, docker/release and a .dockerignore in an existing Python project",
+    )
+    .option("-f, --force", "overwrite files that exist")
+    .action(async (options: { force?: boolean }, command: Command) => {
+      const { initCommand } = await import("./commands/init.js");
+      await initCommand(session(command), options);
     });
 
   program

@@ -128,6 +128,9 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     extraIndexUrls: get("extra-index-urls"),
     findLinks: get("find-links"),
     timeout: get("timeout"),
+    testCommand: get("test-command"),
+    testExtra: get("test-extra"),
+    devContext: get("dev-context"),
   };
 }
 

@@ -96,6 +96,25 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_FIND_LINKS"],
     describe: "folders or URLs of wheels (space-separated in the environment); default: host pip config",
   },
+  "test-command": {
+    schema: z.string().min(1),
+    default: "pytest {source}",
+    env: ["WHEELWRIGHT_TEST_COMMAND"],
+    describe:
+      "command `test` runs (sh syntax) from an empty folder outside the source; {source} is the source's copy",
+  },
+  "test-extra": {
+    schema: z.string().min(1),
+    default: "test",
+    env: ["WHEELWRIGHT_TEST_EXTRA"],
+    describe: "extra installed with the application for `test`",
+  },
+  "dev-context": {
+    schema: z.string(),
+    default: "dev",
+    env: ["WHEELWRIGHT_DEV_CONTEXT"],
+    describe: "image folder `test` runs in when it exists (else the builder's)",
+  },
   timeout: {
     schema: z.number().int().positive(),
     default: 3600,
@@ -137,6 +156,9 @@ export interface ResolvedConfig {
   extraIndexUrls: Sourced<string[] | undefined>;
   findLinks: Sourced<string[] | undefined>;
   timeout: Sourced<number>;
+  testCommand: Sourced<string>;
+  testExtra: Sourced<string>;
+  devContext: Sourced<string>;
 }
 
 export function originText(origin: Origin): string {

@@ -10,3 +10,8 @@ export const LABEL_CONTEXT_HASH = "io.wheelwright.context-hash";
 export function projectId(namespace: string, app: string): string {
   return namespace === "" ? app : `${namespace}/${app}`;
 }
+
+/** The named volume holding the project's pip cache and build environments. */
+export function cacheVolumeName(namespace: string, app: string): string {
+  return `wheelwright-cache-${projectId(namespace, app).replace(/[^a-z0-9_.-]+/g, "-")}`;
+}

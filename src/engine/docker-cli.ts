@@ -226,6 +226,20 @@ export class DockerCli implements ContainerEngine {
     await this.cli(["image", "rm", reference]);
   }
 
+  async hasDefaultNetwork(): Promise<boolean> {
+    // podman's default network is called "podman"; docker's is "bridge".
+    return (
+      (await this.cli(["network", "inspect", this.kind === "podman" ? "podman" : "bridge"])).exitCode === 0
+    );
+  }
+
+  async removeVolume(name: string): Promise<boolean> {
+    if ((await this.cli(["volume", "inspect", name])).exitCode !== 0) return false;
+    const removed = await this.cli(["volume", "rm", "-f", name]);
+    if (removed.exitCode !== 0) throw engineFailure(`remove the volume ${name}`, removed.stderr);
+    return true;
+  }
+
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
     const exists = await this.cli(["volume", "inspect", name]);
     if (exists.exitCode === 0) return;

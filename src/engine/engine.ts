@@ -133,6 +133,10 @@ export interface ContainerEngine extends Engine {
 
   startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer>;
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Whether containers without a --network flag get a network (false when dockerd runs with --bridge=none). */
+  hasDefaultNetwork(): Promise<boolean>;
+  /** Removes a volume; false when there was none. */
+  removeVolume(name: string): Promise<boolean>;
   /** Names of containers carrying every label (running or not). */
   listContainers(labels: string[]): Promise<string[]>;
   removeContainers(names: string[]): Promise<void>;

@@ -40,7 +40,7 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
       labels: options.labels,
       network: options.network,
       mounts,
-      makeDirs: [`${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`],
+      makeDirs: [`${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`, `${ROOT}/wheels`],
     },
     options.signal,
   );
@@ -69,6 +69,7 @@ class ContainerSandbox implements BuildSandbox {
     helperName: string,
   ) {
     this.paths = {
+      wheels: `${ROOT}/wheels`,
       source: `${ROOT}/src`,
       out: `${ROOT}/out`,
       helper: `${ROOT}/bin/${helperName}`,
@@ -86,6 +87,13 @@ class ContainerSandbox implements BuildSandbox {
     await this.container.copyIn(
       Readable.from(tar.c({ cwd: sourceDir, portable: true, noDirRecurse: true }, [...files])),
       this.paths.source,
+    );
+  }
+
+  async putWheels(files: readonly string[], dir: string): Promise<void> {
+    await this.container.copyIn(
+      Readable.from(tar.c({ cwd: dir, portable: true, noDirRecurse: true }, [...files])),
+      this.paths.wheels,
     );
   }
 

@@ -43,9 +43,11 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<B
     out: path.join(work, "out"),
     helper: options.helperFile,
     cache: path.join(cache, "pip"),
+    wheels: path.join(work, "wheels"),
   };
   mkdirSync(paths.source);
   mkdirSync(paths.out);
+  mkdirSync(paths.wheels);
   return {
     description: `local virtual environment (${venv})`,
     paths,
@@ -56,6 +58,9 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<B
         mkdirSync(path.dirname(path.join(paths.source, file)), { recursive: true });
         cpSync(path.join(sourceDir, file), path.join(paths.source, file), { verbatimSymlinks: true });
       }
+    },
+    async putWheels(files, dir) {
+      for (const file of files) cpSync(path.join(dir, file), path.join(paths.wheels, file));
     },
     async run(argv, runOptions = {}) {
       const result = await options.runner.run(argv, {

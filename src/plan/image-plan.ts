@@ -273,11 +273,15 @@ function imageLabels(inputs: ImagePlanInputs, context: string): Record<string, s
  * The content hash of the builder image: its folder and those it is built FROM. It identifies the
  * builder in a wheelhouse's fingerprint without asking the engine, so an up-to-date check is pure.
  */
-export function builderContentHash(config: ResolvedConfig, contexts: ContextFolder[]): string {
+export function builderContentHash(
+  config: ResolvedConfig,
+  contexts: ContextFolder[],
+  context = config.builderContext.value,
+): string {
   const plan = planImages({
     config,
     contexts,
-    request: { targets: [config.builderContext.value], all: false },
+    request: { targets: [context], all: false },
     git: { kind: "none", reason: "not needed for a content hash" },
     existingImages: new Map(),
     now: 0,

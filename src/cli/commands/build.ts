@@ -4,6 +4,7 @@
 import path from "node:path";
 import type { LoadedProject } from "../../config/load.js";
 import { createRedactor, urlSecrets } from "../../domain/index-settings.js";
+import { projectId } from "../../domain/labels.js";
 import { normalizeName } from "../../domain/names.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import { InputError } from "../../errors.js";
@@ -45,6 +46,15 @@ function precheck(project: LoadedProject, request: BuildRequest): void {
   }
 }
 
+/** The result store of this project (one per project, so `clean --all` removes only its own). */
+export function projectStore(session: Session, project: LoadedProject): ResultStore {
+  const id = projectId(project.config.namespace.value, project.config.app.value).replace(
+    /[^a-z0-9_.-]+/g,
+    "-",
+  );
+  return new ResultStore(path.join(localCacheDir(session.env), "store", id));
+}
+
 export async function buildCommand(
   session: Session,
   extras: string[],
@@ -81,7 +91,7 @@ export async function buildCommand(
     index,
     builderId: await builders.expectedBuilderId(readManifest(project.wheelhouseDir)),
     prepare: () => builders.prepare(),
-    store: new ResultStore(path.join(localCacheDir(session.env), "store")),
+    store: projectStore(session, project),
     sourceDateEpoch,
     toolVersion: session.toolVersion,
     runId,

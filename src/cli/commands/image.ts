@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../../config/load.js";
+import { shellQuote } from "../../domain/shell-quote.js";
 import { parseSourceDateEpoch } from "../../domain/source-date-epoch.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { imageBuildArgv } from "../../engine/docker-argv.js";
@@ -128,8 +129,4 @@ function printPlan(session: Session, project: LoadedProject, plan: ImagePlan): v
   }
   for (const warning of plan.warnings) session.out(`# warning: ${warning}\n`);
   for (const argv of commands) session.out(`${argv.map(shellQuote).join(" ")}\n`);
-}
-
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
