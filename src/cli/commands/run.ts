@@ -3,10 +3,11 @@
 // client's signal proxy), and its exit code becomes wheelwright's.
 import { commitTag } from "../../domain/git-facts.js";
 import { imageRepository } from "../../domain/image-ref.js";
-import { LABEL_PROJECT, projectId } from "../../domain/labels.js";
+import { LABEL_PROJECT, LABEL_RUN, projectId } from "../../domain/labels.js";
 import { contextImageName } from "../../domain/names.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { InputError, UsageError } from "../../errors.js";
+import { newRunId } from "../../execute/wheelhouse.js";
 import { readGitFacts } from "../../project/git.js";
 import { detectSessionEngine, loadSessionProject, type Session } from "../session.js";
 
@@ -27,14 +28,18 @@ export async function runCommand(session: Session, command: string[]): Promise<v
       hint: "Run `wheelwright build` and `wheelwright release` first.",
     });
   }
-  const result = await engine.runOnce({
-    image,
-    argv: command,
-    labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value) },
-    network: project.config.network.value,
-    inheritStdio: true,
-    signal: session.signal,
-  });
+  const runId = newRunId();
+  const result = await engine
+    .runOnce({
+      image,
+      argv: command,
+      labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
+      network: project.config.network.value,
+      inheritStdio: true,
+      signal: session.signal,
+    })
+    // `docker run --rm` may return before the daemon has removed the container: make sure it is gone.
+    .finally(async () => engine.removeContainers(await engine.listContainers([`${LABEL_RUN}=${runId}`])));
   // 126/127: docker could not start the command. Tell a missing command from one that failed.
   if (result.exitCode === 127 || result.exitCode === 126) {
     const probe = await engine.runOnce({
