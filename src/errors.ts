@@ -97,6 +97,12 @@ export class WheelBuildError extends WheelwrightError {
   }
 }
 
+export class RegistryError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("registry", message, extra);
+  }
+}
+
 export class TestsFailedError extends WheelwrightError {
   constructor(message: string, extra?: ErrorDetails) {
     super("tests", message, extra);

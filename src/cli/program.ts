@@ -173,6 +173,26 @@ export function createProgram(
     });
 
   program
+    .command("push")
+    .description(
+      "push the release image (:<sha>, :<version>, each TAG) to the registry its namespace names and check the registry's digest (the seed's `make login` + `make push`)",
+    )
+    .argument("[tags...]", "extra tags to give the release image and push")
+    .option("--all-images", "also push the project's other images (base, builder, ...)")
+    .option("-u, --username <name>", "log in with this user name (the password comes on stdin)")
+    .option("--password-stdin", "read the registry password from stdin (never from argv)")
+    .action(
+      async (
+        tags: string[],
+        options: { allImages?: boolean; username?: string; passwordStdin?: boolean },
+        command: Command,
+      ) => {
+        const { pushCommand } = await import("./commands/push.js");
+        await pushCommand(session(command), tags, options);
+      },
+    );
+
+  program
     .command("info")
 
     .description("show the resolved config and where each value came from, the image names and the engine")

@@ -18,6 +18,7 @@ import type {
   ImageInfo,
   OneOffSpec,
   OutputSink,
+  RegistryResult,
   RunningContainer,
 } from "./engine.js";
 import type { ProcessRunner } from "./process-runner.js";
@@ -205,6 +206,52 @@ export class DockerCli implements ContainerEngine {
       (result.exitCode === 0 ? removed : failed).push(id);
     }
     return { removed, failed };
+  }
+
+  async login(registry: string, username: string, password: string): Promise<RegistryResult> {
+    const result = await this.options.runner.run(
+      [this.options.binary, "login", registry, "--username", username, "--password-stdin"],
+      {
+        env: this.options.env,
+        input: password,
+        timeoutMs: 60_000,
+      },
+    );
+    return {
+      exitCode: result.exitCode,
+      output: `${result.stdout}${result.stderr}`,
+      timedOut: result.timedOut,
+      aborted: result.aborted,
+    };
+  }
+
+  async push(
+    reference: string,
+    options: { timeoutMs: number; signal?: AbortSignal; onOutput?: OutputSink },
+  ): Promise<RegistryResult> {
+    const result = await this.options.runner.run([this.options.binary, "push", reference], {
+      env: this.options.env,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onLine: options.onOutput,
+    });
+    return {
+      exitCode: result.exitCode,
+      output: `${result.stdout}${result.stderr}`,
+      timedOut: result.timedOut,
+      aborted: result.aborted,
+    };
+  }
+
+  async remoteDigest(reference: string, insecure: boolean): Promise<string | undefined> {
+    const args = ["manifest", "inspect", "--verbose", ...(insecure ? ["--insecure"] : []), reference];
+    const result = await this.cli(args, { timeoutMs: 60_000 });
+    if (result.exitCode !== 0) return undefined;
+    const parsed = JSON.parse(result.stdout) as
+      | { Descriptor?: { digest?: string } }
+      | { Descriptor?: { digest?: string } }[];
+    const first = Array.isArray(parsed) ? parsed[0] : parsed;
+    return first?.Descriptor?.digest;
   }
 
   async runOnce(spec: OneOffSpec): Promise<ExecResult> {

@@ -125,7 +125,22 @@ export interface OneOffSpec {
   signal?: AbortSignal;
 }
 
+export interface RegistryResult {
+  exitCode: number;
+  output: string;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
 export interface ContainerEngine extends Engine {
+  /** `docker login REGISTRY -u USER --password-stdin`: the password travels on stdin, never in argv. */
+  login(registry: string, username: string, password: string): Promise<RegistryResult>;
+  push(
+    reference: string,
+    options: { timeoutMs: number; signal?: AbortSignal; onOutput?: OutputSink },
+  ): Promise<RegistryResult>;
+  /** The digest the registry holds for a reference, undefined when it has none (or is unreachable). */
+  remoteDigest(reference: string, insecure: boolean): Promise<string | undefined>;
   runOnce(spec: OneOffSpec): Promise<ExecResult>;
   tagImage(source: string, target: string): Promise<void>;
   /** Removes one tag (the image stays while other tags name it). */

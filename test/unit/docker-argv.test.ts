@@ -73,6 +73,24 @@ describe("docker argv", () => {
     ]);
   });
 
+  it("logs in with the password on stdin, never in argv", async () => {
+    const { runner, calls } = recordingRunner({});
+    await new DockerCli({ binary: "docker", kind: "docker", runner, env: {} }).login(
+      "127.0.0.1:5000",
+      "alice",
+      "PW-MARKER",
+    );
+    expect(calls[0]!.argv).toEqual([
+      "docker",
+      "login",
+      "127.0.0.1:5000",
+      "--username",
+      "alice",
+      "--password-stdin",
+    ]);
+    expect(calls[0]!.options?.input).toBe("PW-MARKER");
+  });
+
   it("passes secrets to exec by name only, never their value", () => {
     const argv = execArgv("docker", "c1", ["pip", "wheel"], {
       env: { A: "1" },
