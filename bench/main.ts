@@ -172,37 +172,43 @@ async function pollsScenarios(options: Options, work: string): Promise<Row[]> {
       },
     ),
   );
+  // Release rebuild after a one-line change: the build before it is not timed, only the release.
   const seedRelease = () => seed(["release", target, "wwbench-seed/release:bench"]);
-  const releaseSamples = await pair(
-    "release",
-    options.runs,
-    async () => {
-      touch(seedSrc);
-      await seedBuild();
-      return seedRelease();
-    },
-    undefined,
-  );
+  const ourRelease = () => ww(["release"], ourSrc, env);
   add(
     "release image rebuild after that change",
-    releaseSamples,
-    "wheelwright release: not implemented yet (issue 4)",
+    await pair(
+      "release",
+      options.runs,
+      async () => {
+        touch(seedSrc);
+        await seedBuild();
+        return seedRelease();
+      },
+      async () => {
+        touch(ourSrc);
+        await ourBuild();
+        return ourRelease();
+      },
+    ),
+    "wheelwright's includes the image check",
   );
-  const seedSize = await imageSize("wwbench-seed/release:bench");
-  const baseSize = await imageSize("wheelwright-seed/base:latest");
-  rows.push({
-    scenario: "release image size",
-    seed: seedSize === undefined ? undefined : summarize([seedSize]),
-    wheelwright: undefined,
-    unit: "MB",
-    note: "missing: no release command yet",
-  });
+  const sha = await git(ourSrc, "rev-parse --short=12 HEAD");
+  const sizes = {
+    seed: await imageSize("wwbench-seed/release:bench"),
+    seedBase: await imageSize("wheelwright-seed/base:latest"),
+    ours: await imageSize(`${NS}/polls-release:${sha}-dirty`),
+    ourBase: await imageSize(`${NS}/polls-base:${sha}`),
+  };
+  const one = (value: number | undefined) => (value === undefined ? undefined : summarize([value]));
+  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+  rows.push({ scenario: "release image size", seed: one(sizes.seed), wheelwright: one(sizes.ours), unit: "MB" });
   rows.push({
     scenario: "base-to-release size difference",
-    seed: seedSize !== undefined && baseSize !== undefined ? summarize([seedSize - baseSize]) : undefined,
-    wheelwright: undefined,
+    seed: one(diff(sizes.seed, sizes.seedBase)),
+    wheelwright: one(diff(sizes.ours, sizes.ourBase)),
     unit: "MB",
-    note: "missing: no release command yet",
+    note: "the seed's includes the wheels its ADD layer keeps",
   });
 
   // The local engine against pip wheel run directly on the host.
