@@ -22,7 +22,7 @@ import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { PreparedBuilder } from "../execute/run-build.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
 import { builderContentHash } from "../plan/image-plan.js";
-import { localDirOf } from "../project/build-inputs.js";
+import { localIndexDirsOf } from "../project/build-inputs.js";
 import { listContextFolders } from "../project/contexts.js";
 import { planImageCommand } from "./commands/image.js";
 import { detectSessionEngine, type Session } from "./session.js";
@@ -153,16 +153,7 @@ export class BuilderFactory {
     }
     const image = await ensureBuilderImage(session, project, detection, this.contentHash(), this.context);
     const id = projectId(project.config.namespace.value, project.config.app.value);
-    const locations = [
-      ...(index.indexUrl ? [index.indexUrl] : []),
-      ...index.extraIndexUrls,
-      ...index.findLinks,
-    ];
-    const localDirs = [
-      ...new Set(
-        locations.map((l) => localDirOf(l, project.root)).filter((d): d is string => d !== undefined),
-      ),
-    ];
+    const localDirs = localIndexDirsOf(index, project.root);
     // pip skips a missing local location with a warning; a bind mount of one would fail the container.
     for (const dir of localDirs.filter((d) => !existsSync(d))) {
       session.emit({

@@ -47,6 +47,22 @@ function listingOf(dir: string): string {
     .join(",");
 }
 
+/** The host folders behind the index settings' local locations (file:// indexes, find-links folders). */
+export function localIndexDirsOf(index: IndexSettings, root: string): string[] {
+  const locations = [
+    ...(index.indexUrl ? [index.indexUrl] : []),
+    ...index.extraIndexUrls,
+    ...index.findLinks,
+  ];
+  return [
+    ...new Set(
+      locations
+        .map((location) => localDirOf(location, root))
+        .filter((dir): dir is string => dir !== undefined),
+    ),
+  ];
+}
+
 /**
  * What is never part of the Python project's source: the wheelhouse with its lock, staging and
  * retired folders (outputs), and the images folder (the builder's identity covers its own folder).
@@ -81,18 +97,7 @@ export function collectBuildInputs(options: {
     return relative.split(path.sep).join("/");
   });
   const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
-  const locations = [
-    ...(index.indexUrl ? [index.indexUrl] : []),
-    ...index.extraIndexUrls,
-    ...index.findLinks,
-  ];
-  const localIndexDirs = [
-    ...new Set(
-      locations
-        .map((location) => localDirOf(location, project.root))
-        .filter((dir): dir is string => dir !== undefined),
-    ),
-  ];
+  const localIndexDirs = localIndexDirsOf(index, project.root);
 
   const specNames = new Set([...SPEC_FILES, ...requirementFiles]);
   const specFiles = tree.files.filter((file) => specNames.has(file.path));

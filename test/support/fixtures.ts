@@ -10,6 +10,15 @@ import { TEST_BASE, TEST_BUILDER } from "./engine.js";
 
 const INDEX_VERSION = "3";
 
+/** Commits made by fixtures need an identity; the machine may have none. */
+export const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@t",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@t",
+};
+
 interface SdistSpec {
   name: string;
   version: string;
@@ -128,13 +137,7 @@ export function makeProject(spec: ProjectSpec, index = makeLocalIndex()): string
   writeFileSync(path.join(root, ".gitignore"), "wheelhouse/\n");
   const git = spec.git ?? "commit";
   if (git !== "none") {
-    const env = {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    };
+    const env = GIT_ENV;
     execaSync("git", ["init", "-q", "-b", "main"], { cwd: root, env });
     if (git === "commit") {
       execaSync("git", ["add", "-A"], { cwd: root, env });
@@ -149,13 +152,7 @@ export function copyPolls(): string {
   const root = mkdtempSync(path.join(tmpdir(), "wheelwright-polls-"));
   execaSync("cp", ["-r", `${path.resolve(import.meta.dirname, "../../examples/polls")}/.`, root]);
   execaSync("rm", ["-rf", path.join(root, "wheelhouse")]);
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "t",
-    GIT_AUTHOR_EMAIL: "t@t",
-    GIT_COMMITTER_NAME: "t",
-    GIT_COMMITTER_EMAIL: "t@t",
-  };
+  const env = GIT_ENV;
   execaSync("git", ["init", "-q", "-b", "main"], { cwd: root, env });
   writeFileSync(path.join(root, ".gitignore"), "wheelhouse/\n");
   execaSync("git", ["add", "-A"], { cwd: root, env });
