@@ -201,8 +201,14 @@ async function pollsScenarios(options: Options, work: string): Promise<Row[]> {
     ourBase: await imageSize(`${NS}/polls-base:${sha}`),
   };
   const one = (value: number | undefined) => (value === undefined ? undefined : summarize([value]));
-  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
-  rows.push({ scenario: "release image size", seed: one(sizes.seed), wheelwright: one(sizes.ours), unit: "MB" });
+  const diff = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a - b;
+  rows.push({
+    scenario: "release image size",
+    seed: one(sizes.seed),
+    wheelwright: one(sizes.ours),
+    unit: "MB",
+  });
   rows.push({
     scenario: "base-to-release size difference",
     seed: one(diff(sizes.seed, sizes.seedBase)),

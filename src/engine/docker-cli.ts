@@ -390,8 +390,17 @@ class DockerContainer implements RunningContainer {
   }
 
   async stop(): Promise<void> {
+    // Closing stdin ends the main process; `docker run --rm` then returns once the container is
+    // removed. Only when that does not happen in time (a wedged daemon) is it forced.
     this.keepalive.end();
-    await this.engine.run(["rm", "-f", "-v", this.name]);
+    const exited = await Promise.race([
+      this.running.then(
+        (result) => (result as { exitCode?: number }).exitCode === 0,
+        () => false,
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
+    ]);
+    if (!exited) await this.engine.run(["rm", "-f", "-v", this.name]);
     await this.running.catch(() => undefined);
   }
 }

@@ -44,18 +44,19 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
     },
     options.signal,
   );
-  try {
-    await container.copyIn(
+  // The helper goes in while the caller copies the source: both are awaited before anything runs.
+  const helperCopied = container
+    .copyIn(
       Readable.from(
         tar.c({ cwd: path.dirname(options.helperFile), portable: true }, [path.basename(options.helperFile)]),
       ),
       `${ROOT}/bin`,
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => error,
     );
-  } catch (error) {
-    await container.stop();
-    throw error;
-  }
-  return new ContainerSandbox(container, options, path.basename(options.helperFile));
+  return new ContainerSandbox(container, options, path.basename(options.helperFile), helperCopied);
 }
 
 class ContainerSandbox implements BuildSandbox {
@@ -67,6 +68,8 @@ class ContainerSandbox implements BuildSandbox {
     private readonly container: RunningContainer,
     options: ContainerSandboxOptions,
     helperName: string,
+    /** Resolves to the copy's error, or undefined once the helper is in. */
+    private readonly helperCopied: Promise<unknown>,
   ) {
     this.paths = {
       wheels: `${ROOT}/wheels`,
@@ -88,6 +91,12 @@ class ContainerSandbox implements BuildSandbox {
       Readable.from(tar.c({ cwd: sourceDir, portable: true, noDirRecurse: true }, [...files])),
       this.paths.source,
     );
+    await this.helperReady();
+  }
+
+  private async helperReady(): Promise<void> {
+    const error = await this.helperCopied;
+    if (error !== undefined) throw error;
   }
 
   async putWheels(files: readonly string[], dir: string): Promise<void> {
@@ -97,7 +106,10 @@ class ContainerSandbox implements BuildSandbox {
     );
   }
 
-  run: BuildSandbox["run"] = (argv, options) => this.container.exec(argv, options);
+  run: BuildSandbox["run"] = async (argv, options) => {
+    await this.helperReady();
+    return this.container.exec(argv, options);
+  };
 
   async takeOutput(hostDir: string): Promise<void> {
     // `docker cp ... -` streams a tar whose top folder is `out/`: strip it and extract as this user.
@@ -113,7 +125,8 @@ class ContainerSandbox implements BuildSandbox {
     await this.container.exec(["sh", "-c", `rm -rf ${this.paths.out} && mkdir -p ${this.paths.out}`]);
   }
 
-  close(): Promise<void> {
-    return this.container.stop();
+  async close(): Promise<void> {
+    await this.helperCopied;
+    await this.container.stop();
   }
 }
