@@ -106,6 +106,21 @@ describe.skipIf(engineOrSkip())("test, run and clean on examples/polls (real eng
   });
 });
 
+describe.skipIf(engineOrSkip())("all on examples/polls (real engine)", () => {
+  it("builds the images, tests from the wheelhouse and builds a release image that runs the app", async () => {
+    ensureTestImages();
+    const root = copyPolls();
+    const result = await runCli(["all"], { cwd: root });
+    expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
+    expect(result.stderr).toMatch(
+      /wheelwright all: clean[\s\S]*image --all[\s\S]*build test[\s\S]*wheelwright all: test[\s\S]*release/,
+    );
+    expect(result.stdout).toMatch(/4 passed/);
+    const run = await runCli(["run", "--", "python", "-c", "import polls; print('ok')"], { cwd: root });
+    expect(run.stdout.trim()).toBe("ok");
+  });
+});
+
 describe.skipIf(engineOrSkip())("init on a second project, then all (real engine)", () => {
   it("init scaffolds files that take the project through wheelwright all without edits", async () => {
     const index = makeLocalIndex();
