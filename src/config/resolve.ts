@@ -2,6 +2,7 @@
 // with each value's origin out, or one InputError listing every problem with its dotted path.
 // Precedence (highest first): flags > WHEELWRIGHT_* > REPO_NS/APP_NAME/REPO_VERSION > file > defaults.
 import { componentProblem, namespaceProblem, tagProblem } from "../domain/image-ref.js";
+import { redactUrls } from "../domain/index-settings.js";
 import { closest, normalizeName } from "../domain/names.js";
 import { InputError } from "../errors.js";
 import {
@@ -79,7 +80,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     const parsed = spec.schema.safeParse(candidate.raw);
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? "invalid value";
-      problems.push(`${candidate.path}: ${message} (got ${JSON.stringify(candidate.raw)})`);
+      problems.push(`${candidate.path}: ${message} (got ${redactUrls(JSON.stringify(candidate.raw))})`);
       continue;
     }
     values.set(key, { value: parsed.data, origin: candidate.origin });

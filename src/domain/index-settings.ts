@@ -34,14 +34,19 @@ export function indexSettingsFromPipEnv(
   return result;
 }
 
+/** Credentials in URLs: with a password the user name stays readable; a lone user part is usually a token. */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^@/:\s"']*)(:[^@/\s"']*)?@/gi;
+
+/** Every URL's credentials in a text redacted: `https://user:secret@host` -> `https://user:****@host`. */
+export function redactUrls(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_, scheme: string, user: string, password?: string) =>
+    password === undefined || user === "" ? `${scheme}****@` : `${scheme}${user}:****@`,
+  );
+}
+
 /** `https://user:secret@host/simple` -> `https://user:****@host/simple`. */
 export function redactUrl(url: string): string {
-  // With a password, the user name stays readable; a lone user part is usually a token: hide it.
-  return url.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*)(:[^@/]*)?@/i,
-    (_, scheme: string, user: string, password?: string) =>
-      password === undefined || user === "" ? `${scheme}****@` : `${scheme}${user}:****@`,
-  );
+  return redactUrls(url);
 }
 
 /** The secret parts of URLs, for the redactor: passwords (and tokens given as the user). */

@@ -33,3 +33,12 @@ describe("index settings", () => {
     expect(redact(`Looking in indexes: ${url}`)).not.toContain("s3cr3t-MARK");
   });
 });
+
+describe("redacting URLs inside any text", () => {
+  it("hides the credentials of every URL in a message", async () => {
+    const { redactUrls } = await import("../../src/domain/index-settings.js");
+    expect(redactUrls('got "https://bob:hunter2@a/simple" and http://tok@b/x')).toBe(
+      'got "https://bob:****@a/simple" and http://****@b/x',
+    );
+  });
+});

@@ -3,6 +3,7 @@
 import { originText, type ResolvedConfig } from "../../config/schema.js";
 import { commitTag } from "../../domain/git-facts.js";
 import { imageRepository } from "../../domain/image-ref.js";
+import { createRedactor, urlSecrets } from "../../domain/index-settings.js";
 import { contextImageName, imageBuildArg } from "../../domain/names.js";
 import { listContextFolders } from "../../project/contexts.js";
 import { readGitFacts } from "../../project/git.js";
@@ -10,6 +11,13 @@ import { detectSessionEngine, loadSessionProject, type Session } from "../sessio
 
 export async function infoCommand(session: Session): Promise<void> {
   const project = loadSessionProject(session);
+  // Index URLs may carry credentials: every line printed from here on is redacted.
+  const { indexUrl, extraIndexUrls, findLinks } = project.config;
+  session.setRedactor(
+    createRedactor(
+      urlSecrets([indexUrl.value ?? "", ...(extraIndexUrls.value ?? []), ...(findLinks.value ?? [])]),
+    ),
+  );
   const { config } = project;
   const git = await readGitFacts(project.root, session.runner).catch((error: unknown) => ({
     kind: "none" as const,
