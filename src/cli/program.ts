@@ -54,7 +54,14 @@ export function createProgram(
     .exitOverride()
     .configureHelp({ showGlobalOptions: true });
   for (const spec of CONFIG_FLAGS) {
-    const option = new Option(spec.flag, CONFIG_KEYS[spec.key].describe);
+    // The default is shown in the text, not given to commander: a commander default would look
+    // like a flag the user passed, and beat the config file.
+    const fallback = CONFIG_KEYS[spec.key].default;
+    const option = new Option(
+      spec.flag,
+      `${CONFIG_KEYS[spec.key].describe}${fallback === undefined || fallback === "" ? "" : ` [default: ${String(fallback)}]`}`,
+    );
+
     if (spec.choices) option.choices([...spec.choices]);
     if (spec.list)
       option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
