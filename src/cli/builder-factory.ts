@@ -20,11 +20,10 @@ import { startContainerSandbox } from "../execute/container-sandbox.js";
 import { findImageByContent } from "../execute/find-image.js";
 import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { PreparedBuilder } from "../execute/run-build.js";
-import { runImagePlan } from "../execute/run-image-plan.js";
 import { builderContentHash } from "../plan/image-plan.js";
 import { localIndexDirsOf } from "../project/build-inputs.js";
 import { listContextFolders } from "../project/contexts.js";
-import { planImageCommand } from "./commands/image.js";
+import { buildPlannedImages, planImageCommand } from "./commands/image.js";
 import { detectSessionEngine, type Session } from "./session.js";
 
 export const HELPER_FILE = fileURLToPath(new URL("../../assets/wheelwright_build.py", import.meta.url));
@@ -61,15 +60,7 @@ async function ensureBuilderImage(
     type: "notice",
     message: `the builder image ${reference} is ${existing === undefined ? "missing" : "older than its folder"}: building it`,
   });
-  for (const warning of plan.warnings) session.emit({ type: "warning", message: warning });
-  await runImagePlan({
-    plan,
-    engine: detection.engine,
-    pull: project.config.pull.value,
-    root: project.root,
-    emit: session.emit,
-    signal: session.signal,
-  });
+  await buildPlannedImages(session, project, plan, detection.engine);
   return reference;
 }
 

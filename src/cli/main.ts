@@ -48,7 +48,6 @@ async function main(argv: string[]): Promise<number> {
       env,
       runner: realProcessRunner,
       clock: Date.now,
-      renderer,
       emit: (event) => renderer.event(event),
       json,
       signal: abort.signal,

@@ -1,11 +1,10 @@
 // What every command needs: the injected world (env, cwd, runner, clock, output), the loaded
-// project, and the renderer. Built once in main.ts and passed down.
+// project, and the event sink. Built once in main.ts and passed down.
 import { type LoadedProject, loadProject } from "../config/load.js";
 import type { ConfigKey } from "../config/schema.js";
 import { type Detection, detectEngine } from "../engine/detect.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import type { EventSink } from "../events.js";
-import type { Renderer } from "./render.js";
 
 export interface Session {
   cwd: string;
@@ -14,7 +13,6 @@ export interface Session {
   clock: () => number;
   /** Results (stdout). */
   out: (text: string) => void;
-  renderer: Renderer;
   emit: EventSink;
   json: boolean;
   signal: AbortSignal;

@@ -50,22 +50,6 @@ export function tagProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** A repository (`ns/app-context`) plus a tag: the pure value the engine receives as `repo:tag`. */
-export class ImageRef {
-  constructor(
-    readonly repository: string,
-    readonly tag: string,
-  ) {}
-
-  toString(): string {
-    return `${this.repository}:${this.tag}`;
-  }
-
-  withTag(tag: string): ImageRef {
-    return new ImageRef(this.repository, tag);
-  }
-}
-
 /** `NS/APP-CONTEXT`, or `APP-CONTEXT` without a namespace: the seed's `$(REPO_NS)/$(IMAGE_NAME)-$(IMAGE_CONTEXT)`. */
 export function imageRepository(namespace: string, app: string, context: string): string {
   const name = `${app}-${context}`;

@@ -1,5 +1,4 @@
 // The manifest written beside the wheels, and the hash-pinned requirements the release installs.
-import { normalizeName } from "./names.js";
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
@@ -68,8 +67,4 @@ export function isManifest(value: unknown): value is Manifest {
 export function sameRequirements(a: readonly string[], b: readonly string[]): boolean {
   const norm = (list: readonly string[]) => [...list].map((r) => r.replace(/\s+/g, "")).sort();
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
-}
-
-export function appWheelOf(manifest: Manifest): ManifestWheel | undefined {
-  return manifest.wheels.find((wheel) => wheel.name === normalizeName(manifest.app.name));
 }

@@ -100,10 +100,6 @@ export class DockerCli implements ContainerEngine {
     return Number.isFinite(major) && major < 23;
   }
 
-  describeImageBuild(spec: ImageBuildSpec): string[] {
-    return imageBuildArgv(this.options.binary, spec);
-  }
-
   /** The environment that picks the builder: explicit either way, so a newer client never guesses. */
   private builderEnv(buildKit: boolean): Record<string, string> {
     if (this.kind === "podman") return {};

@@ -47,8 +47,6 @@ export interface Engine {
   probe(): Promise<EngineCapabilities>;
   features(): Promise<EngineFeatures>;
 
-  /** The exact command a user could paste to do the same (for --dry-run). */
-  describeImageBuild(spec: ImageBuildSpec): string[];
   buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<{ imageId: string }>;
   inspectImage(reference: string): Promise<ImageInfo | undefined>;
   /** Image ids matching every label (`key=value`), optionally only dangling ones. */

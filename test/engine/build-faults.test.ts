@@ -9,7 +9,7 @@ import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { containersOf, engineOrSkip, ensureTestImages } from "../support/engine.js";
 import { chownToTestUser, ensureTestUser, leftovers, snapshot, TEST_USER } from "../support/files.js";
-import { makeLocalIndex, makeProject } from "../support/fixtures.js";
+import { GIT_ENV, makeLocalIndex, makeProject } from "../support/fixtures.js";
 
 const wheelhouse = (root: string) => path.join(root, "wheelhouse");
 const manifestOf = (root: string) =>
@@ -30,16 +30,7 @@ function setDependencies(root: string, deps: string[]): void {
     file,
     readFileSync(file, "utf8").replace(/^dependencies = .*$/m, `dependencies = ${JSON.stringify(deps)}`),
   );
-  execaSync("git", ["commit", "-qam", "deps"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  });
+  execaSync("git", ["commit", "-qam", "deps"], { cwd: root, env: GIT_ENV });
 }
 
 describe.skipIf(engineOrSkip())("build faults (real engine)", () => {

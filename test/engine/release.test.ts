@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, sh } from "../support/cli.js";
 import { engineOrSkip, ensureTestImages } from "../support/engine.js";
-import { copyPolls } from "../support/fixtures.js";
+import { copyPolls, GIT_IDENTITY } from "../support/fixtures.js";
 
 const REPO = "wheelwright-examples/polls-release";
 const inImage = (image: string, script: string) =>
@@ -135,15 +135,7 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     const dockerfile = path.join(root, "docker", "release", "Dockerfile");
     const good = readFileSync(dockerfile, "utf8");
     writeFileSync(dockerfile, "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\n");
-    await sh("git commit -qam bad-release", {
-      cwd: root,
-      env: {
-        GIT_AUTHOR_NAME: "t",
-        GIT_AUTHOR_EMAIL: "t@t",
-        GIT_COMMITTER_NAME: "t",
-        GIT_COMMITTER_EMAIL: "t@t",
-      },
-    });
+    await sh("git commit -qam bad-release", { cwd: root, env: GIT_IDENTITY });
     const sha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
     // A new commit is a new SOURCE_DATE_EPOCH: the wheelhouse is rebuilt for it first.
     expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);

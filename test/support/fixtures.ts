@@ -11,13 +11,13 @@ import { TEST_BASE, TEST_BUILDER } from "./engine.js";
 const INDEX_VERSION = "3";
 
 /** Commits made by fixtures need an identity; the machine may have none. */
-export const GIT_ENV = {
-  ...process.env,
+export const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: "t",
   GIT_AUTHOR_EMAIL: "t@t",
   GIT_COMMITTER_NAME: "t",
   GIT_COMMITTER_EMAIL: "t@t",
 };
+export const GIT_ENV = { ...process.env, ...GIT_IDENTITY };
 
 interface SdistSpec {
   name: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { isManifest, type Manifest, requirementsText, sameRequirements } from "../../src/domain/manifest.js";
-import { parseWheelFilename } from "../../src/domain/wheel-filename.js";
 import { chooseBuildMode } from "../../src/plan/build-plan.js";
 
 const manifest: Manifest = {
@@ -64,17 +63,6 @@ describe("manifest", () => {
   it("compares requirement lists ignoring order and spacing", () => {
     expect(sameRequirements(["a>=1", "b ; extra == 'x'"], ["b;extra=='x'", "a>=1"])).toBe(true);
     expect(sameRequirements(["a>=1"], ["a>=2"])).toBe(false);
-  });
-
-  it("parses wheel filenames", () => {
-    expect(parseWheelFilename("Django-5.2.17-py3-none-any.whl")).toEqual({
-      filename: "Django-5.2.17-py3-none-any.whl",
-      name: "django",
-      version: "5.2.17",
-      tags: "py3-none-any",
-    });
-    expect(parseWheelFilename("pkg-1.0-1-cp311-cp311-linux_x86_64.whl")?.version).toBe("1.0");
-    expect(parseWheelFilename("pkg-1.0.tar.gz")).toBeUndefined();
   });
 });
 

@@ -74,6 +74,24 @@ export async function planImageCommand(
   return existing.size === 0 ? draft : plan(existing);
 }
 
+/** Reports the plan's warnings, then builds its images with the session's settings. */
+export function buildPlannedImages(
+  session: Session,
+  project: LoadedProject,
+  plan: ImagePlan,
+  engine: Engine,
+) {
+  for (const warning of plan.warnings) session.emit({ type: "warning", message: warning });
+  return runImagePlan({
+    plan,
+    engine,
+    pull: project.config.pull.value,
+    root: project.root,
+    emit: session.emit,
+    signal: session.signal,
+  });
+}
+
 export async function imageCommand(
   session: Session,
   folders: string[],
@@ -103,15 +121,7 @@ export async function imageCommand(
   }
   const detection = requireContainerEngine(await detectSessionEngine(session, project), "image");
   const plan = await planImageCommand(session, project, request, detection.engine);
-  for (const warning of plan.warnings) session.emit({ type: "warning", message: warning });
-  const results = await runImagePlan({
-    plan,
-    engine: detection.engine,
-    pull: project.config.pull.value,
-    root: project.root,
-    emit: session.emit,
-    signal: session.signal,
-  });
+  const results = await buildPlannedImages(session, project, plan, detection.engine);
   if (session.json) session.out(`${JSON.stringify({ version: 1, images: results }, null, 2)}\n`);
   else for (const result of results) session.out(`${result.tags.join(" ")}\n`);
 }

@@ -2,7 +2,6 @@
 // with --all-images the project's other images) to the registry its namespace names, then checks
 // that the registry's digest equals the one pushed. Credentials come from the engine's own login or
 // credential helper, or --password-stdin: never argv, never printed.
-import { commitTag } from "../../domain/git-facts.js";
 import { imageRepository, tagProblem } from "../../domain/image-ref.js";
 import { createRedactor } from "../../domain/index-settings.js";
 import { contextImageName } from "../../domain/names.js";
@@ -15,7 +14,7 @@ import {
 import { requireContainerEngine } from "../../engine/detect.js";
 import { InputError, RegistryError, UsageError } from "../../errors.js";
 import { listContextFolders } from "../../project/contexts.js";
-import { readGitFacts } from "../../project/git.js";
+import { releaseImageOfThisCommit } from "../release-image.js";
 import { detectSessionEngine, loadSessionProject, type Session } from "../session.js";
 
 export interface PushOptions {
@@ -71,13 +70,7 @@ export async function pushCommand(
   if (bad.length > 0)
     throw new InputError(`Invalid tag: ${bad.map((tag) => `'${tag}' ${tagProblem(tag)}`).join("; ")}`);
   const { namespace, app, version } = project.config;
-  const git = await readGitFacts(project.root, session.runner);
-  const primary = commitTag(git) ?? version.value;
-  const releaseRepository = imageRepository(
-    namespace.value,
-    app.value,
-    contextImageName(project.config.releaseContext.value),
-  );
+  const { repository: releaseRepository, tag: primary } = await releaseImageOfThisCommit(session, project);
   const registry = registryOf(releaseRepository) ?? "";
   const { engine } = requireContainerEngine(await detectSessionEngine(session, project), "push");
 

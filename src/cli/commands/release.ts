@@ -8,12 +8,11 @@ import { requireContainerEngine } from "../../engine/detect.js";
 import { ImageBuildError, InputError } from "../../errors.js";
 import { inspectReleaseImage } from "../../execute/release-check.js";
 import { makeReleaseContext } from "../../execute/release-context.js";
-import { runImagePlan } from "../../execute/run-image-plan.js";
 import { newRunId } from "../../execute/wheelhouse.js";
 import type { ImageBuildStep } from "../../plan/image-plan.js";
 import { detectSessionEngine, loadSessionProject, type Session } from "../session.js";
 import { currentWheelhouse } from "../wheelhouse-state.js";
-import { planImageCommand } from "./image.js";
+import { buildPlannedImages, planImageCommand } from "./image.js";
 
 export const LABEL_WHEELHOUSE = "io.wheelwright.wheelhouse";
 
@@ -50,15 +49,7 @@ export async function releaseCommand(session: Session, extraTags: string[]): Pro
     const candidate = `${release.repository}:wheelwright-candidate-${runId}`;
     release.tags = [candidate];
     release.labels = { ...release.labels, [LABEL_WHEELHOUSE]: manifest.inputs.fingerprint };
-    for (const warning of plan.warnings) session.emit({ type: "warning", message: warning });
-    await runImagePlan({
-      plan,
-      engine,
-      pull: project.config.pull.value,
-      root: project.root,
-      emit: session.emit,
-      signal: session.signal,
-    });
+    await buildPlannedImages(session, project, plan, engine);
     try {
       const info = await engine.inspectImage(candidate);
       if (info === undefined)

@@ -1,27 +1,18 @@
 // `wheelwright run [--] CMD...`, the seed's `make run`: a command in the release image of this
 // commit. The container is removed afterwards (--rm), signals reach the command (--init, the docker
 // client's signal proxy), and its exit code becomes wheelwright's.
-import { commitTag } from "../../domain/git-facts.js";
-import { imageRepository } from "../../domain/image-ref.js";
 import { LABEL_PROJECT, LABEL_RUN, projectId } from "../../domain/labels.js";
-import { contextImageName } from "../../domain/names.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { InputError, UsageError } from "../../errors.js";
 import { newRunId } from "../../execute/wheelhouse.js";
-import { readGitFacts } from "../../project/git.js";
+import { releaseImageOfThisCommit } from "../release-image.js";
 import { detectSessionEngine, loadSessionProject, type Session } from "../session.js";
 
 export async function runCommand(session: Session, command: string[]): Promise<void> {
   if (command.length === 0) throw new UsageError("Nothing to run: `wheelwright run -- CMD [ARGS...]`");
   const project = loadSessionProject(session);
-  const { namespace, app, version } = project.config;
-  const git = await readGitFacts(project.root, session.runner);
-  const repository = imageRepository(
-    namespace.value,
-    app.value,
-    contextImageName(project.config.releaseContext.value),
-  );
-  const image = `${repository}:${commitTag(git) ?? version.value}`;
+  const { namespace, app } = project.config;
+  const { image } = await releaseImageOfThisCommit(session, project);
   const { engine } = requireContainerEngine(await detectSessionEngine(session, project), "run");
   if ((await engine.inspectImage(image)) === undefined) {
     throw new InputError(`There is no release image ${image} for this commit`, {
