@@ -130,9 +130,10 @@ export function createProgram(
       "build the release image from the base image and the runtime wheels alone, check it, then tag it :<sha>, :<version> and each TAG (the seed's `make release`)",
     )
     .argument("[tags...]", "extra tags for the release image")
-    .action(async (tags: string[], _options: unknown, command: Command) => {
+    .option("-n, --dry-run", "print the plan (the exact engine commands) and run nothing")
+    .action(async (tags: string[], options: { dryRun?: boolean }, command: Command) => {
       const { releaseCommand } = await import("./commands/release.js");
-      await releaseCommand(session(command), tags);
+      await releaseCommand(session(command), tags, options);
     });
 
   program
@@ -153,7 +154,9 @@ export function createProgram(
       "remove the wheelhouse, this project's containers and dangling images; --all also its cache volume and result store (the seed's `make clean`)",
     )
     .option("--all", "also remove the pip cache volume and the result store of this project")
-    .action(async (options: { all?: boolean }, command: Command) => {
+    .option("-f, --force", "also remove files in the wheelhouse that wheelwright did not write")
+    .option("-n, --dry-run", "print what would be removed (the exact engine commands) and remove nothing")
+    .action(async (options: { all?: boolean; force?: boolean; dryRun?: boolean }, command: Command) => {
       const { cleanCommand } = await import("./commands/clean.js");
       await cleanCommand(session(command), options);
     });
@@ -188,10 +191,11 @@ export function createProgram(
     .option("--all-images", "also push the project's other images (base, builder, ...)")
     .option("-u, --username <name>", "log in with this user name (the password comes on stdin)")
     .option("--password-stdin", "read the registry password from stdin (never from argv)")
+    .option("-n, --dry-run", "print the plan (the exact engine commands) and push nothing")
     .action(
       async (
         tags: string[],
-        options: { allImages?: boolean; username?: string; passwordStdin?: boolean },
+        options: { allImages?: boolean; username?: string; passwordStdin?: boolean; dryRun?: boolean },
         command: Command,
       ) => {
         const { pushCommand } = await import("./commands/push.js");

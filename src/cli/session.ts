@@ -1,10 +1,15 @@
 // What every command needs: the injected world (env, cwd, runner, clock, output), the loaded
-// project, and the event sink. Built once in main.ts and passed down.
+// project, and the event sink. Built once per run by the entry point and passed down; commands turn
+// it into the WorkflowContext the workflows take.
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
 import { type LoadedProject, loadProject } from "../config/load.js";
-import type { ConfigKey } from "../config/schema.js";
+import type { ConfigKey, EngineChoice } from "../config/schema.js";
+import { createRedactor } from "../domain/index-settings.js";
 import { type Detection, detectEngine } from "../engine/detect.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import type { EventSink } from "../events.js";
+import type { WorkflowContext } from "../workflows/context.js";
 
 export interface Session {
   cwd: string;
@@ -24,12 +29,44 @@ export interface Session {
   exitCode: number | undefined;
   /** Installs the secret redactor for everything printed from now on. */
   setRedactor(redact: (text: string) => string): void;
+  /** Standard input (for `push --password-stdin`); the process's when not given. */
+  stdin?: NodeJS.ReadableStream;
+  /** Finds the engine; the real detection when not given (unit tests pass a fake engine). */
+  detect?: (choice: EngineChoice) => Promise<Detection>;
 }
 
 export function loadSessionProject(session: Session): LoadedProject {
   return loadProject({ cwd: session.cwd, env: session.env, flags: session.flags });
 }
 
-export async function detectSessionEngine(session: Session, project: LoadedProject): Promise<Detection> {
-  return detectEngine({ choice: project.config.engine.value, env: session.env, runner: session.runner });
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The workflows' view of the session: one detection per run, secrets collected for redaction. */
+export function workflowContext(session: Session): WorkflowContext {
+  const secrets = new Set<string>();
+  let detection: Promise<Detection> | undefined;
+  return {
+    env: session.env,
+    runner: session.runner,
+    clock: session.clock,
+    emit: session.emit,
+    signal: session.signal,
+    toolVersion: session.toolVersion,
+    tmpdir: session.env.TMPDIR ?? tmpdir(),
+    newRunId: () => session.env.WHEELWRIGHT_RUN_ID ?? randomBytes(5).toString("hex"),
+    detectEngine(choice) {
+      detection ??=
+        session.detect?.(choice) ?? detectEngine({ choice, env: session.env, runner: session.runner });
+      return detection;
+    },
+    addSecrets(values) {
+      for (const value of values) if (value.length >= 3) secrets.add(value);
+      session.setRedactor(createRedactor([...secrets]));
+    },
+    readStdin: () => readAll(session.stdin ?? process.stdin),
+  };
 }

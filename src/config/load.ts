@@ -1,9 +1,9 @@
 // Effects at the edge of config: read the project's files, then hand their text to the pure resolver.
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseTomlFile, readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
 import { InputError } from "../errors.js";
-import { resolveConfig } from "./resolve.js";
+import { rawSetting, resolveConfig } from "./resolve.js";
 import type { ConfigKey, ResolvedConfig } from "./schema.js";
 
 export interface LoadedProject {
@@ -68,7 +68,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
     fileTableFromOwnFile !== undefined ? "wheelwright.toml" : "pyproject.toml [tool.wheelwright]";
 
   const sourceRelative = String(
-    options.flags.source ?? options.env.WHEELWRIGHT_SOURCE ?? fileTable?.source ?? ".",
+    rawSetting("source", { flags: options.flags, env: options.env, fileTable, fileLabel }),
   );
   const sourceDir = insideProject(root, sourceRelative, "source");
   const metadata = readStaticMetadata({
@@ -86,12 +86,47 @@ export function loadProject(options: LoadOptions): LoadedProject {
         ? undefined
         : { value: metadata.name, detail: metadata.nameSource ?? "project" },
   });
-  return {
-    root,
-    config,
-    sourceDir,
-    imagesDir: insideProject(root, config.images.value, "images"),
-    wheelhouseDir: insideProject(root, config.wheelhouse.value, "wheelhouse"),
-    metadata,
+  const imagesDir = insideProject(root, config.images.value, "images");
+  const wheelhouseDir = insideProject(root, config.wheelhouse.value, "wheelhouse");
+  checkWheelhouseLocation({ root, sourceDir, imagesDir, wheelhouseDir, label: config.wheelhouse.value });
+  return { root, config, sourceDir, imagesDir, wheelhouseDir, metadata };
+}
+
+/** Files wheelwright writes into a wheelhouse besides the wheels (anything else there is the user's). */
+const WHEELHOUSE_OWN = /^(manifest\.json|requirements\.txt|sbom\.cdx\.json|pylock\.toml|.+\.whl)$/;
+
+/**
+ * The wheelhouse is replaced as a whole by every build and emptied by `clean`, so it must be a
+ * folder of its own: a strict subfolder of the project holding neither the source, the images
+ * folder, .git nor the config, and none of the user's files.
+ */
+function checkWheelhouseLocation(where: {
+  root: string;
+  sourceDir: string;
+  imagesDir: string;
+  wheelhouseDir: string;
+  label: string;
+}): void {
+  const holds = (inner: string) => {
+    const relative = path.relative(where.wheelhouseDir, inner);
+    return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
   };
+  const held = [
+    holds(where.root) ? "the project folder itself (its config and .git)" : undefined,
+    holds(where.sourceDir) ? "the Python project's source" : undefined,
+    holds(where.imagesDir) ? "the images folder" : undefined,
+  ].filter((what): what is string => what !== undefined);
+  const foreign =
+    existsSync(where.wheelhouseDir) && statSync(where.wheelhouseDir).isDirectory()
+      ? readdirSync(where.wheelhouseDir).filter((name) => !WHEELHOUSE_OWN.test(name))
+      : [];
+  if (held.length === 0 && foreign.length === 0) return;
+  throw new InputError(
+    held.length > 0
+      ? `wheelhouse: '${where.label}' would hold ${held.join(" and ")}; builds replace it and \`clean\` empties it`
+      : `wheelhouse: '${where.label}' already holds files wheelwright did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); builds replace the whole folder`,
+    {
+      hint: 'Set `wheelhouse` to a folder of its own, e.g. `wheelhouse = "wheelhouse"` (the default), or move those files out.',
+    },
+  );
 }

@@ -39,7 +39,11 @@ function fromEnv(key: ConfigKey, text: string): unknown {
   return text;
 }
 
-function pickCandidate(key: ConfigKey, inputs: ConfigInputs): Candidate | undefined {
+/** The one place the precedence is decided: flags, then WHEELWRIGHT_* (then the seed's names), then the file. */
+function pickCandidate(
+  key: ConfigKey,
+  inputs: Pick<ConfigInputs, "flags" | "env" | "fileTable" | "fileLabel">,
+): Candidate | undefined {
   if (inputs.flags[key] !== undefined) {
     return { raw: inputs.flags[key], origin: { kind: "flag", name: `--${key}` }, path: `--${key}` };
   }
@@ -57,6 +61,14 @@ function pickCandidate(key: ConfigKey, inputs: ConfigInputs): Candidate | undefi
     };
   }
   return undefined;
+}
+
+/** One key's raw value by the precedence (before validation), e.g. `source`, needed to find the project. */
+export function rawSetting(
+  key: ConfigKey,
+  inputs: Pick<ConfigInputs, "flags" | "env" | "fileTable" | "fileLabel">,
+): unknown {
+  return pickCandidate(key, inputs)?.raw ?? CONFIG_KEYS[key].default;
 }
 
 export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {

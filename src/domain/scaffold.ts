@@ -8,11 +8,11 @@ export interface ScaffoldFacts {
   /** Its import package (the module `python -m` runs in the release image). */
   module: string;
   /** Config values to record (namespace, network, index settings...), already validated. */
-  config: Record<string, string | boolean | string[]>;
+  config: Record<string, string | boolean | string[] | number>;
 }
 
-function tomlValue(value: string | boolean | string[]): string {
-  if (typeof value === "boolean") return String(value);
+function tomlValue(value: string | boolean | string[] | number): string {
+  if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (Array.isArray(value)) return `[${value.map((item) => JSON.stringify(item)).join(", ")}]`;
   return JSON.stringify(value);
 }

@@ -68,7 +68,7 @@ export async function detectEngine(options: DetectOptions): Promise<Detection> {
       report.push({ candidate: kind, accepted: false, reason: `no \`${kind}\` command on PATH` });
       continue;
     }
-    const engine = new DockerCli({ binary: kind, kind, runner: options.runner, env: options.env });
+    const engine = new DockerCli({ binary: kind, runner: options.runner, env: options.env });
     try {
       const capabilities = await engine.probe();
       report.push({

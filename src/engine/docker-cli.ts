@@ -1,67 +1,92 @@
 // The docker CLI behind the Engine interface. podman takes the same argv with its own binary name;
-// where the two differ it is said here, next to the flag.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { PassThrough } from "node:stream";
-import { EngineFailureError, EngineUnavailableError, ImageBuildError } from "../errors.js";
-import { CONTAINER_READY, containerRunArgv, execArgv, imageBuildArgv, oneOffArgv } from "./docker-argv.js";
-
+// where the two differ it is said next to the flag (here or in src/domain/engine-commands.ts).
+import {
+  type EngineBinary,
+  type EngineCommand,
+  imageBuildCommand,
+  loginCommand,
+  oneOffCommand,
+  pushCommand,
+  remoteDigestCommand,
+  removeContainersCommand,
+  removeImageCommand,
+  removeVolumeCommand,
+  tagCommand,
+} from "../domain/engine-commands.js";
+import { ImageBuildError } from "../errors.js";
+import { startDockerContainer } from "./docker-container.js";
 import type {
   ContainerEngine,
   ContainerSpec,
   EngineCapabilities,
   EngineFeatures,
-  ExecOptions,
   ExecResult,
   ImageBuildSpec,
   ImageInfo,
+  OneOffIo,
   OneOffSpec,
   OutputSink,
+  RegistryOptions,
   RegistryResult,
   RunningContainer,
 } from "./engine.js";
-import type { ProcessRunner } from "./process-runner.js";
+import {
+  ENGINE_NO_SPACE,
+  engineFailure,
+  engineOutOfSpace,
+  engineUnavailable,
+  PROBE_TIMEOUT_MS,
+  tail,
+} from "./engine-errors.js";
+import type { ProcessRunner, RunOptions, RunResult } from "./process-runner.js";
 
 export interface DockerCliOptions {
-  /** `docker` or `podman` (or a path to either). */
-  binary: string;
-  kind: "docker" | "podman";
+  /** `docker` or `podman`. */
+  binary: EngineBinary;
   runner: ProcessRunner;
-  env: Record<string, string | undefined>;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
-const PROBE_TIMEOUT_MS = 10_000;
-
-export function tail(text: string, lines = 25): string[] {
-  return text.trimEnd().split("\n").slice(-lines);
-}
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
 
 export class DockerCli implements ContainerEngine {
-  readonly kind: "docker" | "podman";
+  readonly kind: EngineBinary;
   private capabilities: EngineCapabilities | undefined;
   private featureAnswers: EngineFeatures | undefined;
 
   constructor(private readonly options: DockerCliOptions) {
-    this.kind = options.kind;
+    this.kind = options.binary;
   }
 
-  private async cli(args: string[], extra: { timeoutMs?: number; env?: Record<string, string> } = {}) {
-    return this.options.runner.run([this.options.binary, ...args], {
-      env: { ...this.options.env, ...extra.env },
-      timeoutMs: extra.timeoutMs ?? 120_000,
+  get binary(): EngineBinary {
+    return this.options.binary;
+  }
+
+  /** Runs an engine command (its argv and env exactly as planned) with this engine's environment. */
+  run(command: EngineCommand, options: RunOptions = {}): Promise<RunResult> {
+    return this.options.runner.run(command.argv, {
+      ...options,
+      env: { ...this.options.env, ...command.env, ...options.env },
     });
+  }
+
+  private cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+    return this.run({ argv: [this.binary, ...args], env: {} }, { timeoutMs });
   }
 
   async probe(): Promise<EngineCapabilities> {
     if (this.capabilities !== undefined) return this.capabilities;
-    const version = await this.cli(["version", "--format", "{{json .}}"], { timeoutMs: PROBE_TIMEOUT_MS });
+    const version = await this.cli(["version", "--format", "{{json .}}"], PROBE_TIMEOUT_MS);
     if (version.exitCode !== 0 || version.timedOut) {
-      throw engineUnavailable(this.options.binary, version.stderr, version.timedOut, this.options.env);
+      throw engineUnavailable(this.binary, version.stderr, version.timedOut, this.options.env);
     }
     const parsed = JSON.parse(version.stdout) as {
       Client?: { Version?: string };
-      Server?: { Version?: string; Platform?: { Name?: string } } | null;
+      Server?: { Version?: string } | null;
     };
     this.capabilities = {
       kind: this.kind,
@@ -74,12 +99,16 @@ export class DockerCli implements ContainerEngine {
     return this.capabilities;
   }
 
+  /** Whether the engine answers now (uncached): tells "the engine went away" from a failed command. */
+  async answers(): Promise<boolean> {
+    const version = await this.cli(["version", "--format", "{{.Server.Version}}"], PROBE_TIMEOUT_MS);
+    return version.exitCode === 0 && !version.timedOut;
+  }
+
   async features(): Promise<EngineFeatures> {
     if (this.featureAnswers !== undefined) return this.featureAnswers;
     const { clientVersion } = await this.probe();
-    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], {
-      timeoutMs: PROBE_TIMEOUT_MS,
-    });
+    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], PROBE_TIMEOUT_MS);
     this.featureAnswers = {
       buildKit: await this.hasBuildKit(clientVersion),
       rootless: info.stdout.includes("rootless"),
@@ -94,16 +123,10 @@ export class DockerCli implements ContainerEngine {
    */
   private async hasBuildKit(clientVersion: string): Promise<boolean> {
     if (this.kind === "podman") return true;
-    const buildx = await this.cli(["buildx", "version"], { timeoutMs: PROBE_TIMEOUT_MS });
+    const buildx = await this.cli(["buildx", "version"], PROBE_TIMEOUT_MS);
     if (buildx.exitCode === 0) return true;
     const major = Number.parseInt(clientVersion, 10);
     return Number.isFinite(major) && major < 23;
-  }
-
-  /** The environment that picks the builder: explicit either way, so a newer client never guesses. */
-  private builderEnv(buildKit: boolean): Record<string, string> {
-    if (this.kind === "podman") return {};
-    return buildKit ? { DOCKER_BUILDKIT: "1", BUILDKIT_PROGRESS: "plain" } : { DOCKER_BUILDKIT: "0" };
   }
 
   async buildImage(
@@ -111,50 +134,20 @@ export class DockerCli implements ContainerEngine {
     onOutput: OutputSink,
     signal?: AbortSignal,
   ): Promise<{ imageId: string }> {
-    const scratch = mkdtempSync(path.join(tmpdir(), "wheelwright-iid-"));
-    const iidFile = path.join(scratch, "iid");
-    try {
-      const argv = imageBuildArgv(this.options.binary, this.withLabelInstruction(spec, scratch), [
-        "--iidfile",
-        iidFile,
-      ]);
-      const result = await this.options.runner.run(argv, {
-        env: { ...this.options.env, ...this.builderEnv(spec.buildKit) },
-        onLine: onOutput,
-        signal,
+    const result = await this.run(imageBuildCommand(this.binary, spec), { onLine: onOutput, signal });
+    if (result.aborted) throw new ImageBuildError("Image build interrupted");
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (result.exitCode !== 0) {
+      if (ENGINE_NO_SPACE.test(output)) throw engineOutOfSpace(`build ${spec.dockerfile}`, output);
+      throw new ImageBuildError(`Image build failed: ${spec.dockerfile} (exit ${result.exitCode})`, {
+        details: tail(output),
+        hint: "Read the build output above; fix the Dockerfile or the step that failed, then run the same command again.",
       });
-      if (result.aborted) throw new ImageBuildError("Image build interrupted");
-      if (result.exitCode !== 0) {
-        throw new ImageBuildError(`Image build failed: ${spec.dockerfile} (exit ${result.exitCode})`, {
-          details: tail(`${result.stdout}\n${result.stderr}`),
-          hint: "Read the build output above; fix the Dockerfile or the step that failed, then run the same command again.",
-        });
-      }
-      const imageId = readFileSync(iidFile, "utf8").trim();
-      if (imageId === "") throw new ImageBuildError(`Image build of ${spec.dockerfile} reported no image id`);
-      return { imageId };
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
     }
-  }
-
-  /**
-   * The legacy builder turns each `--label` into a step of its own (a container commit each, about
-   * a quarter of a second); all of them as one LABEL instruction appended to a copy of the
-   * Dockerfile cost one step. BuildKit applies --label as metadata, so it keeps the flags.
-   */
-  private withLabelInstruction(spec: ImageBuildSpec, scratch: string): ImageBuildSpec {
-    if (spec.buildKit || this.kind === "podman" || Object.keys(spec.labels).length === 0) return spec;
-    const quote = (text: string) => JSON.stringify(text);
-    const instruction = `LABEL ${Object.entries(spec.labels)
-      .map(([key, value]) => `${quote(key)}=${quote(value)}`)
-      .join(" ")}`;
-    const dockerfile = path.join(scratch, "Dockerfile");
-    writeFileSync(
-      dockerfile,
-      `${readFileSync(spec.dockerfile, "utf8").replace(/\s*$/, "\n")}${instruction}\n`,
-    );
-    return { ...spec, dockerfile, labels: {} };
+    // The id the first tag names now (no --iidfile: the argv stays exactly what the plan printed).
+    const built = spec.tags[0] === undefined ? undefined : await this.inspectImage(spec.tags[0]);
+    if (built === undefined) throw new ImageBuildError(`Image build of ${spec.dockerfile} left no image`);
+    return { imageId: built.id };
   }
 
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
@@ -183,14 +176,13 @@ export class DockerCli implements ContainerEngine {
     if (filter.dangling) args.push("--filter", "dangling=true");
     const result = await this.cli(args);
     if (result.exitCode !== 0) throw engineFailure("list images", result.stderr);
-    return [
-      ...new Set(
-        result.stdout
-          .split("\n")
-          .map((line) => line.trim())
-          .filter((line) => line !== ""),
-      ),
-    ];
+    return [...new Set(lines(result.stdout))];
+  }
+
+  async listTags(repository: string): Promise<string[]> {
+    const result = await this.cli(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]);
+    if (result.exitCode !== 0) throw engineFailure(`list the images of ${repository}`, result.stderr);
+    return lines(result.stdout).filter((line) => !line.endsWith(":<none>"));
   }
 
   async removeImages(ids: string[]): Promise<{ removed: string[]; failed: string[] }> {
@@ -198,21 +190,22 @@ export class DockerCli implements ContainerEngine {
     const failed: string[] = [];
     for (const id of ids) {
       // One at a time: an image still used by a container must not stop the others going.
-      const result = await this.cli(["image", "rm", id]);
+      const result = await this.run(removeImageCommand(this.binary, id), { timeoutMs: 120_000 });
       (result.exitCode === 0 ? removed : failed).push(id);
     }
     return { removed, failed };
   }
 
-  async login(registry: string, username: string, password: string): Promise<RegistryResult> {
-    const result = await this.options.runner.run(
-      [this.options.binary, "login", registry, "--username", username, "--password-stdin"],
-      {
-        env: this.options.env,
-        input: password,
-        timeoutMs: 60_000,
-      },
-    );
+  async tagImage(source: string, target: string): Promise<void> {
+    const result = await this.run(tagCommand(this.binary, source, target), { timeoutMs: 120_000 });
+    if (result.exitCode !== 0) throw engineFailure(`tag ${source} as ${target}`, result.stderr);
+  }
+
+  async untagImage(reference: string): Promise<void> {
+    await this.run(removeImageCommand(this.binary, reference), { timeoutMs: 120_000 });
+  }
+
+  private registryResult(result: RunResult): RegistryResult {
     return {
       exitCode: result.exitCode,
       output: `${result.stdout}${result.stderr}`,
@@ -221,27 +214,23 @@ export class DockerCli implements ContainerEngine {
     };
   }
 
-  async push(
-    reference: string,
-    options: { timeoutMs: number; signal?: AbortSignal; onOutput?: OutputSink },
-  ): Promise<RegistryResult> {
-    const result = await this.options.runner.run([this.options.binary, "push", reference], {
-      env: this.options.env,
+  async login(registry: string, username: string, password: string, configDir?: string) {
+    const command = loginCommand(this.binary, registry, username, configDir);
+    return this.registryResult(await this.run(command, { input: password, timeoutMs: 60_000 }));
+  }
+
+  async push(reference: string, options: RegistryOptions): Promise<RegistryResult> {
+    const result = await this.run(pushCommand(this.binary, reference, options.configDir), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       onLine: options.onOutput,
     });
-    return {
-      exitCode: result.exitCode,
-      output: `${result.stdout}${result.stderr}`,
-      timedOut: result.timedOut,
-      aborted: result.aborted,
-    };
+    return this.registryResult(result);
   }
 
-  async remoteDigest(reference: string, insecure: boolean): Promise<string | undefined> {
-    const args = ["manifest", "inspect", "--verbose", ...(insecure ? ["--insecure"] : []), reference];
-    const result = await this.cli(args, { timeoutMs: 60_000 });
+  async remoteDigest(reference: string, insecure: boolean, configDir?: string) {
+    const command = remoteDigestCommand(this.binary, reference, insecure, configDir);
+    const result = await this.run(command, { timeoutMs: 60_000 });
     if (result.exitCode !== 0) return undefined;
     const parsed = JSON.parse(result.stdout) as
       | { Descriptor?: { digest?: string } }
@@ -250,23 +239,13 @@ export class DockerCli implements ContainerEngine {
     return first?.Descriptor?.digest;
   }
 
-  async runOnce(spec: OneOffSpec): Promise<ExecResult> {
-    const result = await this.options.runner.run(oneOffArgv(this.options.binary, spec), {
-      env: this.options.env,
-      onLine: spec.onOutput,
-      signal: spec.signal,
-      inheritStdio: spec.inheritStdio,
+  async runOnce(spec: OneOffSpec, io: OneOffIo = {}): Promise<ExecResult> {
+    const result = await this.run(oneOffCommand(this.binary, spec), {
+      onLine: io.onOutput,
+      signal: io.signal,
+      inheritStdio: io.inheritStdio,
     });
     return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`, aborted: result.aborted };
-  }
-
-  async tagImage(source: string, target: string): Promise<void> {
-    const result = await this.cli(["tag", source, target]);
-    if (result.exitCode !== 0) throw engineFailure(`tag ${source} as ${target}`, result.stderr);
-  }
-
-  async untagImage(reference: string): Promise<void> {
-    await this.cli(["image", "rm", reference]);
   }
 
   async hasDefaultNetwork(): Promise<boolean> {
@@ -276,16 +255,19 @@ export class DockerCli implements ContainerEngine {
     );
   }
 
+  async volumeExists(name: string): Promise<boolean> {
+    return (await this.cli(["volume", "inspect", name])).exitCode === 0;
+  }
+
   async removeVolume(name: string): Promise<boolean> {
     if ((await this.cli(["volume", "inspect", name])).exitCode !== 0) return false;
-    const removed = await this.cli(["volume", "rm", "-f", name]);
+    const removed = await this.run(removeVolumeCommand(this.binary, name), { timeoutMs: 120_000 });
     if (removed.exitCode !== 0) throw engineFailure(`remove the volume ${name}`, removed.stderr);
     return true;
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    const exists = await this.cli(["volume", "inspect", name]);
-    if (exists.exitCode === 0) return;
+    if ((await this.cli(["volume", "inspect", name])).exitCode === 0) return;
     const args = ["volume", "create"];
     for (const [key, value] of Object.entries(labels)) args.push("--label", `${key}=${value}`);
     const created = await this.cli([...args, name]);
@@ -297,146 +279,16 @@ export class DockerCli implements ContainerEngine {
     for (const label of labels) args.push("--filter", `label=${label}`);
     const result = await this.cli(args);
     if (result.exitCode !== 0) throw engineFailure("list containers", result.stderr);
-    return result.stdout
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line !== "");
+    return lines(result.stdout);
   }
 
   async removeContainers(names: string[]): Promise<void> {
     // -f: after ENOSPC the daemon can report an exited container as "Up"; remove it regardless.
-    if (names.length > 0) await this.cli(["rm", "-f", "-v", ...names]);
+    // -v: with the anonymous volumes a VOLUME line made for it.
+    if (names.length > 0) await this.run(removeContainersCommand(this.binary, names), { timeoutMs: 120_000 });
   }
 
-  async startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer> {
-    const keepalive = new PassThrough();
-    // The container's main process prints a marker once its folders exist: no polling needed.
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
-    const running = this.options.runner.run(containerRunArgv(this.options.binary, spec), {
-      env: this.options.env,
-      input: keepalive,
-      onLine: (line, stream) => {
-        if (stream === "stdout" && line.trim() === CONTAINER_READY) markReady();
-      },
-    });
-    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 60_000).unref());
-    const aborted = new Promise<"aborted">((resolve) =>
-      signal?.addEventListener("abort", () => resolve("aborted")),
-    );
-    const outcome = await Promise.race([
-      ready.then(() => "ready" as const),
-      running.then(() => "exited" as const),
-      timeout,
-      aborted,
-    ]);
-    if (outcome === "ready") return new DockerContainer(this, spec.name, keepalive, running);
-    keepalive.end();
-    await this.removeContainers([spec.name]);
-    const result = await running;
-    if (outcome === "aborted") signal?.throwIfAborted();
-    throw new EngineFailureError(`Could not start a container from ${spec.image}`, {
-      details: tail(result.stderr, 10),
-      hint: "Check that the image exists (`wheelwright image` builds it) and that the engine is healthy.",
-    });
+  startContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<RunningContainer> {
+    return startDockerContainer(this, spec, signal);
   }
-
-  /** Used by DockerContainer: the raw CLI with this engine's binary and environment. */
-  run(args: string[], options: Parameters<ProcessRunner["run"]>[1] = {}) {
-    return this.options.runner.run([this.options.binary, ...args], {
-      ...options,
-      env: { ...this.options.env, ...options.env },
-    });
-  }
-
-  get binary(): string {
-    return this.options.binary;
-  }
-}
-
-class DockerContainer implements RunningContainer {
-  constructor(
-    private readonly engine: DockerCli,
-    readonly name: string,
-    private readonly keepalive: PassThrough,
-    private readonly running: Promise<unknown>,
-  ) {}
-
-  async exec(argv: string[], options: ExecOptions = {}) {
-    const full = execArgv(this.engine.binary, this.name, argv, options);
-    const result = await this.engine.run(full.slice(1), {
-      env: options.secretEnv ?? {},
-      onLine: options.onOutput,
-      signal: options.signal,
-      inheritStdio: options.inheritStdio,
-    });
-    return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`, aborted: result.aborted };
-  }
-
-  async copyIn(tar: NodeJS.ReadableStream, dir: string): Promise<void> {
-    const result = await this.engine.run(["cp", "-", `${this.name}:${dir}`], { input: tar });
-    if (result.exitCode !== 0) throw engineFailure(`copy files into ${this.name}:${dir}`, result.stderr);
-  }
-
-  async copyOut(path: string, into: NodeJS.WritableStream): Promise<void> {
-    const result = await this.engine.run(["cp", `${this.name}:${path}`, "-"], { stdoutTo: into });
-    if (result.exitCode !== 0) throw engineFailure(`copy ${path} out of ${this.name}`, result.stderr);
-  }
-
-  async stop(): Promise<void> {
-    // Closing stdin ends the main process; `docker run --rm` then returns once the container is
-    // removed. Only when that does not happen in time (a wedged daemon) is it forced.
-    this.keepalive.end();
-    const exited = await Promise.race([
-      this.running.then(
-        (result) => (result as { exitCode?: number }).exitCode === 0,
-        () => false,
-      ),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
-    ]);
-    if (!exited) await this.engine.run(["rm", "-f", "-v", this.name]);
-    await this.running.catch(() => undefined);
-  }
-}
-
-function engineFailure(what: string, stderr: string): EngineFailureError {
-  return new EngineFailureError(`The engine failed to ${what}`, { details: tail(stderr, 10) });
-}
-
-/** Tells "not running" from "not permitted" from "not installed", each with its own hint. */
-export function engineUnavailable(
-  binary: string,
-  stderr: string,
-  timedOut: boolean,
-  env: Record<string, string | undefined>,
-): EngineUnavailableError {
-  const where = env.DOCKER_HOST ?? "the local socket";
-  if (timedOut) {
-    return new EngineUnavailableError(
-      `The ${binary} engine at ${where} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`,
-      {
-        hint: "Check that the daemon is running and reachable, or set DOCKER_HOST.",
-      },
-    );
-  }
-  if (/permission denied/i.test(stderr)) {
-    return new EngineUnavailableError(`Permission denied on the ${binary} engine's socket (${where})`, {
-      details: tail(stderr, 3),
-      hint: "Add your user to the `docker` group (then log in again), or use a rootless engine.",
-    });
-  }
-  if (
-    /ENOENT|not found|No such file or directory.*\b(docker|podman)\b/i.test(stderr) &&
-    !/socket|daemon/i.test(stderr)
-  ) {
-    return new EngineUnavailableError(`The ${binary} command is not installed`, {
-      hint: "Install Docker or Podman, or use `--engine local` to build in a virtual environment on this machine.",
-    });
-  }
-  return new EngineUnavailableError(`The ${binary} engine is not running (${where})`, {
-    details: tail(stderr, 3),
-    hint: "Start the daemon (e.g. `sudo dockerd --bridge=none --iptables=false &`, see the README), or use `--engine local`.",
-  });
 }

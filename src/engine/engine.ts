@@ -1,10 +1,21 @@
 // The engine interface in domain verbs. No engine-library types cross it, so a recording fake
-// stands in for unit tests and the docker CLI, podman and the local engine sit behind it.
-import type { NetworkMode } from "../config/schema.js";
+// stands in for unit tests and the docker CLI and podman sit behind it. The specs it takes are
+// domain values (src/domain/engine-commands.ts), turned into command lines by pure functions that
+// the planners share, so a plan prints exactly what runs.
+import type { ContainerSpec, EngineBinary, ImageBuildSpec, OneOffSpec } from "../domain/engine-commands.js";
+
+export type {
+  ContainerSpec,
+  EngineBinary,
+  ExecSpec,
+  ImageBuildSpec,
+  Mount,
+  NetworkMode,
+  OneOffSpec,
+} from "../domain/engine-commands.js";
 
 export interface EngineCapabilities {
-  /** `docker`, `podman` or `local`. */
-  kind: "docker" | "podman" | "local";
+  kind: EngineBinary;
   clientVersion: string;
   serverVersion: string;
   /** Where it answered, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
@@ -16,18 +27,6 @@ export interface EngineFeatures {
   /** True when image builds can use BuildKit (RUN --mount, secrets). */
   buildKit: boolean;
   rootless: boolean;
-}
-
-export interface ImageBuildSpec {
-  /** Context folder on the host. */
-  contextDir: string;
-  dockerfile: string;
-  tags: string[];
-  buildArgs: Record<string, string>;
-  labels: Record<string, string>;
-  network: NetworkMode;
-  /** Use BuildKit (the Dockerfile needs it); the legacy builder otherwise. */
-  buildKit: boolean;
 }
 
 export interface ImageInfo {
@@ -43,34 +42,18 @@ export interface ImageInfo {
 export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;
 
 export interface Engine {
-  readonly kind: EngineCapabilities["kind"];
+  readonly kind: EngineBinary;
   probe(): Promise<EngineCapabilities>;
   features(): Promise<EngineFeatures>;
 
+  /** Builds the image and returns the id its first tag names afterwards. */
   buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<{ imageId: string }>;
   inspectImage(reference: string): Promise<ImageInfo | undefined>;
   /** Image ids matching every label (`key=value`), optionally only dangling ones. */
   listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]>;
+  /** Tags (`repo:tag`) of the images of a repository. */
+  listTags(repository: string): Promise<string[]>;
   removeImages(ids: string[]): Promise<{ removed: string[]; failed: string[] }>;
-}
-
-export interface Mount {
-  kind: "bind" | "volume";
-  /** Host path for a bind mount, volume name for a volume. */
-  source: string;
-  target: string;
-  readOnly: boolean;
-}
-
-export interface ContainerSpec {
-  /** Unique, e.g. `wheelwright-<run id>`. */
-  name: string;
-  image: string;
-  labels: Record<string, string>;
-  network: NetworkMode;
-  mounts: Mount[];
-  /** Folders (absolute, no spaces) the main process creates before it reports ready. */
-  makeDirs: string[];
 }
 
 export interface ExecOptions {
@@ -97,27 +80,18 @@ export interface ExecResult {
  */
 export interface RunningContainer {
   readonly name: string;
-  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Unpacks a tar stream into `dir` (which must exist) inside the container. */
   copyIn(tar: NodeJS.ReadableStream, dir: string): Promise<void>;
   /** Streams `path` out of the container as a tar archive. */
   copyOut(path: string, into: NodeJS.WritableStream): Promise<void>;
+  /** Freezes every process in the container (nothing runs while the output is copied out). */
+  pause(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A one-off container (`docker run --rm`): the release check, `run`, `test`. */
-export interface OneOffSpec {
-  image: string;
-  argv: string[];
-  labels: Record<string, string>;
-  network: NetworkMode;
-  /** Overrides the image's user (e.g. "0" to inspect every file). */
-  user?: string;
-  /** Overrides the image's entrypoint. */
-  entrypoint?: string;
-  env?: Record<string, string>;
-  workdir?: string;
-  /** Connect the command to the terminal (its output is the user's); stderr is still scanned. */
+export interface OneOffIo {
+  /** Connect the command to the terminal (its output is the user's). */
   inheritStdio?: boolean;
   onOutput?: OutputSink;
   signal?: AbortSignal;
@@ -130,16 +104,21 @@ export interface RegistryResult {
   aborted: boolean;
 }
 
+export interface RegistryOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: OutputSink;
+  /** A temporary engine config folder holding a login made for this run. */
+  configDir?: string;
+}
+
 export interface ContainerEngine extends Engine {
   /** `docker login REGISTRY -u USER --password-stdin`: the password travels on stdin, never in argv. */
-  login(registry: string, username: string, password: string): Promise<RegistryResult>;
-  push(
-    reference: string,
-    options: { timeoutMs: number; signal?: AbortSignal; onOutput?: OutputSink },
-  ): Promise<RegistryResult>;
+  login(registry: string, username: string, password: string, configDir?: string): Promise<RegistryResult>;
+  push(reference: string, options: RegistryOptions): Promise<RegistryResult>;
   /** The digest the registry holds for a reference, undefined when it has none (or is unreachable). */
-  remoteDigest(reference: string, insecure: boolean): Promise<string | undefined>;
-  runOnce(spec: OneOffSpec): Promise<ExecResult>;
+  remoteDigest(reference: string, insecure: boolean, configDir?: string): Promise<string | undefined>;
+  runOnce(spec: OneOffSpec, io?: OneOffIo): Promise<ExecResult>;
   tagImage(source: string, target: string): Promise<void>;
   /** Removes one tag (the image stays while other tags name it). */
   untagImage(reference: string): Promise<void>;
@@ -148,6 +127,7 @@ export interface ContainerEngine extends Engine {
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
   /** Whether containers without a --network flag get a network (false when dockerd runs with --bridge=none). */
   hasDefaultNetwork(): Promise<boolean>;
+  volumeExists(name: string): Promise<boolean>;
   /** Removes a volume; false when there was none. */
   removeVolume(name: string): Promise<boolean>;
   /** Names of containers carrying every label (running or not). */

@@ -1,5 +1,6 @@
 // The one place that spawns processes. Injected everywhere else so that adapters can be tested
 // by the exact argv they send (a recording runner) and the real one is used at the edge.
+import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
 
 export interface RunOptions {
@@ -68,10 +69,25 @@ export const realProcessRunner: ProcessRunner = {
       encoding: options.stdoutTo === undefined ? "utf8" : "buffer",
       maxBuffer: 256 * 1024 * 1024,
     });
+    // Streams on either side fail on their own (a source file deleted while it is tarred, a parser
+    // refusing what the child sends): the first such error stops the child and is what the caller
+    // gets, after the child has ended, so no error escapes uncaught and every cleanup still runs.
+    let streamError: unknown;
+    const stopOn = (error: unknown) => {
+      streamError ??= error;
+      child.kill();
+    };
     if (options.input !== undefined && typeof options.input !== "string") {
-      options.input.pipe(child.stdin!);
+      const source = options.input as NodeJS.ReadableStream & NodeJS.EventEmitter;
+      source.on("error", stopOn);
+      // EPIPE when the child exits before reading everything is the child's story, told by its exit code.
+      pipeline(source, child.stdin!).catch(() => undefined);
     }
-    if (options.stdoutTo !== undefined) child.stdout?.pipe(options.stdoutTo);
+    if (options.stdoutTo !== undefined) {
+      const target = options.stdoutTo as NodeJS.WritableStream & NodeJS.EventEmitter;
+      target.on("error", stopOn);
+      pipeline(child.stdout!, target).catch(() => undefined);
+    }
     const out = splitLines(options.stdoutTo === undefined ? options.onLine : undefined, "stdout");
     const err = splitLines(options.onLine, "stderr");
     child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
@@ -79,6 +95,7 @@ export const realProcessRunner: ProcessRunner = {
     const result = await child;
     out.flush();
     err.flush();
+    if (streamError !== undefined) throw streamError;
     if (
       result.failed &&
       result.exitCode === undefined &&

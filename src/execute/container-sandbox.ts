@@ -3,54 +3,30 @@
 import path from "node:path";
 import { Readable } from "node:stream";
 import * as tar from "tar";
-import type { NetworkMode } from "../config/schema.js";
-import type { ContainerEngine, Mount, RunningContainer } from "../engine/engine.js";
+import type { ContainerEngine, ContainerSpec, RunningContainer } from "../engine/engine.js";
+import { BUILDER_PATHS } from "../plan/builder-container.js";
 import type { BuildSandbox } from "./sandbox.js";
-
-const ROOT = "/wheelwright";
 
 export interface ContainerSandboxOptions {
   engine: ContainerEngine;
-  image: string;
-  name: string;
-  labels: Record<string, string>;
-  network: NetworkMode;
-  cacheVolume: string;
-  /** Host folders the builder must read (file:// indexes, find-links), mounted read-only at the same path. */
-  readOnlyHostDirs: string[];
+  /** The builder container as planned (builderContainerSpec). */
+  spec: ContainerSpec;
   helperFile: string;
   signal?: AbortSignal;
 }
 
 export async function startContainerSandbox(options: ContainerSandboxOptions): Promise<BuildSandbox> {
-  await options.engine.ensureVolume(options.cacheVolume, options.labels);
-  const mounts: Mount[] = [
-    { kind: "volume", source: options.cacheVolume, target: "/cache", readOnly: false },
-    ...options.readOnlyHostDirs.map((dir) => ({
-      kind: "bind" as const,
-      source: dir,
-      target: dir,
-      readOnly: true,
-    })),
-  ];
-  const container = await options.engine.startContainer(
-    {
-      name: options.name,
-      image: options.image,
-      labels: options.labels,
-      network: options.network,
-      mounts,
-      makeDirs: [`${ROOT}/src`, `${ROOT}/out`, `${ROOT}/bin`, `${ROOT}/wheels`],
-    },
-    options.signal,
-  );
+  const { spec } = options;
+  const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
+  if (cache !== undefined) await options.engine.ensureVolume(cache.source, { ...spec.labels });
+  const container = await options.engine.startContainer(spec, options.signal);
   // The helper goes in while the caller copies the source: both are awaited before anything runs.
   const helperCopied = container
     .copyIn(
       Readable.from(
         tar.c({ cwd: path.dirname(options.helperFile), portable: true }, [path.basename(options.helperFile)]),
       ),
-      `${ROOT}/bin`,
+      BUILDER_PATHS.bin,
     )
     .then(
       () => undefined,
@@ -72,13 +48,13 @@ class ContainerSandbox implements BuildSandbox {
     private readonly helperCopied: Promise<unknown>,
   ) {
     this.paths = {
-      wheels: `${ROOT}/wheels`,
-      source: `${ROOT}/src`,
-      out: `${ROOT}/out`,
-      helper: `${ROOT}/bin/${helperName}`,
-      cache: "/cache",
+      wheels: BUILDER_PATHS.wheels,
+      source: BUILDER_PATHS.source,
+      out: BUILDER_PATHS.out,
+      helper: `${BUILDER_PATHS.bin}/${helperName}`,
+      cache: BUILDER_PATHS.cache,
     };
-    this.description = `container ${container.name} (${options.engine.kind}, ${options.image})`;
+    this.description = `container ${container.name} (${options.engine.kind}, ${options.spec.image})`;
   }
 
   hostPath(hostPath: string): string {

@@ -1,28 +1,11 @@
-// The release image's build context, made in a temporary folder: the release folder's own files,
-// then wheels/deps and wheels/app, each with its hash-pinned requirements.txt. Every wheel is copied
-// from the wheelhouse and its hash checked again on the way, so the image gets exactly the manifest.
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-
-import { tmpdir } from "node:os";
+// Makes the release image's build context as planned: the release folder's own files, then
+// wheels/deps and wheels/app, each with its hash-pinned requirements.txt. Every wheel is copied from
+// the wheelhouse and its hash checked again on the way, so the image gets exactly the manifest.
+import { copyFileSync, cpSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { ManifestWheel } from "../domain/manifest.js";
-import { pinnedRequirements, type ReleaseContents } from "../domain/release-contents.js";
 import { IntegrityError } from "../errors.js";
+import type { ReleasePlan } from "../plan/release-plan.js";
 import { sha256File } from "../project/source-tree.js";
-
-export interface ReleaseContext {
-  dir: string;
-  dispose(): void;
-}
 
 function fixTimes(dir: string): void {
   const epoch = new Date(0);
@@ -34,36 +17,24 @@ function fixTimes(dir: string): void {
   utimesSync(dir, epoch, epoch);
 }
 
-export function makeReleaseContext(
-  releaseFolder: string,
-  wheelhouse: string,
-  contents: ReleaseContents,
-): ReleaseContext {
-  const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-release-"));
-  try {
-    cpSync(releaseFolder, dir, { recursive: true });
-    const place = (sub: string, wheels: readonly ManifestWheel[]) => {
-      const target = path.join(dir, "wheels", sub);
-      mkdirSync(target, { recursive: true });
-      for (const wheel of wheels) {
-        const copy = path.join(target, wheel.filename);
-        copyFileSync(path.join(wheelhouse, wheel.filename), copy);
-        if (sha256File(copy) !== wheel.sha256) {
-          throw new IntegrityError(
-            `${wheel.filename} changed while the release context was made (sha256 mismatch)`,
-          );
-        }
-      }
-      writeFileSync(path.join(target, "requirements.txt"), pinnedRequirements(wheels));
-    };
-    place("deps", contents.dependencies);
-    place("app", [contents.app]);
-    // The context is made anew each time: fixed times keep the builder's COPY cache keys stable,
-    // so unchanged dependency wheels reuse their layer.
-    fixTimes(path.join(dir, "wheels"));
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+export function makeReleaseContext(plan: ReleasePlan): void {
+  const { contextDir } = plan;
+  mkdirSync(path.join(contextDir, "wheels", "deps"), { recursive: true });
+  mkdirSync(path.join(contextDir, "wheels", "app"), { recursive: true });
+  cpSync(plan.releaseFolder, contextDir, { recursive: true });
+  for (const copy of plan.copies) {
+    copyFileSync(copy.from, copy.to);
+    if (sha256File(copy.to) !== copy.sha256) {
+      throw new IntegrityError(
+        `${path.basename(copy.to)} changed while the release context was made (sha256 mismatch)`,
+        {
+          hint: "The wheelhouse changed under this run; run `wheelwright build`, then `wheelwright release` again.",
+        },
+      );
+    }
   }
-  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  for (const file of plan.requirements) writeFileSync(file.path, file.text);
+  // The context is made anew each time: fixed times keep the builder's COPY cache keys stable,
+  // so unchanged dependency wheels reuse their layer.
+  fixTimes(path.join(contextDir, "wheels"));
 }

@@ -38,11 +38,11 @@ import {
   checkOutputWritable,
   createStaging,
   findDamagedWheels,
-  lockWheelhouse,
   publish,
   readManifest,
   recoverWheelhouse,
 } from "./wheelhouse.js";
+import { lockWheelhouse } from "./wheelhouse-lock.js";
 
 export interface BuildOptions {
   project: LoadedProject;
@@ -81,10 +81,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const { project, emit } = options;
   const wheelhouse = project.wheelhouseDir;
   checkOutputWritable(wheelhouse);
-  const lock = await lockWheelhouse(
-    wheelhouse,
-    `wheelwright build ${options.request.extras.join(" ")}`.trim(),
-  );
+  const lock = lockWheelhouse(wheelhouse, `wheelwright build ${options.request.extras.join(" ")}`.trim());
   try {
     recoverWheelhouse(wheelhouse);
     let inputs = collectBuildInputs(options);
@@ -140,7 +137,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       rmSync(staging, { recursive: true, force: true });
     }
   } finally {
-    await lock.release();
+    lock.release();
   }
 }
 

@@ -1,6 +1,5 @@
 // The wheelhouse on disk: one run at a time (a lock beside it), built in a staging folder beside it,
 // published by rename, so a failed or interrupted build leaves the previous one byte for byte.
-import { randomBytes } from "node:crypto";
 import {
   accessSync,
   constants,
@@ -11,18 +10,11 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
-import { hostname } from "node:os";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { isManifest, MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
-import { InputError, LockedError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { sha256File } from "../project/source-tree.js";
-
-export function newRunId(): string {
-  return randomBytes(5).toString("hex");
-}
 
 /** Found before the build starts: an output that is a file, or a folder we cannot write. */
 export function checkOutputWritable(wheelhouse: string): void {
@@ -49,55 +41,6 @@ const staging = (wheelhouse: string, runId: string) =>
 const retired = (wheelhouse: string, runId: string) =>
   path.join(path.dirname(wheelhouse), `.${path.basename(wheelhouse)}.old-${runId}`);
 
-export interface WheelhouseLock {
-  release(): Promise<void>;
-}
-
-/** Takes the wheelhouse's lock, or fails at once with exit 10 naming the holder. */
-export async function lockWheelhouse(wheelhouse: string, command: string): Promise<WheelhouseLock> {
-  const lockPath = `${path.join(path.dirname(wheelhouse), `.${path.basename(wheelhouse)}`)}.lock`;
-  // Beside the lock folder, not in it: proper-lockfile removes its folder with rmdir.
-  const holderFile = `${lockPath}-holder.json`;
-  try {
-    const release = await lockfile.lock(wheelhouse, {
-      lockfilePath: lockPath,
-      realpath: false,
-      stale: 30_000,
-      update: 10_000,
-      retries: 0,
-      // A lock whose refresh failed (disk full, folder removed) must not crash the run mid-build.
-      onCompromised: () => undefined,
-    });
-    writeFileSync(
-      holderFile,
-      JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString() }),
-    );
-    return {
-      release: async () => {
-        rmSync(holderFile, { force: true });
-        await release().catch(() => undefined);
-      },
-    };
-  } catch (error) {
-    if ((error as { code?: string }).code !== "ELOCKED") throw error;
-    let holder = "another wheelwright run";
-    try {
-      const info = JSON.parse(readFileSync(holderFile, "utf8")) as {
-        pid: number;
-        host: string;
-        command: string;
-        since: string;
-      };
-      holder = `\`${info.command}\` (pid ${info.pid} on ${info.host}, since ${info.since})`;
-    } catch {
-      // the holder has not written its details yet
-    }
-    throw new LockedError(`The wheelhouse ${wheelhouse} is locked by ${holder}`, {
-      hint: "Wait for that run to finish. If it was killed, the lock goes stale within 30 s.",
-    });
-  }
-}
-
 /**
  * Puts back a wheelhouse whose publish was interrupted between its two renames, and removes
  * staging and retired folders of runs that are gone (we hold the lock, so none is running).
@@ -112,6 +55,16 @@ export function recoverWheelhouse(wheelhouse: string): void {
   const old = leftovers.find((name) => name.includes(".old-"));
   if (!existsSync(wheelhouse) && old !== undefined) renameSync(path.join(parent, old), wheelhouse);
   for (const name of leftovers) rmSync(path.join(parent, name), { recursive: true, force: true });
+}
+
+/** Staging and retired folders of earlier runs beside the wheelhouse (absolute paths). */
+export function wheelhouseLeftovers(wheelhouse: string): string[] {
+  const parent = path.dirname(wheelhouse);
+  if (!existsSync(parent)) return [];
+  const prefix = `.${path.basename(wheelhouse)}.`;
+  return readdirSync(parent)
+    .filter((name) => name.startsWith(prefix) && /\.(staging|old)-[0-9a-z]+$/.test(name))
+    .map((name) => path.join(parent, name));
 }
 
 export function createStaging(wheelhouse: string, runId: string): string {

@@ -5,9 +5,17 @@ import { redactUrl } from "../domain/index-settings.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { InputError } from "../errors.js";
 
-export async function readGitFacts(root: string, runner: ProcessRunner): Promise<GitFacts> {
-  const git = (args: string[]) =>
-    runner.run(["git", "-C", root, ...args], { env: { ...process.env, LC_ALL: "C" } });
+/**
+ * `ignored`: paths (relative to `root`, git pathspec globs) that do not count for the dirty check:
+ * wheelwright's own outputs, so its lock file never tags a clean tree `-dirty`.
+ */
+export async function readGitFacts(
+  root: string,
+  runner: ProcessRunner,
+  env: Readonly<Record<string, string | undefined>>,
+  ignored: readonly string[] = [],
+): Promise<GitFacts> {
+  const git = (args: string[]) => runner.run(["git", "-C", root, ...args], { env: { ...env, LC_ALL: "C" } });
   const inside = await git(["rev-parse", "--is-inside-work-tree"]);
   if (inside.exitCode !== 0 || inside.stdout.trim() !== "true") {
     return { kind: "none", reason: `${root} is not in a git repository` };
@@ -25,7 +33,14 @@ export async function readGitFacts(root: string, runner: ProcessRunner): Promise
   const [short, status, time, remote] = await Promise.all([
     git(["rev-parse", "--short=12", "HEAD"]),
     // Only the project's own folder counts: a change elsewhere in a monorepo does not change its images.
-    git(["status", "--porcelain", "--untracked-files=normal", "--", "."]),
+    git([
+      "status",
+      "--porcelain",
+      "--untracked-files=normal",
+      "--",
+      ".",
+      ...ignored.map((pattern) => `:(exclude,glob)${pattern}`),
+    ]),
     git(["log", "-1", "--format=%ct", "HEAD"]),
     git(["remote", "get-url", "origin"]),
   ]);
@@ -41,9 +56,13 @@ export async function readGitFacts(root: string, runner: ProcessRunner): Promise
 }
 
 /** The HEAD commit's time (seconds), the default SOURCE_DATE_EPOCH; undefined outside git or before a commit. */
-export async function readCommitTime(root: string, runner: ProcessRunner): Promise<number | undefined> {
+export async function readCommitTime(
+  root: string,
+  runner: ProcessRunner,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number | undefined> {
   const result = await runner.run(["git", "-C", root, "log", "-1", "--format=%ct", "HEAD"], {
-    env: { ...process.env, LC_ALL: "C" },
+    env: { ...env, LC_ALL: "C" },
   });
   const value = Number.parseInt(result.stdout.trim(), 10);
   return result.exitCode === 0 && Number.isFinite(value) ? value : undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/resolve.js";
+import { imageBuildCommand } from "../../src/domain/engine-commands.js";
 import type { GitFacts } from "../../src/domain/git-facts.js";
 import { InputError } from "../../src/errors.js";
 import {
@@ -43,6 +44,9 @@ const inputs = (over: Partial<ImagePlanInputs> = {}): ImagePlanInputs => ({
   existingImages: new Map(),
   now: 1_800_000_000,
   sourceUrl: "file:///project",
+  root: "/project",
+  binary: "docker",
+  scratchDir: "/tmp/wheelwright-run1",
   ...over,
 });
 const builds = (plan: ReturnType<typeof planImages>) =>
@@ -67,7 +71,7 @@ describe("image plan", () => {
   it("tags :sha and :version, passes every project image as a build arg, and labels", () => {
     const [base] = builds(planImages(inputs()));
     expect(base!.tags).toEqual(["acme/polls-base:abcdef123456", "acme/polls-base:latest"]);
-    expect(base!.buildArgs).toEqual({
+    expect(base!.spec.buildArgs).toEqual({
       BASE_IMAGE: "acme/polls-base:abcdef123456",
       BUILDER_IMAGE: "acme/polls-builder:abcdef123456",
       RELEASE_IMAGE: "acme/polls-release:abcdef123456",
@@ -80,7 +84,7 @@ describe("image plan", () => {
       "io.wheelwright.project": "acme/polls",
       "io.wheelwright.context": "base",
     });
-    expect(base!.network).toBe("host");
+    expect(base!.spec.network).toBe("host");
   });
 
   it("tags a dirty tree -dirty, never with the clean commit's tag", () => {
@@ -114,11 +118,11 @@ describe("image plan", () => {
       inputs({ request: { targets: ["builder"], all: false }, existingImages: existing }),
     );
     expect(builds(plan).map((s) => s.context)).toEqual(["builder"]);
-    expect(builds(plan)[0]!.buildArgs.BASE_IMAGE).toBe("acme/polls-base:0ldc0mm1t000");
+    expect(builds(plan)[0]!.spec.buildArgs.BASE_IMAGE).toBe("acme/polls-base:0ldc0mm1t000");
     // A requested image is always built, and the others' build args then name its new tag.
     const all = planImages(inputs({ existingImages: existing }));
     expect(builds(all).map((s) => s.context)).toEqual(["base", "builder"]);
-    expect(builds(all)[1]!.buildArgs.BASE_IMAGE).toBe("acme/polls-base:abcdef123456");
+    expect(builds(all)[1]!.spec.buildArgs.BASE_IMAGE).toBe("acme/polls-base:abcdef123456");
   });
 
   it("gives the builder a content hash that changes with its base folder", () => {
@@ -139,8 +143,44 @@ describe("image plan", () => {
     const plan = planImages(
       inputs({ contexts: [folder("base", "FROM debian\nRUN --mount=type=cache,target=/c true\n")] }),
     );
-    expect(builds(plan)[0]!.buildKit).toBe(true);
-    expect(builds(planImages(inputs()))[0]!.buildKit).toBe(false);
+    expect(builds(plan)[0]!.needsBuildKit).toBe(true);
+    expect(builds(plan)[0]!.spec.builder).toBe("buildkit");
+    expect(builds(planImages(inputs()))[0]!.needsBuildKit).toBe(false);
+  });
+
+  it("carries the exact command: for docker's legacy builder the labels go into a generated Dockerfile", () => {
+    const [legacy] = builds(planImages(inputs()));
+    expect(legacy!.writes?.path).toBe("/tmp/wheelwright-run1/base.Dockerfile");
+    expect(legacy!.writes?.text).toMatch(
+      /^FROM debian:bookworm-slim\nLABEL .*"io.wheelwright.project"="acme\/polls"/,
+    );
+    expect(legacy!.command.argv).toEqual(imageBuildCommand("docker", legacy!.spec).argv);
+    expect(legacy!.command.argv).not.toContain("--label");
+    expect(legacy!.command.argv).toContain("/tmp/wheelwright-run1/base.Dockerfile");
+    expect(legacy!.command.argv.at(-1)).toBe("/project/docker/base");
+    const [podman] = builds(planImages(inputs({ binary: "podman" })));
+    expect(podman!.writes).toBeUndefined();
+    expect(podman!.command.argv).toContain("io.wheelwright.project=acme/polls");
+    expect(podman!.command.argv).toContain("/project/docker/base/Dockerfile");
+  });
+
+  it("gives a single requested image its own context, tags and labels (release's candidate)", () => {
+    const plan = planImages(
+      inputs({
+        request: {
+          targets: ["release"],
+          all: false,
+          contextDir: "/tmp/ctx",
+          tags: ["acme/polls-release:cand"],
+          labels: { x: "1" },
+        },
+        existingImages: new Map([["base", "acme/polls-base:abcdef123456"]]),
+      }),
+    );
+    const release = builds(plan).at(-1)!;
+    expect(release.tags).toEqual(["acme/polls-release:cand"]);
+    expect(release.labels.x).toBe("1");
+    expect(release.spec.contextDir).toBe("/tmp/ctx");
   });
 
   it("refuses a folder without a Dockerfile and an unknown folder, listing the valid ones", () => {

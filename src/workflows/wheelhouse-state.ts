@@ -6,19 +6,23 @@ import type { LoadedProject } from "../config/load.js";
 import { type Manifest, REQUIREMENTS_FILE, requirementsText } from "../domain/manifest.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import { InputError, IntegrityError } from "../errors.js";
-import { findDamagedWheels, newRunId, readManifest } from "../execute/wheelhouse.js";
+import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
 import { collectBuildInputs } from "../project/build-inputs.js";
 import { readCommitTime } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
-import { BuilderFactory } from "./builder-factory.js";
-import type { Session } from "./session.js";
+import { expectedBuilderId } from "./builder.js";
+import type { WorkflowContext } from "./context.js";
 
+/**
+ * The wheelhouse `release` and `test` may use: it exists, every file matches its manifest, and it
+ * was built from the current tree.
+ */
 export async function currentWheelhouse(
-  session: Session,
+  ctx: WorkflowContext,
   project: LoadedProject,
   command: string,
 ): Promise<Manifest> {
-  const where = path.relative(session.cwd, project.wheelhouseDir) || ".";
+  const where = project.config.wheelhouse.value;
   const manifest = readManifest(project.wheelhouseDir);
   if (manifest === undefined) {
     throw new InputError(`There is no wheelhouse at ${where} (no ${where}/manifest.json)`, {
@@ -41,8 +45,7 @@ export async function currentWheelhouse(
       },
     );
   }
-  const index = await resolveIndexSettings(project.config, session.runner, session.env);
-  const builders = new BuilderFactory(session, project, index, newRunId());
+  const index = await resolveIndexSettings(project.config, ctx.runner, ctx.env);
   const inputs = collectBuildInputs({
     project,
     request: {
@@ -51,11 +54,15 @@ export async function currentWheelhouse(
       requirements: manifest.inputs.requirements,
     },
     index,
-    builderId: await builders.expectedBuilderId(manifest),
+    builderId: await expectedBuilderId(
+      ctx,
+      { project, context: project.config.builderContext.value },
+      manifest,
+    ),
     sourceDateEpoch:
-      parseSourceDateEpoch(session.env.SOURCE_DATE_EPOCH) ??
-      (await readCommitTime(project.root, session.runner)),
-    toolVersion: session.toolVersion,
+      parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
+      (await readCommitTime(project.root, ctx.runner, ctx.env)),
+    toolVersion: ctx.toolVersion,
   });
   if (inputs.fingerprints.fingerprint !== manifest.inputs.fingerprint) {
     const extras = manifest.inputs.extras.join(" ");

@@ -1,0 +1,119 @@
+// The builder container as planned values: its spec, the folders it works in, and the command lines
+// of each thing done with it. The container sandbox takes these same values, so the plan printed by
+// `--dry-run` is what runs.
+import {
+  builderRunCommand,
+  type ContainerSpec,
+  copyInCommand,
+  copyOutCommand,
+  type EngineBinary,
+  type ExecSpec,
+  execCommand,
+  type Mount,
+  type NetworkMode,
+  pauseCommand,
+  removeContainersCommand,
+} from "../domain/engine-commands.js";
+import type { PrintableStep } from "./plan.js";
+
+/** Where things live inside the builder. */
+export const BUILDER_PATHS = {
+  root: "/wheelwright",
+  source: "/wheelwright/src",
+  /** The handoff folder: only what the host copies out (the wheels and the report). */
+  out: "/wheelwright/out",
+  /** Scratch for builds (fixed build paths live under it). */
+  work: "/wheelwright/work",
+  bin: "/wheelwright/bin",
+  wheels: "/wheelwright/wheels",
+  /** The builder's own temporary home (a netrc with index credentials goes here). */
+  home: "/wheelwright/home",
+  /** Requests and other inputs the host hands over as files (never argv). */
+  input: "/wheelwright/input",
+  cache: "/cache",
+} as const;
+
+export interface BuilderContainerInputs {
+  name: string;
+  image: string;
+  labels: Readonly<Record<string, string>>;
+  network: NetworkMode;
+  cacheVolume: string;
+  /** Host folders the builder must read (file:// indexes, find-links), mounted read-only at the same path. */
+  readOnlyHostDirs: readonly string[];
+  memory?: string;
+}
+
+export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerSpec {
+  const mounts: Mount[] = [
+    { kind: "volume", source: inputs.cacheVolume, target: BUILDER_PATHS.cache, readOnly: false },
+    ...inputs.readOnlyHostDirs.map((dir) => ({
+      kind: "bind" as const,
+      source: dir,
+      target: dir,
+      readOnly: true,
+    })),
+  ];
+  const p = BUILDER_PATHS;
+  return {
+    name: inputs.name,
+    image: inputs.image,
+    labels: inputs.labels,
+    network: inputs.network,
+    mounts,
+    makeDirs: [p.source, p.out, p.work, p.bin, p.wheels, p.home, p.input],
+    ...(inputs.memory === undefined ? {} : { memory: inputs.memory }),
+  };
+}
+
+/** The steps of a builder session as printed: start, copies in, the commands run, copy out, removal. */
+export function builderSessionSteps(
+  binary: EngineBinary,
+  spec: ContainerSpec,
+  session: {
+    copiesIn: readonly { dir: string; what: string }[];
+    execs: readonly { id: string; title: string; spec: ExecSpec }[];
+    copyOut?: { from: string; what: string };
+  },
+): PrintableStep[] {
+  return [
+    {
+      id: "builder",
+      title: `start the builder ${spec.name} (${spec.image}); it goes away by itself if wheelwright dies`,
+      command: builderRunCommand(binary, spec),
+      stdin: "kept open by wheelwright: its end ends the container",
+    },
+    ...session.copiesIn.map((copy) => ({
+      id: `copy-in:${copy.dir}`,
+      title: `copy ${copy.what} in`,
+      command: copyInCommand(binary, spec.name, copy.dir),
+      stdin: `a tar of ${copy.what}`,
+    })),
+    ...session.execs.map((exec) => ({
+      id: exec.id,
+      title: exec.title,
+      command: execCommand(binary, exec.spec),
+    })),
+    ...(session.copyOut === undefined
+      ? []
+      : [
+          {
+            id: "pause",
+            title: "freeze every process in the builder before its output is read",
+            command: pauseCommand(binary, spec.name),
+          },
+          {
+            id: "copy-out",
+            title: `copy ${session.copyOut.what} out`,
+            command: copyOutCommand(binary, spec.name, session.copyOut.from),
+            stdout:
+              "checked entry by entry on the host (plain wheel names, regular files, size caps) into the staging folder",
+          },
+        ]),
+    {
+      id: "remove-builder",
+      title: "remove the builder",
+      command: removeContainersCommand(binary, [spec.name]),
+    },
+  ];
+}

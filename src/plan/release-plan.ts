@@ -1,0 +1,135 @@
+// Pure planning of `wheelwright release`: the build context (the release folder and the runtime
+// wheels, each set with its hash-pinned requirements), the image built under a candidate tag, the
+// check that runs in it, and the tags it gets once the check passed.
+import type { EngineBinary, OneOffSpec } from "../domain/engine-commands.js";
+import { oneOffCommand, removeImageCommand, tagCommand } from "../domain/engine-commands.js";
+import type { ManifestWheel } from "../domain/manifest.js";
+import { pinnedRequirements, type ReleaseContents } from "../domain/release-contents.js";
+import type { ImageBuildStep, ImagePlan } from "./image-plan.js";
+import type { PrintablePlan, PrintableStep } from "./plan.js";
+
+/** What the check looks for, as `kind:value` lines: compilers, -dev packages, wheel files, installed packages. */
+export const RELEASE_CHECK_SCRIPT = [
+  "for c in gcc cc make; do command -v $c >/dev/null 2>&1 && echo compiler:$c; done",
+  "dpkg-query -W -f '${Package}\\n' 2>/dev/null | grep -- '-dev$' | sed 's/^/dev-package:/'",
+  "find / -xdev \\( -path /proc -o -path /sys \\) -prune -o -name '*.whl' -print 2>/dev/null | sed 's/^/wheel-file:/'",
+  "python -m pip list --format=freeze 2>/dev/null | sed 's/^/installed:/'",
+  "true",
+].join("; ");
+
+export interface WheelCopy {
+  readonly from: string;
+  readonly to: string;
+  readonly sha256: string;
+}
+
+export interface ReleasePlan extends PrintablePlan {
+  readonly contextDir: string;
+  readonly releaseFolder: string;
+  readonly copies: readonly WheelCopy[];
+  readonly requirements: readonly { readonly path: string; readonly text: string }[];
+  readonly image: ImagePlan;
+  readonly candidate: string;
+  readonly check: OneOffSpec;
+  readonly finalTags: readonly string[];
+  readonly contents: ReleaseContents;
+}
+
+export interface ReleaseInputs {
+  binary: EngineBinary;
+  contents: ReleaseContents;
+  wheelhouseDir: string;
+  releaseFolder: string;
+  /** The run's folder for the build context (inside its scratch folder). */
+  contextDir: string;
+  /** The release image's build, planned with `contextDir`, the candidate tag and the fingerprint label. */
+  image: ImagePlan;
+  candidate: string;
+  finalTags: readonly string[];
+  command: string;
+}
+
+export function planRelease(inputs: ReleaseInputs): ReleasePlan {
+  const { contextDir, candidate } = inputs;
+  const place = (sub: string, wheels: readonly ManifestWheel[]) => ({
+    copies: wheels.map((wheel) => ({
+      from: `${inputs.wheelhouseDir}/${wheel.filename}`,
+      to: `${contextDir}/wheels/${sub}/${wheel.filename}`,
+      sha256: wheel.sha256,
+    })),
+    requirements: { path: `${contextDir}/wheels/${sub}/requirements.txt`, text: pinnedRequirements(wheels) },
+  });
+  const deps = place("deps", inputs.contents.dependencies);
+  const app = place("app", [inputs.contents.app]);
+  const copies = [...deps.copies, ...app.copies];
+  // As root, with no network: every file can be seen, and nothing leaves the machine.
+  const check: OneOffSpec = {
+    image: candidate,
+    argv: ["-c", RELEASE_CHECK_SCRIPT],
+    entrypoint: "sh",
+    user: "0",
+    network: "none",
+    labels: {},
+  };
+  const steps = releaseSteps(inputs, copies, [deps.requirements, app.requirements], check);
+  return {
+    version: 1,
+    command: inputs.command,
+    warnings: inputs.image.warnings,
+    steps,
+    contextDir,
+    releaseFolder: inputs.releaseFolder,
+    copies,
+    requirements: [deps.requirements, app.requirements],
+    image: inputs.image,
+    candidate,
+    check,
+    finalTags: inputs.finalTags,
+    contents: inputs.contents,
+  };
+}
+
+function releaseSteps(
+  inputs: ReleaseInputs,
+  copies: readonly WheelCopy[],
+  requirements: readonly { path: string; text: string }[],
+  check: OneOffSpec,
+): PrintableStep[] {
+  const { contextDir, binary, candidate } = inputs;
+  return [
+    {
+      id: "context",
+      title: `make the build context: ${inputs.releaseFolder} and ${copies.length} runtime wheels (each hash checked)`,
+      shell: [
+        ["mkdir", "-p", `${contextDir}/wheels/deps`, `${contextDir}/wheels/app`],
+        ["cp", "-R", `${inputs.releaseFolder}/.`, contextDir],
+        ...copies.map((copy) => ["cp", copy.from, copy.to]),
+      ],
+    },
+    { id: "deps-requirements", title: "pin the dependencies by hash", writes: requirements[0]! },
+    { id: "app-requirements", title: "pin the application by hash", writes: requirements[1]! },
+    {
+      id: "context-times",
+      title: "fix the wheels' times, so unchanged dependencies keep their cached layer",
+      shell: [["find", `${contextDir}/wheels`, "-exec", "touch", "-h", "-d", "@0", "{}", "+"]],
+    },
+    ...inputs.image.steps,
+    { id: "check", title: "check the release image", command: oneOffCommand(binary, check) },
+    ...inputs.finalTags.map((tag) => ({
+      id: `tag:${tag}`,
+      title: `tag ${tag}`,
+      command: tagCommand(binary, candidate, tag),
+    })),
+    {
+      id: "untag-candidate",
+      title: "remove the candidate tag",
+      command: removeImageCommand(binary, candidate),
+      note: "then the release images these tags named before are removed, where no tag names them any more",
+    },
+  ];
+}
+
+/** The release image's build step of the plan. */
+export function releaseBuildStep(plan: ReleasePlan): ImageBuildStep {
+  return plan.image.steps[plan.image.steps.length - 1]!;
+}

@@ -1,0 +1,153 @@
+// Which builder a build uses, and readying it: the image folders' content hash or the local Python
+// identify it without the engine; the engine is detected, and the builder image built, only on demand.
+import { existsSync } from "node:fs";
+import type { LoadedProject } from "../config/load.js";
+import { imageRepository } from "../domain/image-ref.js";
+import type { IndexSettings } from "../domain/index-settings.js";
+import {
+  cacheVolumeName,
+  LABEL_CONTEXT,
+  LABEL_CONTEXT_HASH,
+  LABEL_PROJECT,
+  LABEL_RUN,
+  projectId,
+} from "../domain/labels.js";
+import type { Manifest } from "../domain/manifest.js";
+import { contextImageName } from "../domain/names.js";
+import type { Detection } from "../engine/detect.js";
+import type { ContainerEngine } from "../engine/engine.js";
+import { startContainerSandbox } from "../execute/container-sandbox.js";
+import { findImageByContent } from "../execute/find-image.js";
+import { HELPER_FILE } from "../execute/helper-files.js";
+import { startLocalSandbox } from "../execute/local-sandbox.js";
+import type { BuildSandbox } from "../execute/sandbox.js";
+import { builderContainerSpec } from "../plan/builder-container.js";
+import { imageContentHash } from "../plan/image-plan.js";
+import { localIndexDirsOf } from "../project/build-inputs.js";
+import { listContextFolders } from "../project/contexts.js";
+import { buildImages, planImageBuild } from "./build-images.js";
+import type { WorkflowContext } from "./context.js";
+
+export interface PreparedBuilder {
+  /** The builder that will really run (may differ from the one expected). */
+  builderId: string;
+  startSandbox: () => Promise<BuildSandbox>;
+}
+
+export interface BuilderChoice {
+  project: LoadedProject;
+  /** The image folder to run in: the builder's, or (for `test`) the dev image's. */
+  context: string;
+}
+
+/** The builder image's content hash (its folder and the folders it is built FROM), as an id. */
+export function imageBuilderId({ project, context }: BuilderChoice): string {
+  return `image:${imageContentHash(project.config, listContextFolders(project.root, project.imagesDir), context)}`;
+}
+
+async function localBuilderId(ctx: WorkflowContext): Promise<string> {
+  const version = await ctx.runner.run(
+    ["python3", "-c", "import sys, pip; print(sys.version.split()[0], pip.__version__)"],
+    { env: ctx.env },
+  );
+  return `local:python ${version.stdout.trim()}`;
+}
+
+/**
+ * The builder that would run: the configured engine's, or for `auto` the one that built the
+ * previous wheelhouse (so an up-to-date check asks no engine and starts no process).
+ */
+export async function expectedBuilderId(
+  ctx: WorkflowContext,
+  choice: BuilderChoice,
+  previous: Manifest | undefined,
+): Promise<string> {
+  const engine = choice.project.config.engine.value;
+  if (engine === "local") return localBuilderId(ctx);
+  if (engine !== "auto") return imageBuilderId(choice);
+  if (previous !== undefined)
+    return previous.inputs.builder.startsWith("local:") ? localBuilderId(ctx) : imageBuilderId(choice);
+  const detection = await ctx.detectEngine(engine);
+  return detection.kind === "container" ? imageBuilderId(choice) : localBuilderId(ctx);
+}
+
+/** The builder image for this commit, built first when it is missing or older than its folder. */
+async function ensureBuilderImage(ctx: WorkflowContext, choice: BuilderChoice, engine: ContainerEngine) {
+  const { project } = choice;
+  const context = contextImageName(choice.context);
+  const { namespace, app } = project.config;
+  // Any image of this project built from the same folders will do, whatever commit it was tagged at.
+  const sameContent = await findImageByContent(engine, {
+    repository: imageRepository(namespace.value, app.value, context),
+    preferredTag: "",
+    labels: {
+      [LABEL_PROJECT]: projectId(namespace.value, app.value),
+      [LABEL_CONTEXT]: context,
+      [LABEL_CONTEXT_HASH]: imageBuilderId(choice).replace(/^image:/, ""),
+    },
+  });
+  if (sameContent !== undefined) return sameContent;
+  const plan = await planImageBuild(ctx, project, { targets: [context], all: false }, engine);
+  const reference = plan.steps.find((s) => s.context === context)!.tags[0]!;
+  const existing = await engine.inspectImage(reference);
+  ctx.emit({
+    type: "notice",
+    message: `the builder image ${reference} is ${existing === undefined ? "missing" : "older than its folder"}: building it`,
+  });
+  await buildImages(ctx, project, plan, engine);
+  return reference;
+}
+
+function noticeLocal(ctx: WorkflowContext, detection: Detection, project: LoadedProject): void {
+  if (project.config.engine.value !== "auto") return;
+  const rejected = detection.report.filter((r) => !r.accepted).map((r) => `${r.candidate}: ${r.reason}`);
+  ctx.emit({
+    type: "notice",
+    message: `no container engine answered (${rejected.join("; ")}): building with the local engine`,
+  });
+}
+
+/** Detects the engine and readies the builder (building its image when needed). */
+export async function prepareBuilder(
+  ctx: WorkflowContext,
+  choice: BuilderChoice,
+  index: IndexSettings,
+  runId: string,
+): Promise<PreparedBuilder> {
+  const { project } = choice;
+  const detection = await ctx.detectEngine(project.config.engine.value);
+  if (detection.kind === "local") {
+    noticeLocal(ctx, detection, project);
+    return {
+      builderId: await localBuilderId(ctx),
+      startSandbox: () => startLocalSandbox({ runner: ctx.runner, env: ctx.env, helperFile: HELPER_FILE }),
+    };
+  }
+  const image = await ensureBuilderImage(ctx, choice, detection.engine);
+  const { namespace, app } = project.config;
+  const localDirs = localIndexDirsOf(index, project.root);
+  // pip skips a missing local location with a warning; a bind mount of one would fail the container.
+  for (const dir of localDirs.filter((d) => !existsSync(d))) {
+    ctx.emit({
+      type: "warning",
+      message: `the package location ${dir} does not exist; pip will find nothing there`,
+    });
+  }
+  return {
+    builderId: imageBuilderId(choice),
+    startSandbox: () =>
+      startContainerSandbox({
+        engine: detection.engine,
+        spec: builderContainerSpec({
+          name: `wheelwright-${runId}`,
+          image,
+          labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
+          network: project.config.network.value,
+          cacheVolume: cacheVolumeName(namespace.value, app.value),
+          readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
+        }),
+        helperFile: HELPER_FILE,
+        signal: ctx.signal,
+      }),
+  };
+}

@@ -1,0 +1,77 @@
+// `wheelwright info`: the resolved config and where each value came from, the image names, the git
+// state, and the engine found (with why the others were rejected) and what it can do.
+import type { LoadedProject } from "../config/load.js";
+import { originText, type ResolvedConfig } from "../config/schema.js";
+import { commitTag, type GitFacts } from "../domain/git-facts.js";
+import { imageRepository } from "../domain/image-ref.js";
+import { urlSecrets } from "../domain/index-settings.js";
+import { contextImageName, imageBuildArg } from "../domain/names.js";
+import type { CandidateReport } from "../engine/detect.js";
+import { listContextFolders } from "../project/contexts.js";
+import { readGitFacts } from "../project/git.js";
+import { ignoredPaths } from "./build-images.js";
+import type { WorkflowContext } from "./context.js";
+
+export interface ProjectDescription {
+  version: 1;
+  root: string;
+  settings: { key: string; value: unknown; origin: string }[];
+  git: GitFacts;
+  images: { folder: string; buildArg: string; tags: string[]; dockerfile: boolean }[];
+  engine:
+    | { kind: "local" }
+    | {
+        kind: "docker" | "podman";
+        clientVersion: string;
+        serverVersion: string;
+        endpoint: string;
+        buildKit: boolean;
+        rootless: boolean;
+      };
+  candidates: CandidateReport[];
+}
+
+export async function describeProject(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+): Promise<ProjectDescription> {
+  const { config } = project;
+  // Index URLs may carry credentials: every line printed from here on is redacted.
+  ctx.addSecrets(
+    urlSecrets([
+      config.indexUrl.value ?? "",
+      ...(config.extraIndexUrls.value ?? []),
+      ...(config.findLinks.value ?? []),
+    ]),
+  );
+  const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)).catch(
+    (error: unknown): GitFacts => ({
+      kind: "none",
+      reason: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const tag = commitTag(git);
+  const images = listContextFolders(project.root, project.imagesDir).map((folder) => {
+    const name = contextImageName(folder.folder);
+    const repository = imageRepository(config.namespace.value, config.app.value, name);
+    return {
+      folder: folder.path,
+      buildArg: imageBuildArg(name),
+      tags: [...new Set([tag, config.version.value].filter((t): t is string => t !== undefined))].map(
+        (t) => `${repository}:${t}`,
+      ),
+      dockerfile: folder.dockerfile !== undefined,
+    };
+  });
+  const detection = await ctx.detectEngine(config.engine.value);
+  const engine: ProjectDescription["engine"] =
+    detection.kind === "container"
+      ? { ...detection.capabilities, ...(await detection.engine.features()) }
+      : { kind: "local" };
+  const settings = Object.entries(config as ResolvedConfig).map(([key, sourced]) => ({
+    key,
+    value: sourced.value as unknown,
+    origin: originText(sourced.origin),
+  }));
+  return { version: 1, root: project.root, settings, git, images, engine, candidates: detection.report };
+}

@@ -1,0 +1,163 @@
+// `wheelwright release [TAG...]`, the seed's `make release`, done right: the release image from the
+// base image of this commit and the runtime wheels alone, checked before it gets its tags.
+import path from "node:path";
+import type { LoadedProject } from "../config/load.js";
+import { tagProblem } from "../domain/image-ref.js";
+import { contextImageName } from "../domain/names.js";
+import { releaseContents } from "../domain/release-contents.js";
+import type { ContainerEngine, ImageInfo } from "../engine/engine.js";
+import { EngineFailureError, ImageBuildError, InputError } from "../errors.js";
+import { step } from "../events.js";
+import { judgeReleaseImage } from "../execute/release-check.js";
+import { makeReleaseContext } from "../execute/release-context.js";
+import { runImagePlan } from "../execute/run-image-plan.js";
+import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
+import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
+import { binaryFor, planImageBuild } from "./build-images.js";
+import type { WorkflowContext } from "./context.js";
+import { releaseImageOfThisCommit } from "./release-reference.js";
+import { currentWheelhouse } from "./wheelhouse-state.js";
+
+export const LABEL_WHEELHOUSE = "io.wheelwright.wheelhouse";
+/** Release candidates are tagged `:wheelwright-candidate-<run>` until their check passes. */
+export const CANDIDATE_TAG_PREFIX = "wheelwright-candidate-";
+
+export interface ReleaseResult {
+  image: string;
+  tags: readonly string[];
+  sizeBytes: number;
+  user: string;
+  wheels: string[];
+}
+
+export async function planReleaseImage(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  extraTags: readonly string[],
+  engine: ContainerEngine | undefined,
+): Promise<ReleasePlan> {
+  const badTags = extraTags.flatMap((tag) => {
+    const problem = tagProblem(tag);
+    return problem === undefined ? [] : [`'${tag}' ${problem}`];
+  });
+  if (badTags.length > 0) throw new InputError("Invalid release tag", { details: badTags });
+  const manifest = await currentWheelhouse(ctx, project, "release");
+  const runId = ctx.newRunId();
+  const contextDir = path.join(scratchPath(ctx.tmpdir, runId), "release");
+  const reference = await releaseImageOfThisCommit(ctx, project);
+  const candidate = `${reference.repository}:${CANDIDATE_TAG_PREFIX}${runId}`;
+  const image = await planImageBuild(
+    ctx,
+    project,
+    {
+      targets: [contextImageName(project.config.releaseContext.value)],
+      all: false,
+      contextDir,
+      tags: [candidate],
+      labels: { [LABEL_WHEELHOUSE]: manifest.inputs.fingerprint },
+    },
+    engine,
+    runId,
+  );
+  return planRelease({
+    binary: binaryFor(project.config.engine.value, engine),
+    contents: releaseContents(manifest),
+    wheelhouseDir: project.wheelhouseDir,
+    releaseFolder: path.join(project.imagesDir, project.config.releaseContext.value),
+    contextDir,
+    image,
+    candidate,
+    finalTags: [...new Set([...reference.tags, ...extraTags.map((tag) => `${reference.repository}:${tag}`)])],
+    command: ["release", ...extraTags].join(" "),
+  });
+}
+
+export async function releaseImage(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  plan: ReleasePlan,
+  engine: ContainerEngine,
+): Promise<ReleaseResult> {
+  for (const warning of plan.warnings) ctx.emit({ type: "warning", message: warning });
+  sweepStaleScratch(ctx.tmpdir);
+  const scratch = makeScratch(path.dirname(plan.contextDir));
+  try {
+    await step(ctx.emit, "context", plan.steps[0]!.title, async () => makeReleaseContext(plan), ctx.clock);
+    await runImagePlan({
+      plan: plan.image,
+      engine,
+      pull: project.config.pull.value,
+      emit: ctx.emit,
+      clock: ctx.clock,
+      signal: ctx.signal,
+    });
+  } finally {
+    scratch.dispose();
+  }
+  try {
+    const info = await engine.inspectImage(plan.candidate);
+    if (info === undefined)
+      throw new ImageBuildError(`The release image ${plan.candidate} is missing after its build`);
+    const user = await checkCandidate(ctx, project, plan, engine, info);
+    await moveTags(plan, engine, info.id);
+    return {
+      image: info.id,
+      tags: plan.finalTags,
+      sizeBytes: info.size,
+      user,
+      wheels: [plan.contents.app, ...plan.contents.dependencies].map((w) => w.filename),
+    };
+  } finally {
+    // A release that failed its check had only this tag: removing it removes the image.
+    await engine.untagImage(plan.candidate);
+  }
+}
+
+async function checkCandidate(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  plan: ReleasePlan,
+  engine: ContainerEngine,
+  info: ImageInfo,
+): Promise<string> {
+  return step(
+    ctx.emit,
+    "check",
+    "check the release image",
+    async () => {
+      const result = await engine.runOnce(plan.check, { signal: ctx.signal });
+      ctx.signal.throwIfAborted();
+      if (result.exitCode !== 0) {
+        // The check itself could not run: say so, and never blame the Dockerfile for it.
+        throw new EngineFailureError(
+          `The release image could not be checked (the check exited ${result.exitCode})`,
+          {
+            details: result.output.trim().split("\n").slice(-5),
+            hint: "The engine could not start a container from the image; the lines above say why. Fix the engine, then run `wheelwright release` again.",
+          },
+        );
+      }
+      const runtime = new Set([plan.contents.app.name, ...plan.contents.dependencies.map((w) => w.name)]);
+      const findings = judgeReleaseImage(info, result, plan.contents.excluded, runtime);
+      if (findings.problems.length > 0) {
+        throw new ImageBuildError("The release image failed its check", {
+          details: findings.problems,
+          hint: `Fix ${project.config.images.value}/${project.config.releaseContext.value}/Dockerfile: only the base image and the runtime wheels belong in a release.`,
+        });
+      }
+      return findings.user;
+    },
+    ctx.clock,
+    (user) => `user ${user}`,
+  );
+}
+
+/** Tags the checked image; the release images these tags named before go once no tag names them. */
+async function moveTags(plan: ReleasePlan, engine: ContainerEngine, id: string): Promise<void> {
+  const previous = await Promise.all(plan.finalTags.map((tag) => engine.inspectImage(tag)));
+  for (const tag of plan.finalTags) await engine.tagImage(plan.candidate, tag);
+  const replaced = new Set(previous.flatMap((p) => (p !== undefined && p.id !== id ? [p.id] : [])));
+  for (const old of replaced) {
+    if ((await engine.inspectImage(old))?.repoTags.length === 0) await engine.removeImages([old]);
+  }
+}

@@ -1,0 +1,46 @@
+// `wheelwright all`, the seed's `make all`: clean, the images, the wheelhouse with the test set,
+// the tests from it, and the release image. Stops at the first failure, with that step's error.
+import type { LoadedProject } from "../config/load.js";
+import { requireContainerEngine } from "../engine/detect.js";
+import type { BuildOutcome } from "../execute/run-build.js";
+import type { ImageResult } from "../execute/run-image-plan.js";
+import { buildImages, planImageBuild } from "./build-images.js";
+import { buildWheelhouse } from "./build-wheelhouse.js";
+import { cleanProject } from "./clean.js";
+import type { WorkflowContext } from "./context.js";
+import { planReleaseImage, type ReleaseResult, releaseImage } from "./release-image.js";
+import { runTests, type TestResult } from "./run-tests.js";
+
+export interface AllResult {
+  images: ImageResult[];
+  build: BuildOutcome;
+  tests: TestResult;
+  release: ReleaseResult;
+}
+
+export async function runAll(ctx: WorkflowContext, project: LoadedProject): Promise<AllResult> {
+  const stage = (name: string) => ctx.emit({ type: "notice", message: `── wheelwright all: ${name}` });
+  const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "all");
+  stage("clean");
+  await cleanProject(ctx, project, { all: false, force: false }, engine);
+  stage("image --all");
+  const images = await buildImages(
+    ctx,
+    project,
+    await planImageBuild(ctx, project, { targets: [], all: true }, engine),
+    engine,
+  );
+  const extra = project.config.testExtra.value;
+  stage(`build ${extra}`);
+  const build = await buildWheelhouse(ctx, project, {
+    extras: [extra],
+    groups: [],
+    requirements: [],
+    force: false,
+  });
+  stage("test");
+  const tests = await runTests(ctx, project, { command: undefined, junitXml: undefined });
+  stage("release");
+  const release = await releaseImage(ctx, project, await planReleaseImage(ctx, project, [], engine), engine);
+  return { images, build, tests, release };
+}

@@ -1,0 +1,101 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProject } from "../../../src/config/load.js";
+import type { ImageBuildSpec, OneOffSpec } from "../../../src/engine/engine.js";
+import { EngineFailureError, ImageBuildError, InputError } from "../../../src/errors.js";
+import { planReleaseImage, releaseImage } from "../../../src/workflows/release-image.js";
+import { FakeEngine } from "../../support/fake-engine.js";
+import { testContext, writeProject, writeWheelhouse } from "../../support/workflow-context.js";
+
+async function setup() {
+  const engine = new FakeEngine();
+  engine.addImage("debian:bookworm-slim");
+  const test = testContext({ engine });
+  const root = writeProject(path.join(test.tmp, "project"));
+  const project = loadProject({ cwd: root, env: test.ctx.env, flags: {} });
+  await writeWheelhouse(test.ctx, project, [
+    { name: "demo", version: "0.1.0", sets: ["runtime"] },
+    { name: "tinydep", version: "1.0", sets: ["runtime"] },
+    { name: "pytest", version: "9.0", sets: ["extra:test"] },
+  ]);
+  return { ...test, engine, project };
+}
+
+describe("release workflow (fake engine)", () => {
+  it("builds under a candidate tag from a context of the runtime wheels, checks it, then tags it and drops the candidate", async () => {
+    const { ctx, engine, project } = await setup();
+    const plan = await planReleaseImage(ctx, project, ["stable"], engine);
+    expect(plan.copies.map((c) => path.basename(c.to))).toEqual([
+      "tinydep-1.0-py3-none-any.whl",
+      "demo-0.1.0-py3-none-any.whl",
+    ]);
+    expect(plan.requirements[0]!.text).toMatch(/^tinydep==1.0 --hash=sha256:[0-9a-f]{64}\n$/);
+    const result = await releaseImage(ctx, project, plan, engine);
+    const built = engine.calls.filter((c) => c.verb === "buildImage").map((c) => c.args[0] as ImageBuildSpec);
+    expect(built.at(-1)).toEqual(plan.image.steps.at(-1)!.spec);
+    expect(built.at(-1)!.tags).toEqual([plan.candidate]);
+    const checks = engine.calls.filter((c) => c.verb === "runOnce").map((c) => c.args[0] as OneOffSpec);
+    expect(checks).toEqual([plan.check]);
+    expect(result.tags).toEqual([
+      "acme/demo-release:0123456789ab",
+      "acme/demo-release:latest",
+      "acme/demo-release:stable",
+    ]);
+    for (const tag of result.tags) expect(engine.tags.get(tag)).toBe(result.image);
+    expect(engine.tags.has(plan.candidate)).toBe(false);
+    expect(existsSync(plan.contextDir)).toBe(false);
+  });
+
+  it("a failed check: exit 5 with the findings, no tag given, the candidate removed", async () => {
+    const { ctx, engine, project } = await setup();
+    engine.runOnceScript = () => ({ exitCode: 0, output: "compiler:gcc\ninstalled:pytest==9.0\n" });
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const error = await releaseImage(ctx, project, plan, engine).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageBuildError);
+    expect((error as ImageBuildError).details).toEqual([
+      "it holds a compiler: gcc",
+      "it holds pytest, which only extra:test needs",
+    ]);
+    expect([...engine.tags.keys()].filter((t) => t.startsWith("acme/demo-release"))).toEqual([]);
+  });
+
+  it("a check that could not run is said to be so (exit 4), never blamed on the Dockerfile", async () => {
+    const { ctx, engine, project } = await setup();
+    engine.runOnceScript = () => ({ exitCode: 125, output: "container-init binary not found on the host" });
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const error = await releaseImage(ctx, project, plan, engine).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineFailureError);
+    expect((error as EngineFailureError).message).toMatch(/could not be checked/);
+    expect((error as EngineFailureError).details.join()).toContain("container-init");
+    expect(engine.tags.has(plan.candidate)).toBe(false);
+  });
+
+  it("refuses a wheelhouse with a changed wheel, and a missing one, before any engine call", async () => {
+    const { ctx, engine, project } = await setup();
+    const { writeFileSync, rmSync } = await import("node:fs");
+    writeFileSync(path.join(project.wheelhouseDir, "tinydep-1.0-py3-none-any.whl"), "flipped");
+    await expect(planReleaseImage(ctx, project, [], engine)).rejects.toThrow(/does not match its manifest/);
+    rmSync(project.wheelhouseDir, { recursive: true });
+    await expect(planReleaseImage(ctx, project, [], engine)).rejects.toBeInstanceOf(InputError);
+    expect(engine.calls).toEqual([]);
+  });
+
+  it("prints the same build it runs: the plan's command is the build spec's command line", async () => {
+    const { ctx, engine, project } = await setup();
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const step = plan.image.steps.at(-1)!;
+    expect(step.command.argv).toContain(plan.contextDir);
+    expect(step.command.argv).toContain(plan.candidate);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      "context",
+      "deps-requirements",
+      "app-requirements",
+      "context-times",
+      ...plan.image.steps.map((s) => s.id),
+      "check",
+      ...plan.finalTags.map((t) => `tag:${t}`),
+      "untag-candidate",
+    ]);
+  });
+});
