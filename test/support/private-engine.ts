@@ -37,8 +37,9 @@
 // | docker build, legacy builder            | 1    | unexpected EOF (last line; stdout: the steps up to the running one) |
 // | docker build, BuildKit                  | 1    | unexpected EOF (last line, after the plain progress)       |
 // | any command while it is down            | 1    | Cannot connect to the Docker daemon at unix://<sock>. Is the docker daemon running? |
-// After restart(): images are there; `--rm` containers are gone; a legacy build's intermediate
-// container stays (Exited (255)).
+// After restart(): images are there; `--rm` containers are gone but their anonymous volumes stay
+// (the builder image's two VOLUME lines: 2 volumes per killed builder; a normal `--rm` exit removes
+// them); a legacy build's intermediate container stays (Exited (255)).
 //
 // The data root's file system full (fillDisk):
 // | where                                   | exit | what it prints                                             |
@@ -51,10 +52,11 @@
 // | docker exec itself                      | -    | still works with 0 bytes free                               |
 // | docker cp FILE C:/dir, docker cp - C:/dir | 1  | Error response from daemon: Error processing tar file(exit status 1): write /dir/FILE: no space left on device (the partial file STAYS in the container) |
 // | docker run (making the container)       | 125  | docker: Error response from daemon: mkdir <root>/overlay2/<id>-init: no space left on device (then, client 28: "Run 'docker run --help' for more information"; 20.10: ".\nSee 'docker run --help'.") |
-// | docker build legacy, a RUN step writing | 1    | the step's own message (dd: ...: No space left on device), then: The command '/bin/sh -c dd ...' returned a non-zero code: 1 |
-// | docker build BuildKit, a RUN step       | 1    | the step's message (prefixed "#5 0.123 "), then: executor failed running [/bin/sh -c dd ...]: exit code: 1 |
+// | docker build legacy, a RUN step writing | 1    | stdout: the step's own stderr, cut up by colour codes: "\e[91mdd: \e[0m\e[91merror writing '/var/tmp/big'\e[0m\e[91m: No space left on device\e[0m" (strip /\e\[\d+m/ before matching); stderr: The command '/bin/sh -c dd ...' returned a non-zero code: 1 |
+// | docker build BuildKit, a RUN step       | 1    | "#5 0.183 dd: error writing '/var/tmp/big': No space left on device", then: #5 ERROR: executor failed running [/bin/sh -c dd ...]: exit code: 1 (repeated as the last line) |
 // | docker build legacy, context / COPY     | 1    | Error response from daemon: Error processing tar file(exit status 1): write /big50: no space left on device (nearly nothing left: mkdir <root>/tmp/docker-builderNNN: no space left on device, or ... Error setting up pivot dir: mkdir <root>/tmp/docker-builderNNN/.pivot_rootNNN: no space left on device) |
 // | docker build BuildKit, context / COPY   | 1    | write <root>/overlay2/<id>/diff/big50: no space left on device |
+// | docker load (loadImage)                 | 1    | Error processing tar file(exit status 1): write /usr/bin/join: no space left on device (a 117 MB image into 256 MiB; the 677 MB builder loads into 2500 MiB, 1.7 GiB left) |
 // | docker build, nothing left at all       | 1    | legacy: mkdir <root>/overlay2/<id>-init: no space left on device; BuildKit: failed to solve with frontend dockerfile.v0: failed to read dockerfile: failed to prepare <id>: mkdir <root>/overlay2/<id>: no space left on device |
 //
 // Memory limits (`docker run --memory 64m`), on the shared and the private engine alike. This host
