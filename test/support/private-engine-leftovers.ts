@@ -177,11 +177,13 @@ export function removeLeftovers(folder: string): void {
     problems.push(`processes ${engineProcesses(folder).map((p) => p.pid)}`);
   }
   for (const point of mountsUnder(folder)) {
+    // Busy only while a host process still has a file open in it; detach it lazily then.
     if (execaSync("umount", [point], { reject: false }).exitCode !== 0) {
       execaSync("umount", ["-l", point], { reject: false });
     }
   }
-  if (mountsUnder(folder).length > 0) problems.push(`mounts ${mountsUnder(folder)}`);
+  const mounted = mountsUnder(folder);
+  if (mounted.length > 0) problems.push(`mounts ${mounted}`);
   const image = path.join(folder, "disk.img");
   // Autoclear detaches the loop device once the dead namespace's copy of the mount is released too.
   if (!waitSync(() => loopDevicesOf(image).length === 0, 30_000)) {
@@ -190,7 +192,8 @@ export function removeLeftovers(folder: string): void {
   if (loopDevicesOf(image).length > 0) problems.push(`loop devices ${loopDevicesOf(image)}`);
   for (const dir of cgroupsNamed(path.basename(folder))) removeCgroup(dir);
   if (cgroupsNamed(path.basename(folder)).length > 0) problems.push("cgroups");
-  rmSync(folder, { recursive: true, force: true });
+  // Never recurse into a file system still mounted there: that would empty it, not unmount it.
+  if (mounted.length === 0) rmSync(folder, { recursive: true, force: true });
   if (problems.length > 0) throw new Error(`The private engine in ${folder} left ${problems.join(", ")}`);
 }
 
