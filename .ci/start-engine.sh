@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start Debian's dockerd the way VISION.md section 3 says: no bridge, no iptables, so
+# Start Debian's dockerd with no bridge and no iptables rules, so
 # nothing ever talks to a private-range address; containers use --network host or none.
 # Also listens on tcp://127.0.0.1:2375 (loopback only) so tests can exercise DOCKER_HOST=tcp://.
 # Idempotent: returns at once when an engine already answers.

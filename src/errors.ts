@@ -1,5 +1,5 @@
-// Every failure class the tool reports, with its stable exit code (RELIABILITY.md).
-// Only src/cli/main.ts turns these into process exits; the README's table is tested against EXIT_CODES.
+// Every failure class the tool reports, with its stable exit code (the README's table is tested against it).
+// Only src/cli/main.ts turns these into process exits.
 
 export const EXIT_CODES = {
   ok: 0,
@@ -130,7 +130,7 @@ export class ResourceError extends WheelwrightError {
 export class InterruptedError extends WheelwrightError {
   constructor(signal: "SIGINT" | "SIGTERM") {
     super(signal === "SIGINT" ? "interrupted" : "terminated", `Interrupted by ${signal}`, {
-      hint: "The previous wheelhouse was left as it was and the run's containers were removed.",
+      hint: "Everything this run had started was stopped and removed; nothing it had not finished was kept.",
     });
   }
 }

@@ -8,6 +8,7 @@ import type { ConfigKey, EngineChoice } from "../config/schema.js";
 import { createRedactor } from "../domain/index-settings.js";
 import { type Detection, detectEngine } from "../engine/detect.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
+import { InputError } from "../errors.js";
 import type { EventSink } from "../events.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
@@ -39,6 +40,18 @@ export function loadSessionProject(session: Session): LoadedProject {
   return loadProject({ cwd: session.cwd, env: session.env, flags: session.flags });
 }
 
+/**
+ * A fresh id for a run's names; WHEELWRIGHT_RUN_ID fixes it (so a `--dry-run` and the run that
+ * follows name the same containers and folders, which the tests compare).
+ */
+function runIdFrom(env: Readonly<Record<string, string | undefined>>): string {
+  const fixed = env.WHEELWRIGHT_RUN_ID;
+  if (fixed === undefined || fixed === "") return randomBytes(5).toString("hex");
+  if (!/^[a-z0-9]{4,32}$/.test(fixed))
+    throw new InputError(`WHEELWRIGHT_RUN_ID: '${fixed}' must be 4 to 32 lowercase letters or digits`);
+  return fixed;
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
@@ -57,7 +70,7 @@ export function workflowContext(session: Session): WorkflowContext {
     signal: session.signal,
     toolVersion: session.toolVersion,
     tmpdir: session.env.TMPDIR ?? tmpdir(),
-    newRunId: () => session.env.WHEELWRIGHT_RUN_ID ?? randomBytes(5).toString("hex"),
+    newRunId: () => runIdFrom(session.env),
     detectEngine(choice) {
       detection ??=
         session.detect?.(choice) ?? detectEngine({ choice, env: session.env, runner: session.runner });

@@ -33,7 +33,7 @@ const LIST_KEYS = new Set<ConfigKey>(["extra-index-urls", "find-links"]);
 /** Env values are strings: lists are space-separated, numbers parsed. */
 function fromEnv(key: ConfigKey, text: string): unknown {
   if (LIST_KEYS.has(key)) return text.split(/\s+/).filter((part) => part !== "");
-  if (key === "timeout") return /^\d+$/.test(text) ? Number(text) : text;
+  if (key === "timeout" || key === "max-output-files") return /^\d+$/.test(text) ? Number(text) : text;
   if (key === "pull")
     return text === "true" || text === "1" ? true : text === "false" || text === "0" ? false : text;
   return text;
@@ -141,6 +141,10 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     extraIndexUrls: get("extra-index-urls"),
     findLinks: get("find-links"),
     timeout: get("timeout"),
+    memory: get("memory"),
+    maxOutputFiles: get("max-output-files"),
+    maxWheelSize: get("max-wheel-size"),
+    maxOutputSize: get("max-output-size"),
     testCommand: get("test-command"),
     testExtra: get("test-extra"),
     devContext: get("dev-context"),

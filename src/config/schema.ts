@@ -9,6 +9,8 @@ export type EngineChoice = (typeof ENGINES)[number];
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
 const stringList = z.array(z.string());
+/** A size as docker writes one: bytes, or a number with k, m or g (powers of 1024). */
+const size = z.string().regex(/^\d+[kmg]?$/i, "a size like 512m or 4g");
 
 /** Each key: its schema, default, environment variable and description. */
 export const CONFIG_KEYS = {
@@ -121,6 +123,31 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_TIMEOUT"],
     describe: "seconds a build may take before it is stopped",
   },
+  memory: {
+    schema: size,
+    default: undefined,
+    env: ["WHEELWRIGHT_MEMORY"],
+    describe:
+      "memory limit of the builder container (e.g. 4g); a build over it is stopped and reported as out of memory",
+  },
+  "max-output-files": {
+    schema: z.number().int().positive(),
+    default: 5000,
+    env: ["WHEELWRIGHT_MAX_OUTPUT_FILES"],
+    describe: "most files the host accepts from the builder's output",
+  },
+  "max-wheel-size": {
+    schema: size,
+    default: "2g",
+    env: ["WHEELWRIGHT_MAX_WHEEL_SIZE"],
+    describe: "largest single file the host accepts from the builder's output",
+  },
+  "max-output-size": {
+    schema: size,
+    default: "20g",
+    env: ["WHEELWRIGHT_MAX_OUTPUT_SIZE"],
+    describe: "most bytes in all the host accepts from the builder's output",
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -156,6 +183,10 @@ export interface ResolvedConfig {
   extraIndexUrls: Sourced<string[] | undefined>;
   findLinks: Sourced<string[] | undefined>;
   timeout: Sourced<number>;
+  memory: Sourced<string | undefined>;
+  maxOutputFiles: Sourced<number>;
+  maxWheelSize: Sourced<string>;
+  maxOutputSize: Sourced<string>;
   testCommand: Sourced<string>;
   testExtra: Sourced<string>;
   devContext: Sourced<string>;

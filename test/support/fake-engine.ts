@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import * as tar from "tar";
+import type { Detection } from "../../src/engine/detect.js";
 import type {
   ContainerEngine,
   ContainerSpec,
@@ -21,7 +22,6 @@ import type {
   RegistryResult,
   RunningContainer,
 } from "../../src/engine/engine.js";
-import type { Detection } from "../../src/engine/detect.js";
 
 export interface FakeCall {
   verb: string;
@@ -56,7 +56,8 @@ export class FakeContainer implements RunningContainer {
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.engine.record("exec", [this.name, [...argv], options]);
     const result = await this.engine.execScript(argv, options, this);
-    for (const line of (result.output ?? "").split("\n").filter((l) => l !== "")) options.onOutput?.(line, "stdout");
+    for (const line of (result.output ?? "").split("\n").filter((l) => l !== ""))
+      options.onOutput?.(line, "stdout");
     return { exitCode: result.exitCode ?? 0, output: result.output ?? "", aborted: result.aborted ?? false };
   }
 
@@ -136,7 +137,9 @@ function tarOf(from: string, files: Map<string, string | Buffer>): Readable {
 /** The labels of a generated Dockerfile's LABEL instruction (as the legacy builder would apply them). */
 function labelsInDockerfile(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
-  const line = readFileSync(file, "utf8").split("\n").find((l) => l.startsWith("LABEL "));
+  const line = readFileSync(file, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("LABEL "));
   if (line === undefined) return {};
   const labels: Record<string, string> = {};
   for (const match of line.matchAll(/("(?:[^"\\]|\\.)*")=("(?:[^"\\]|\\.)*")/g)) {
@@ -197,7 +200,11 @@ export class FakeEngine implements ContainerEngine {
   async buildImage(spec: ImageBuildSpec, onOutput: OutputSink): Promise<{ imageId: string }> {
     this.record("buildImage", [spec]);
     this.buildScript(spec, onOutput);
-    const id = this.addImage(spec.tags[0]!, { ...labelsInDockerfile(spec.dockerfile), ...spec.labels }, "10001");
+    const id = this.addImage(
+      spec.tags[0]!,
+      { ...labelsInDockerfile(spec.dockerfile), ...spec.labels },
+      "10001",
+    );
     for (const tag of spec.tags.slice(1)) this.tags.set(tag, id);
     return { imageId: id };
   }
@@ -246,7 +253,13 @@ export class FakeEngine implements ContainerEngine {
 
   async login(registry: string, username: string, password: string, configDir?: string) {
     this.record("login", [registry, username, configDir]);
-    return { exitCode: 0, output: "", timedOut: false, aborted: false, ...this.loginScript(registry, username, password) };
+    return {
+      exitCode: 0,
+      output: "",
+      timedOut: false,
+      aborted: false,
+      ...this.loginScript(registry, username, password),
+    };
   }
 
   async push(reference: string, options: RegistryOptions): Promise<RegistryResult> {

@@ -26,7 +26,11 @@ export function gitAnswers(dirty = false): Record<string, Answer | ((argv: reado
     ["remote get-url origin", { exitCode: 2, stderr: "error: No such remote 'origin'" }],
   ];
   return {
-    git: (argv) => table.find(([args]) => git(args)(argv))?.[1] ?? { exitCode: 1, stderr: `unexpected git call: ${argv.join(" ")}` },
+    git: (argv) =>
+      table.find(([args]) => git(args)(argv))?.[1] ?? {
+        exitCode: 1,
+        stderr: `unexpected git call: ${argv.join(" ")}`,
+      },
   };
 }
 
@@ -39,15 +43,19 @@ export interface TestContext {
   tmp: string;
 }
 
-export function testContext(options: { engine?: FakeEngine; dirty?: boolean; stdin?: string; env?: Record<string, string> } = {}): TestContext {
+export function testContext(
+  options: { engine?: FakeEngine; dirty?: boolean; stdin?: string; env?: Record<string, string> } = {},
+): TestContext {
   const { runner, calls } = recordingRunner(gitAnswers(options.dirty));
   const events: WheelwrightEvent[] = [];
   const secrets: string[] = [];
   const abort = new AbortController();
   const tmp = mkdtempSync(path.join(tmpdir(), "wheelwright-unit-"));
   let run = 0;
-  const detection: Detection =
-    options.engine?.detection() ?? { kind: "local", report: [{ candidate: "local", accepted: true, reason: "test" }] };
+  const detection: Detection = options.engine?.detection() ?? {
+    kind: "local",
+    report: [{ candidate: "local", accepted: true, reason: "test" }],
+  };
   const ctx: WorkflowContext = {
     env: { PATH: process.env.PATH, HOME: tmp, XDG_CACHE_HOME: path.join(tmp, "cache"), ...options.env },
     runner,
@@ -65,7 +73,10 @@ export function testContext(options: { engine?: FakeEngine; dirty?: boolean; std
 }
 
 /** A project folder written with node:fs only: a pyproject with its wheelwright table and image folders. */
-export function writeProject(root: string, options: { tool?: string; releaseDockerfile?: string } = {}): string {
+export function writeProject(
+  root: string,
+  options: { tool?: string; releaseDockerfile?: string } = {},
+): string {
   mkdirSync(root, { recursive: true });
   writeFileSync(
     path.join(root, "pyproject.toml"),
@@ -95,7 +106,14 @@ export async function writeWheelhouse(
   const { imageBuilderId } = await import("../../src/workflows/builder.js");
   const { requirementsText } = await import("../../src/domain/manifest.js");
   const { createHash } = await import("node:crypto");
-  const extras = [...new Set(wheels.flatMap((w) => w.sets).filter((s) => s.startsWith("extra:")).map((s) => s.slice(6)))];
+  const extras = [
+    ...new Set(
+      wheels
+        .flatMap((w) => w.sets)
+        .filter((s) => s.startsWith("extra:"))
+        .map((s) => s.slice(6)),
+    ),
+  ];
   const inputs = collectBuildInputs({
     project,
     request: { extras, groups: [], requirements: [] },
@@ -123,7 +141,14 @@ export async function writeWheelhouse(
   const manifest: Manifest = {
     schemaVersion: 1,
     tool: "wheelwright test",
-    inputs: { ...inputs.fingerprints, builder: "x", extras, groups: [], requirements: [], sourceDateEpoch: FAKE_COMMIT_TIME },
+    inputs: {
+      ...inputs.fingerprints,
+      builder: "x",
+      extras,
+      groups: [],
+      requirements: [],
+      sourceDateEpoch: FAKE_COMMIT_TIME,
+    },
     app: { name: app.name, version: app.version, filename: app.filename, requires: [] },
     wheels: entries,
   };
