@@ -5,6 +5,7 @@ import { componentProblem, namespaceProblem, tagProblem } from "../domain/image-
 import { redactUrls } from "../domain/index-settings.js";
 import { closest, normalizeName } from "../domain/names.js";
 import { InputError } from "../errors.js";
+import { flagName } from "./flags.js";
 import {
   CONFIG_KEYS,
   type ConfigKey,
@@ -45,7 +46,7 @@ function pickCandidate(
   inputs: Pick<ConfigInputs, "flags" | "env" | "fileTable" | "fileLabel">,
 ): Candidate | undefined {
   if (inputs.flags[key] !== undefined) {
-    return { raw: inputs.flags[key], origin: { kind: "flag", name: `--${key}` }, path: `--${key}` };
+    return { raw: inputs.flags[key], origin: { kind: "flag", name: flagName(key) }, path: flagName(key) };
   }
   for (const name of CONFIG_KEYS[key].env) {
     const text = inputs.env[name];
@@ -71,16 +72,18 @@ export function rawSetting(
   return pickCandidate(key, inputs)?.raw ?? CONFIG_KEYS[key].default;
 }
 
-export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
-  const problems: string[] = [];
-  for (const key of Object.keys(inputs.fileTable ?? {})) {
-    if ((KEY_NAMES as string[]).includes(key)) continue;
-    const suggestion = closest(key, KEY_NAMES) ?? closest(key.replace(/_/g, "-"), KEY_NAMES);
-    problems.push(
-      `${inputs.fileLabel}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`,
-    );
-  }
+/** Keys in the file that are not config keys, each with a "did you mean". */
+function unknownKeys(inputs: ConfigInputs): string[] {
+  return Object.keys(inputs.fileTable ?? {})
+    .filter((key) => !(KEY_NAMES as string[]).includes(key))
+    .map((key) => {
+      const suggestion = closest(key, KEY_NAMES) ?? closest(key.replace(/_/g, "-"), KEY_NAMES);
+      return `${inputs.fileLabel}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`;
+    });
+}
 
+/** Every key's value by the precedence, validated by its schema; problems collected, not thrown. */
+function readValues(inputs: ConfigInputs, problems: string[]): Map<ConfigKey, Sourced<unknown>> {
   const values = new Map<ConfigKey, Sourced<unknown>>();
   for (const key of KEY_NAMES) {
     const spec = CONFIG_KEYS[key];
@@ -97,8 +100,12 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     }
     values.set(key, { value: parsed.data, origin: candidate.origin });
   }
+  return values;
+}
 
-  let app = values.get("app") as Sourced<string | undefined> | undefined;
+/** The app name: configured, or the project's own name (normalised). */
+function appName(inputs: ConfigInputs, configured: Sourced<unknown> | undefined, problems: string[]) {
+  let app = configured as Sourced<string | undefined> | undefined;
   if (app !== undefined && app.value === undefined && inputs.projectName !== undefined) {
     app = {
       value: normalizeName(inputs.projectName.value),
@@ -111,10 +118,18 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
         "(set `app` in [tool.wheelwright], WHEELWRIGHT_APP or --app)",
     );
   }
+  return app;
+}
+
+const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
+  const problems = unknownKeys(inputs);
+  const values = readValues(inputs, problems);
+  const app = appName(inputs, values.get("app"), problems);
   checkName(problems, "namespace", values.get("namespace"), namespaceProblem);
   checkName(problems, "app", app, componentProblem);
   checkName(problems, "version", values.get("version"), tagProblem);
-
   if (problems.length > 0) {
     throw new InputError(
       `Invalid configuration (${problems.length} problem${problems.length > 1 ? "s" : ""})`,
@@ -124,31 +139,9 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
       },
     );
   }
-  const get = <T>(key: ConfigKey) => values.get(key) as Sourced<T>;
-  return {
-    namespace: get("namespace"),
-    app: app as Sourced<string>,
-    version: get("version"),
-    images: get("images"),
-    releaseContext: get("release-context"),
-    builderContext: get("builder-context"),
-    source: get("source"),
-    wheelhouse: get("wheelhouse"),
-    engine: get("engine"),
-    network: get("network"),
-    pull: get("pull"),
-    indexUrl: get("index-url"),
-    extraIndexUrls: get("extra-index-urls"),
-    findLinks: get("find-links"),
-    timeout: get("timeout"),
-    memory: get("memory"),
-    maxOutputFiles: get("max-output-files"),
-    maxWheelSize: get("max-wheel-size"),
-    maxOutputSize: get("max-output-size"),
-    testCommand: get("test-command"),
-    testExtra: get("test-extra"),
-    devContext: get("dev-context"),
-  };
+  // Every key under its camelCase name (ResolvedConfig's fields), the app name as decided above.
+  const resolved = Object.fromEntries([...values].map(([key, value]) => [camel(key), value]));
+  return { ...resolved, app } as unknown as ResolvedConfig;
 }
 
 function checkName(

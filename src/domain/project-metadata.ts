@@ -64,72 +64,69 @@ function setupPyLiteral(text: string, key: string): string | undefined {
   return match?.[2];
 }
 
+type Facts = Pick<StaticProjectMetadata, "toolTable" | "groups" | "extras" | "hasProjectTable">;
+type Named = Pick<StaticProjectMetadata, "name" | "nameSource" | "version">;
+
+/** What pyproject.toml says (its tables, extras and groups) and the name it declares, if any. */
+function readPyproject(text: string): { facts: Facts; named: Named | undefined } {
+  const document = parseTomlFile(text, "pyproject.toml");
+  const groups = isTable(document["dependency-groups"])
+    ? Object.keys(document["dependency-groups"]).map(normalizeName)
+    : [];
+  const tool = isTable(document.tool) ? document.tool : undefined;
+  const toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
+  const project = isTable(document.project) ? document.project : undefined;
+  let extras: string[] | undefined;
+  if (project !== undefined) {
+    const dynamic = Array.isArray(project.dynamic) ? project.dynamic : [];
+    const optional = isTable(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
+    extras = dynamic.includes("optional-dependencies") ? undefined : Object.keys(optional).map(normalizeName);
+  }
+  const facts = { toolTable, groups, extras, hasProjectTable: project !== undefined };
+  const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
+  for (const [table, source] of [
+    [project, "pyproject.toml [project] name"],
+    [poetry, "pyproject.toml [tool.poetry] name"],
+  ] as const) {
+    if (table !== undefined && typeof table.name === "string") {
+      const version = typeof table.version === "string" ? table.version : undefined;
+      return { facts, named: { name: table.name, nameSource: source, version } };
+    }
+  }
+  return { facts, named: undefined };
+}
+
 export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
   if (files.pyproject === undefined && files.setupCfg === undefined && files.setupPy === undefined) {
     throw new InputError("Not a Python project: there is neither a setup.py nor a pyproject.toml", {
       hint: "Run wheelwright in the project's root folder, or set `source` to the folder that holds the project.",
     });
   }
-  let toolTable: Table | undefined;
-  let groups: string[] = [];
-  let extras: string[] | undefined;
-  let hasProjectTable = false;
-  const facts = () => ({ toolTable, groups, extras, hasProjectTable });
-  if (files.pyproject !== undefined) {
-    const document = parseTomlFile(files.pyproject, "pyproject.toml");
-    groups = isTable(document["dependency-groups"])
-      ? Object.keys(document["dependency-groups"]).map(normalizeName)
-      : [];
-    const tool = isTable(document.tool) ? document.tool : undefined;
-    toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
-    const project = isTable(document.project) ? document.project : undefined;
-    hasProjectTable = project !== undefined;
-    if (project !== undefined) {
-      const dynamic = Array.isArray(project.dynamic) ? project.dynamic : [];
-      const optional = isTable(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
-      extras = dynamic.includes("optional-dependencies")
-        ? undefined
-        : Object.keys(optional).map(normalizeName);
-    }
-    if (project !== undefined && typeof project.name === "string") {
-      return {
-        name: project.name,
-        nameSource: "pyproject.toml [project] name",
-        version: typeof project.version === "string" ? project.version : undefined,
-        ...facts(),
-      };
-    }
-    const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
-    if (poetry !== undefined && typeof poetry.name === "string") {
-      return {
-        name: poetry.name,
-        nameSource: "pyproject.toml [tool.poetry] name",
-        version: typeof poetry.version === "string" ? poetry.version : undefined,
-        ...facts(),
-      };
-    }
+  const fromPyproject = files.pyproject === undefined ? undefined : readPyproject(files.pyproject);
+  const facts: Facts = fromPyproject?.facts ?? {
+    toolTable: undefined,
+    groups: [],
+    extras: undefined,
+    hasProjectTable: false,
+  };
+  if (fromPyproject?.named !== undefined) return { ...fromPyproject.named, ...facts };
+  const cfgName = files.setupCfg === undefined ? undefined : iniValue(files.setupCfg, "metadata", "name");
+  if (files.setupCfg !== undefined && cfgName !== undefined && cfgName !== "") {
+    return {
+      name: cfgName,
+      nameSource: "setup.cfg [metadata] name",
+      version: iniValue(files.setupCfg, "metadata", "version"),
+      ...facts,
+    };
   }
-  if (files.setupCfg !== undefined) {
-    const name = iniValue(files.setupCfg, "metadata", "name");
-    if (name !== undefined && name !== "") {
-      return {
-        name,
-        nameSource: "setup.cfg [metadata] name",
-        version: iniValue(files.setupCfg, "metadata", "version"),
-        ...facts(),
-      };
-    }
+  const pyName = files.setupPy === undefined ? undefined : setupPyLiteral(files.setupPy, "name");
+  if (files.setupPy !== undefined && pyName !== undefined) {
+    return {
+      name: pyName,
+      nameSource: "setup.py name=",
+      version: setupPyLiteral(files.setupPy, "version"),
+      ...facts,
+    };
   }
-  if (files.setupPy !== undefined) {
-    const name = setupPyLiteral(files.setupPy, "name");
-    if (name !== undefined) {
-      return {
-        name,
-        nameSource: "setup.py name=",
-        version: setupPyLiteral(files.setupPy, "version"),
-        ...facts(),
-      };
-    }
-  }
-  return { name: undefined, nameSource: undefined, version: undefined, ...facts() };
+  return { name: undefined, nameSource: undefined, version: undefined, ...facts };
 }

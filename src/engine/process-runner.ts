@@ -1,7 +1,9 @@
 // The one place that spawns processes. Injected everywhere else so that adapters can be tested
 // by the exact argv they send (a recording runner) and the real one is used at the edge.
+
+import { constants } from "node:os";
 import { pipeline } from "node:stream/promises";
-import { execa } from "execa";
+import { execa, type Result, type ResultPromise } from "execa";
 
 export interface RunOptions {
   cwd?: string;
@@ -48,6 +50,53 @@ function splitLines(onLine: RunOptions["onLine"], stream: "stdout" | "stderr") {
   };
 }
 
+/**
+ * Streams on either side fail on their own (a source file deleted while it is tarred, a parser
+ * refusing what the child sends): the first such error stops the child and is what the caller
+ * gets, after the child has ended, so no error escapes uncaught and every cleanup still runs.
+ */
+function connectStreams(child: ResultPromise, options: RunOptions): () => unknown {
+  let streamError: unknown;
+  const stopOn = (error: unknown) => {
+    streamError ??= error;
+    child.kill();
+  };
+  if (options.input !== undefined && typeof options.input !== "string") {
+    const source = options.input as NodeJS.ReadableStream & NodeJS.EventEmitter;
+    source.on("error", stopOn);
+    // EPIPE when the child exits before reading everything is the child's story, told by its exit code.
+    pipeline(source, child.stdin!).catch(() => undefined);
+  }
+  if (options.stdoutTo !== undefined) {
+    const target = options.stdoutTo as NodeJS.WritableStream & NodeJS.EventEmitter;
+    target.on("error", stopOn);
+    pipeline(child.stdout!, target).catch(() => undefined);
+  }
+  return () => streamError;
+}
+
+function resultOf(result: Result, options: RunOptions): RunResult {
+  if (
+    result.failed &&
+    result.exitCode === undefined &&
+    !result.timedOut &&
+    !result.isCanceled &&
+    !result.signal
+  ) {
+    // Spawn failed (e.g. ENOENT): report it as exit 127, like a shell would.
+    return { exitCode: 127, stdout: "", stderr: String(result.message), timedOut: false, aborted: false };
+  }
+  // Killed by a signal: 128 + its number, as a shell reports it (SIGKILL is 137).
+  const bySignal = result.signal === undefined ? 1 : 128 + (constants.signals[result.signal] ?? 15);
+  return {
+    exitCode: result.exitCode ?? bySignal,
+    stdout: options.stdoutTo === undefined ? String(result.stdout ?? "") : "",
+    stderr: Buffer.isBuffer(result.stderr) ? result.stderr.toString("utf8") : String(result.stderr ?? ""),
+    timedOut: result.timedOut,
+    aborted: result.isCanceled,
+  };
+}
+
 export const realProcessRunner: ProcessRunner = {
   async run(argv, options = {}) {
     const [file, ...args] = argv;
@@ -69,25 +118,7 @@ export const realProcessRunner: ProcessRunner = {
       encoding: options.stdoutTo === undefined ? "utf8" : "buffer",
       maxBuffer: 256 * 1024 * 1024,
     });
-    // Streams on either side fail on their own (a source file deleted while it is tarred, a parser
-    // refusing what the child sends): the first such error stops the child and is what the caller
-    // gets, after the child has ended, so no error escapes uncaught and every cleanup still runs.
-    let streamError: unknown;
-    const stopOn = (error: unknown) => {
-      streamError ??= error;
-      child.kill();
-    };
-    if (options.input !== undefined && typeof options.input !== "string") {
-      const source = options.input as NodeJS.ReadableStream & NodeJS.EventEmitter;
-      source.on("error", stopOn);
-      // EPIPE when the child exits before reading everything is the child's story, told by its exit code.
-      pipeline(source, child.stdin!).catch(() => undefined);
-    }
-    if (options.stdoutTo !== undefined) {
-      const target = options.stdoutTo as NodeJS.WritableStream & NodeJS.EventEmitter;
-      target.on("error", stopOn);
-      pipeline(child.stdout!, target).catch(() => undefined);
-    }
+    const streamError = connectStreams(child, options);
     const out = splitLines(options.stdoutTo === undefined ? options.onLine : undefined, "stdout");
     const err = splitLines(options.onLine, "stderr");
     child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
@@ -95,23 +126,7 @@ export const realProcessRunner: ProcessRunner = {
     const result = await child;
     out.flush();
     err.flush();
-    if (streamError !== undefined) throw streamError;
-    if (
-      result.failed &&
-      result.exitCode === undefined &&
-      !result.timedOut &&
-      !result.isCanceled &&
-      !result.signal
-    ) {
-      // Spawn failed (e.g. ENOENT): report it as exit 127, like a shell would.
-      return { exitCode: 127, stdout: "", stderr: String(result.message), timedOut: false, aborted: false };
-    }
-    return {
-      exitCode: result.exitCode ?? (result.signal ? 128 + 15 : 1),
-      stdout: options.stdoutTo === undefined ? String(result.stdout ?? "") : "",
-      stderr: Buffer.isBuffer(result.stderr) ? result.stderr.toString("utf8") : String(result.stderr ?? ""),
-      timedOut: result.timedOut,
-      aborted: result.isCanceled,
-    };
+    if (streamError() !== undefined) throw streamError();
+    return resultOf(result, options);
   },
 };

@@ -12,6 +12,7 @@ import { judgeReleaseImage } from "../execute/release-check.js";
 import { makeReleaseContext } from "../execute/release-context.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
+import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
 import { binaryFor, planImageBuild } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
@@ -79,6 +80,22 @@ export async function releaseImage(
   engine: ContainerEngine,
 ): Promise<ReleaseResult> {
   for (const warning of plan.warnings) ctx.emit({ type: "warning", message: warning });
+  // Held while the wheels are read and the candidate exists: no build swaps the wheelhouse under
+  // it and no `clean` removes its candidate tag.
+  const lock = lockWheelhouse(project.wheelhouseDir, `wheelwright ${plan.command}`);
+  try {
+    return await buildCheckTag(ctx, project, plan, engine);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildCheckTag(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  plan: ReleasePlan,
+  engine: ContainerEngine,
+): Promise<ReleaseResult> {
   sweepStaleScratch(ctx.tmpdir);
   const scratch = makeScratch(path.dirname(plan.contextDir));
   try {

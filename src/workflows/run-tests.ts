@@ -9,6 +9,7 @@ import { normalizeName } from "../domain/names.js";
 import { shellQuote } from "../domain/shell-quote.js";
 import { InputError, IntegrityError, TestsFailedError } from "../errors.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
+import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { nonSourcePaths } from "../project/build-inputs.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { readSourceTree } from "../project/source-tree.js";

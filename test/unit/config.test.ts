@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ConfigInputs, resolveConfig } from "../../src/config/resolve.js";
+import { KEY_NAMES } from "../../src/config/schema.js";
 import { InputError } from "../../src/errors.js";
 
 const base = (over: Partial<ConfigInputs> = {}): ConfigInputs => ({
@@ -72,5 +73,21 @@ describe("config resolution", () => {
   it("splits list values from the environment", () => {
     const config = resolveConfig(base({ env: { WHEELWRIGHT_FIND_LINKS: "/a  /b" } }));
     expect(config.findLinks.value).toEqual(["/a", "/b"]);
+  });
+});
+
+describe("config keys and flags", () => {
+  it("resolves every key under its camelCase name", () => {
+    expect(Object.keys(resolveConfig(base())).sort()).toEqual(
+      KEY_NAMES.map((key) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())).sort(),
+    );
+  });
+
+  it("names a flag-sourced value by the flag's own spelling (--image-version, not --version)", () => {
+    expect(problemsOf(base({ flags: { version: ".1" } })).join()).toMatch(/version \(from --image-version\)/);
+    expect(resolveConfig(base({ flags: { version: "1.0" } })).version.origin).toEqual({
+      kind: "flag",
+      name: "--image-version",
+    });
   });
 });
