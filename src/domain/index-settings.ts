@@ -7,21 +7,6 @@ export interface IndexSettings {
   findLinks: string[];
 }
 
-/** Reads `pip config list` output (`global.index-url='...'`); env-sourced keys (`:env:.x`) are ignored. */
-export function parsePipConfigList(text: string): Partial<IndexSettings> {
-  const result: Partial<IndexSettings> = {};
-  const values = new Map<string, string>();
-  for (const line of text.split("\n")) {
-    const match = /^(global|install|wheel|download)\.([a-z-]+)='(.*)'$/.exec(line.trim());
-    if (match) values.set(match[2]!, match[3]!);
-  }
-  const words = (value: string | undefined) => (value ?? "").split(/\s+/).filter((word) => word !== "");
-  if (values.has("index-url")) result.indexUrl = values.get("index-url");
-  if (values.has("extra-index-url")) result.extraIndexUrls = words(values.get("extra-index-url"));
-  if (values.has("find-links")) result.findLinks = words(values.get("find-links"));
-  return result;
-}
-
 /** pip's own environment variables override its config files, as pip itself does. */
 export function indexSettingsFromPipEnv(
   env: Readonly<Record<string, string | undefined>>,

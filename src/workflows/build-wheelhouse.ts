@@ -48,7 +48,7 @@ export async function buildWheelhouse(
   const sourceDateEpoch =
     parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
     (await readCommitTime(project.root, ctx.runner, ctx.env));
-  const index = await resolveIndexSettings(project.config, ctx.runner, ctx.env);
+  const index = resolveIndexSettings(project.config, ctx.env);
   ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
   const runId = ctx.newRunId();
   const choice = { project, context: project.config.builderContext.value };
@@ -77,7 +77,7 @@ export async function runInBuilder(
 ): Promise<number> {
   if (command.length === 0)
     throw new InputError("Nothing to run after `--` (e.g. `wheelwright build -- pip -V`)");
-  const index = await resolveIndexSettings(project.config, ctx.runner, ctx.env);
+  const index = resolveIndexSettings(project.config, ctx.env);
   ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
   const choice = { project, context: project.config.builderContext.value };
   const prepared = await prepareBuilder(ctx, choice, index, ctx.newRunId());

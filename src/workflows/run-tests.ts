@@ -56,7 +56,7 @@ export async function runTests(
   const context = existsSync(path.join(devFolder, "Dockerfile"))
     ? project.config.devContext.value
     : project.config.builderContext.value;
-  const index = await resolveIndexSettings(project.config, ctx.runner, ctx.env);
+  const index = resolveIndexSettings(project.config, ctx.env);
   const prepared = await prepareBuilder(ctx, { project, context }, index, ctx.newRunId());
   const sandbox = await prepared.startSandbox();
   try {

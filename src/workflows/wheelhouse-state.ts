@@ -45,7 +45,7 @@ export async function currentWheelhouse(
       },
     );
   }
-  const index = await resolveIndexSettings(project.config, ctx.runner, ctx.env);
+  const index = resolveIndexSettings(project.config, ctx.env);
   const inputs = collectBuildInputs({
     project,
     request: {

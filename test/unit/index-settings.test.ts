@@ -2,20 +2,42 @@ import { describe, expect, it } from "vitest";
 import {
   createRedactor,
   indexSettingsFromPipEnv,
-  parsePipConfigList,
   redactUrl,
   urlSecrets,
 } from "../../src/domain/index-settings.js";
+import { indexSettingsFromFiles, parsePipConfigFile, pipConfigFiles } from "../../src/domain/pip-config.js";
 
 describe("index settings", () => {
-  it("reads pip config list output, ignoring environment-sourced keys", () => {
-    const text =
-      ":env:.find-links='/env'\nglobal.extra-index-url='file:///a/simple file:///b/simple'\nglobal.find-links='/opt/wheels'\nglobal.index-url='https://mirror/simple'\n";
-    expect(parsePipConfigList(text)).toEqual({
-      indexUrl: "https://mirror/simple",
-      extraIndexUrls: ["file:///a/simple", "file:///b/simple"],
-      findLinks: ["/opt/wheels"],
+  it("reads pip's INI files in pip's order: later files and command sections override", () => {
+    const site = parsePipConfigFile(
+      "[global]\nindex-url = https://site/simple\nfind-links =\n    /opt/a\n    /opt/b\n",
+    );
+    const user = parsePipConfigFile(
+      "# mine\n[global]\nextra_index_url = file:///x/simple file:///y/simple\n[install]\nindex-url: https://user/simple\n",
+    );
+    expect(indexSettingsFromFiles([site, user])).toEqual({
+      indexUrl: "https://user/simple",
+      extraIndexUrls: ["file:///x/simple", "file:///y/simple"],
+      findLinks: ["/opt/a", "/opt/b"],
     });
+  });
+
+  it("lists the files pip reads, lowest priority first, and none for PIP_CONFIG_FILE=/dev/null", () => {
+    expect(
+      pipConfigFiles(
+        { XDG_CONFIG_DIRS: "/etc/xdg:/opt/xdg", VIRTUAL_ENV: "/venv", PIP_CONFIG_FILE: "/cfg" },
+        "/home/u",
+      ),
+    ).toEqual([
+      "/cfg",
+      "/etc/xdg/pip/pip.conf",
+      "/opt/xdg/pip/pip.conf",
+      "/etc/pip.conf",
+      "/home/u/.pip/pip.conf",
+      "/home/u/.config/pip/pip.conf",
+      "/venv/pip.conf",
+    ]);
+    expect(pipConfigFiles({ PIP_CONFIG_FILE: "/dev/null" }, "/home/u")).toEqual([]);
   });
 
   it("lets pip's environment variables override its files", () => {
