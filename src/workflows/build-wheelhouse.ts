@@ -15,7 +15,7 @@ import { resolveIndexSettings } from "../project/pip-config.js";
 import { readSourceTree } from "../project/source-tree.js";
 import { expectedBuilderId, prepareBuilder } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
-import { projectStore } from "./result-store.js";
+import { commitTimesFile, projectStore } from "./result-store.js";
 
 export interface BuildWheelhouseRequest extends BuildRequest {
   force: boolean;
@@ -47,7 +47,7 @@ export async function buildWheelhouse(
   precheck(project, request);
   const sourceDateEpoch =
     parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
-    (await readCommitTime(project.root, ctx.runner, ctx.env));
+    (await readCommitTime(project.root, ctx.runner, ctx.env, commitTimesFile(ctx)));
   const index = resolveIndexSettings(project.config, ctx.env);
   ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
   const runId = ctx.newRunId();

@@ -13,3 +13,8 @@ export function projectStore(ctx: WorkflowContext, project: LoadedProject): Resu
   );
   return new ResultStore(path.join(localCacheDir(ctx.env), "store", id));
 }
+
+/** Commit times by commit id (a commit's time never changes): an up-to-date build asks git nothing. */
+export function commitTimesFile(ctx: WorkflowContext): string {
+  return path.join(localCacheDir(ctx.env), "commit-times.json");
+}

@@ -12,6 +12,7 @@ import { readCommitTime } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { expectedBuilderId } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
+import { commitTimesFile } from "./result-store.js";
 
 /**
  * The wheelhouse `release` and `test` may use: it exists, every file matches its manifest, and it
@@ -61,7 +62,7 @@ export async function currentWheelhouse(
     ),
     sourceDateEpoch:
       parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
-      (await readCommitTime(project.root, ctx.runner, ctx.env)),
+      (await readCommitTime(project.root, ctx.runner, ctx.env, commitTimesFile(ctx))),
     toolVersion: ctx.toolVersion,
   });
   if (inputs.fingerprints.fingerprint !== manifest.inputs.fingerprint) {

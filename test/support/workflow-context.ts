@@ -23,6 +23,7 @@ export function gitAnswers(dirty = false): Record<string, Answer | ((argv: reado
     ["rev-parse --short=12 HEAD", { exitCode: 0, stdout: `${FAKE_SHA.slice(0, 12)}\n` }],
     ["status --porcelain", { exitCode: 0, stdout: dirty ? " M x.py\n" : "" }],
     ["log -1 --format=%ct HEAD", { exitCode: 0, stdout: `${FAKE_COMMIT_TIME}\n` }],
+    ["log -1 --format=%H %ct HEAD", { exitCode: 0, stdout: `${FAKE_SHA} ${FAKE_COMMIT_TIME}\n` }],
     ["remote get-url origin", { exitCode: 2, stderr: "error: No such remote 'origin'" }],
   ];
   return {
