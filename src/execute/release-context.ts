@@ -17,7 +17,7 @@ import path from "node:path";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { pinnedRequirements, type ReleaseContents } from "../domain/release-contents.js";
 import { IntegrityError } from "../errors.js";
-import { sha256File } from "../project/source-tree.js";
+import { sha256FileSync } from "../project/file-hash.js";
 
 export interface ReleaseContext {
   dir: string;
@@ -48,7 +48,7 @@ export function makeReleaseContext(
       for (const wheel of wheels) {
         const copy = path.join(target, wheel.filename);
         copyFileSync(path.join(wheelhouse, wheel.filename), copy);
-        if (sha256File(copy) !== wheel.sha256) {
+        if (sha256FileSync(copy) !== wheel.sha256) {
           throw new IntegrityError(
             `${wheel.filename} changed while the release context was made (sha256 mismatch)`,
           );

@@ -18,7 +18,7 @@ import path from "node:path";
 import lockfile from "proper-lockfile";
 import { isManifest, MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
 import { InputError, LockedError } from "../errors.js";
-import { sha256File } from "../project/source-tree.js";
+import { sha256FileSync } from "../project/file-hash.js";
 
 export function newRunId(): string {
   return randomBytes(5).toString("hex");
@@ -148,7 +148,7 @@ export function findDamagedWheels(wheelhouse: string, manifest: Manifest): strin
   return manifest.wheels
     .filter((wheel) => {
       const file = path.join(wheelhouse, wheel.filename);
-      return !existsSync(file) || statSync(file).size !== wheel.size || sha256File(file) !== wheel.sha256;
+      return !existsSync(file) || statSync(file).size !== wheel.size || sha256FileSync(file) !== wheel.sha256;
     })
     .map((wheel) => wheel.filename);
 }
