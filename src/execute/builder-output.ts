@@ -163,18 +163,12 @@ class OutputReceiver {
     parser.on("eof", () => {
       sawEnd = true;
     });
-    const ended = once(parser, "end");
-    let trailing = 0;
-    // Leaving the loop early (a violation) destroys the source: nothing more is read.
-    for await (const chunk of source) {
-      if (this.failure !== undefined) break;
-      if (sawEnd) {
-        trailing += chunk.length;
-        if (trailing > MAX_TRAILING_BYTES)
-          this.fail(unreadable("more than 1 MiB after the end of the archive"));
-        continue;
-      }
-      if (!parser.write(chunk as Buffer)) await Promise.race([once(parser, "drain"), this.failed]);
+    const ended = once(parser, "end").catch((error: Error) => this.fail(error));
+    try {
+      await this.feed(source, parser, () => sawEnd);
+    } catch (error) {
+      // The source failed (the copy process died, the engine went away): its error, as it is.
+      this.fail(error as Error);
     }
     if (this.failure === undefined) {
       parser.end();
@@ -190,6 +184,22 @@ class OutputReceiver {
       a.folder === b.folder ? (a.filename < b.filename ? -1 : 1) : a.folder < b.folder ? -1 : 1,
     );
     return { files, report: this.report };
+  }
+
+  /** Writes the source into the parser as fast as the entries' files take it. */
+  private async feed(source: NodeJS.ReadableStream, parser: Parser, sawEnd: () => boolean): Promise<void> {
+    let trailing = 0;
+    // Leaving the loop early (a violation) destroys the source: nothing more is read.
+    for await (const chunk of source) {
+      if (this.failure !== undefined) break;
+      if (sawEnd()) {
+        trailing += chunk.length;
+        if (trailing > MAX_TRAILING_BYTES)
+          this.fail(unreadable("more than 1 MiB after the end of the archive"));
+        continue;
+      }
+      if (!parser.write(chunk as Buffer)) await Promise.race([once(parser, "drain"), this.failed]);
+    }
   }
 
   private onEntry(entry: ReadEntry): void {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ResourceError, UntrustedOutputError } from "../../src/errors.js";
 import {
@@ -382,11 +383,42 @@ describe("receiveBuilderOutput tells an unreadable archive apart", () => {
     await unreadable(Buffer.alloc(0), /Unrecognized archive format/);
   });
 
+  it("more than 1 MiB after the end-of-archive marker (padding to a tar record is fine)", async () => {
+    const archive = tarBytes([{ path: `out/deps/${wheel("a")}`, body: "a" }]);
+    await unreadable(
+      Buffer.concat([archive, Buffer.alloc(2 * 1024 * 1024)]),
+      /more than 1 MiB after the end/,
+    );
+    const padded = Buffer.concat([archive, Buffer.alloc(10240 - (archive.length % 10240))]);
+    const received = await receiveBuilderOutput(streamOf(padded), intoDir, DEFAULT_OUTPUT_LIMITS);
+    expect(received.files).toHaveLength(1);
+  });
+
   it("(the checksum helper itself writes valid headers)", async () => {
     const bytes = tarBytes([{ path: `out/deps/${wheel("a")}`, body: "a" }]);
     rewriteChecksum(bytes);
     const received = await receiveBuilderOutput(streamOf(bytes), intoDir, DEFAULT_OUTPUT_LIMITS);
     expect(received.files).toHaveLength(1);
+  });
+});
+
+describe("receiveBuilderOutput when its source fails", () => {
+  it("rethrows the source's own error and removes intoDir", async () => {
+    const archive = tarBytes([
+      { path: `out/deps/${wheel("a")}`, body: randomBytes(300_000) },
+      { path: `out/deps/${wheel("b")}`, body: randomBytes(300_000) },
+    ]);
+    const copyDied = new Error("docker cp: the engine stopped answering");
+    const source = Readable.from(
+      (async function* () {
+        yield archive.subarray(0, 400_000);
+        throw copyDied;
+      })(),
+    );
+    const before = listTree(base);
+    await expect(receiveBuilderOutput(source, intoDir, DEFAULT_OUTPUT_LIMITS)).rejects.toBe(copyDied);
+    expect(existsSync(intoDir)).toBe(false);
+    expect(listTree(base)).toEqual(before);
   });
 });
 
