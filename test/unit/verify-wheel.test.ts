@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -104,11 +104,23 @@ describe("verifyWheel accepts", () => {
     expect(verified.version).toBe("1.0-1");
   });
 
+  it("a RECORD that writes its digests in hex (some real wheels do): still compared in full", async () => {
+    const hex = (data: string) => `sha256=${createHash("sha256").update(data).digest("hex")}`;
+    const good = await wheelFile({
+      editRecord: (record) => record.replace(recordHash("VALUE = 1\n"), hex("VALUE = 1\n")),
+    });
+    await expect(verifyWheel(good)).resolves.toMatchObject({ name: "demo-pkg" });
+    const lying = await wheelFile({
+      editRecord: (record) => record.replace(recordHash("VALUE = 1\n"), hex("VALUE = 2\n")),
+    });
+    await refusedFor(lying, "demo_pkg/__init__.py", /sha256 does not match RECORD/);
+  });
+
   it("stored (uncompressed) members and folder entries", async () => {
     const members = wheelMembers({
       files: [{ name: "demo_pkg/plain.txt", data: "stored\n", compress: false }],
     });
-    const file = await wheelFile(members);
+    const file = await wheelFile([{ name: "demo_pkg/", data: "" }, ...members]);
     await expect(verifyWheel(file)).resolves.toMatchObject({ name: "demo-pkg" });
   });
 });
@@ -192,6 +204,17 @@ describe("verifyWheel refuses", () => {
     const bytes = Buffer.from(zip);
     bytes.write("ORIGINAL", bytes.indexOf("original text"));
     await refusedFor(writeWheel(bytes), "demo_pkg/plain.txt", /CRC-32 does not match/);
+  });
+
+  it("a changed byte in a member too big to read in one piece (streamed)", async () => {
+    const big = randomBytes(3 * 1024 * 1024);
+    const members = wheelMembers({ files: [{ name: "demo_pkg/big.bin", data: big, compress: false }] });
+    const sound = await zipBytes(members);
+    await expect(verifyWheel(writeWheel(sound))).resolves.toMatchObject({ name: "demo-pkg" });
+    const bent = Buffer.from(sound);
+    const at = bent.indexOf(big.subarray(0, 64)) + 2 * 1024 * 1024;
+    bent[at] = bent[at]! ^ 0xff;
+    await refusedFor(writeWheel(bent), "demo_pkg/big.bin", /CRC-32 does not match/);
   });
 
   it("a zip bomb by ratio, from the directory alone", async () => {

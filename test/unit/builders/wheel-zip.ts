@@ -67,10 +67,14 @@ export function wheelMembers(spec: WheelSpec = {}): WheelMember[] {
   return [...listed, { name: recordPath, data: spec.editRecord?.(record) ?? record }, ...(spec.extra ?? [])];
 }
 
-/** The zip's bytes, members in order. */
+/** The zip's bytes, members in order (a name ending in `/` is a folder entry, not in RECORD). */
 export async function zipBytes(members: readonly WheelMember[]): Promise<Buffer> {
   const zip = new ZipFile();
   for (const member of members) {
+    if (member.name.endsWith("/")) {
+      zip.addEmptyDirectory(member.name, { mtime: new Date(2020, 0, 1) });
+      continue;
+    }
     zip.addBuffer(Buffer.from(member.data), member.name, {
       compress: member.compress ?? true,
       mtime: new Date(2020, 0, 1),
