@@ -46,6 +46,14 @@ export function parseRecord(text: string): RecordParse {
 
 /** Python csv.reader's default dialect, record by record, with the line each record starts on. */
 function* csvRows(text: string): Generator<{ fields: string[]; line: number }> {
+  if (!text.includes('"')) {
+    // Without quotes a record is a line and a field is what lies between commas (most RECORDs).
+    const lines = text.split(/\r\n|\n|\r/);
+    if (lines.at(-1) === "") lines.pop();
+    for (const [index, line] of lines.entries())
+      yield { fields: line === "" ? [] : line.split(","), line: index + 1 };
+    return;
+  }
   let line = 1;
   let index = 0;
   while (index < text.length) {

@@ -76,7 +76,7 @@ async function verifyContents(file: string, wheel: WheelFilename): Promise<Conte
       if (member.size > MAX_TEXT_MEMBER_BYTES)
         throw wheelIntegrityError(wheel.filename, member.name, "too large");
       const chunks: Buffer[] = [];
-      await zip.read(member, (chunk) => chunks.push(chunk));
+      await zip.read(member, (chunk) => chunks.push(Buffer.from(chunk)));
       return Buffer.concat(chunks).toString("utf8");
     };
     const metadataText = await readText("METADATA");

@@ -103,6 +103,8 @@ class WindowReader extends yauzl.RandomAccessReader {
 }
 
 export class WheelZip {
+  private readonly scratch = Buffer.allocUnsafe(WINDOW_BYTES);
+
   private constructor(
     private readonly wheel: string,
     private readonly fd: number,
@@ -143,7 +145,10 @@ export class WheelZip {
     closeSync(this.fd);
   }
 
-  /** Passes the member's uncompressed bytes to `onChunk`, checking its size and CRC-32 on the way. */
+  /**
+   * Passes the member's uncompressed bytes to `onChunk`, checking its size and CRC-32 on the way.
+   * A chunk is only valid during the call (buffers are reused): copy what must be kept.
+   */
   async read(member: ZipMember, onChunk: (chunk: Buffer) => void): Promise<void> {
     let crc = 0;
     let size = 0;
@@ -173,7 +178,8 @@ export class WheelZip {
   }
 
   private readWhole(member: ZipMember): Buffer {
-    const raw = Buffer.allocUnsafe(member.compressedSize);
+    // One scratch buffer for every small member's compressed bytes: thousands of members, no garbage.
+    const raw = this.scratch.subarray(0, member.compressedSize);
     if (this.reader.readInto(raw, 0, raw.length, member.dataStart) !== raw.length) {
       throw new Error("the file ends inside it");
     }

@@ -59,6 +59,15 @@ describe("RECORD", () => {
     });
   });
 
+  it("reads a RECORD without quotes the same way (its fast path), blank lines and CRLF included", () => {
+    expect(parseRecord("a.py,sha256=x,1\r\n\r\nb/RECORD,,\r\n")).toEqual({
+      rows: [
+        { path: "a.py", hash: { algorithm: "sha256", digest: "x" }, size: 1, line: 1 },
+        { path: "b/RECORD", line: 3 },
+      ],
+    });
+  });
+
   it("keeps a line break inside a quoted path and counts lines past it", () => {
     const parsed = parseRecord('"a\nb.py",sha256=x,1\nc.py,sha256=y,2\n');
     expect(parsed).toEqual({
