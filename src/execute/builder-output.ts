@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import path from "node:path";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -263,14 +263,7 @@ class OutputReceiver {
         this.madeFolders.add(folder);
         mkdirSync(dir, { mode: 0o700 });
       }
-      // `wx`: O_CREAT | O_EXCL, which never follows a link and never reuses a file.
-      const handle = await open(target, "wx", 0o644);
-      try {
-        await handle.chmod(0o644); // whatever the umask: the wheelhouse is readable like any build output
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
+      const handle = await openNewFile(target);
       const tap = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
@@ -295,6 +288,18 @@ class OutputReceiver {
     if (written !== entry.size) return this.fail(unreadable("cut short", entry.path));
     this.files.push({ folder, filename, path: target, size: written, sha256: hash.digest("hex") });
   }
+}
+
+/** `wx`: O_CREAT | O_EXCL, which never follows a link and never reuses a file. Mode 0644 whatever the umask. */
+async function openNewFile(target: string): Promise<FileHandle> {
+  const handle = await open(target, "wx", 0o644);
+  try {
+    await handle.chmod(0o644);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 /** The entry a tar warning is about, when it says (`entry` on truncation, `header` on a bad header). */
