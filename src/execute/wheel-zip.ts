@@ -10,11 +10,12 @@
 // central directory record (about 0.5 s here for the directory alone), so reads are served from a
 // window of the file read synchronously; small members are inflated in one call; members larger than
 // the window stream through yauzl's size-checking streams.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync } from "node:fs";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { IntegrityError } from "../errors.js";
+import { crc32, WINDOW_BYTES, WindowReader } from "./zip-window-reader.js";
 
 export interface ZipMember {
   name: string;
@@ -27,7 +28,6 @@ export interface ZipMember {
   dataStart: number;
 }
 
-const WINDOW_BYTES = 1024 * 1024;
 // A member that inflates to more than this is streamed rather than inflated in one buffer.
 const INFLATE_IN_ONE_CALL_BYTES = 8 * 1024 * 1024;
 // The zip bomb guard: no member over 4 GiB, and none over 10 MiB that inflates more than 1000 times.
@@ -49,57 +49,6 @@ export function wheelIntegrityError(wheel: string, member: string | undefined, r
 
 function printableName(name: string): string {
   return JSON.stringify(name).slice(1, -1);
-}
-
-/** Reads served from a window of the file, refilled with one synchronous read when a read misses it. */
-class WindowReader extends yauzl.RandomAccessReader {
-  private readonly window = Buffer.allocUnsafe(WINDOW_BYTES);
-  private windowStart = 0;
-  private windowLength = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly fd: number,
-  ) {
-    super();
-  }
-
-  /** Copies up to `length` bytes at `position` into `buffer`; fewer only at the end of the file. */
-  readInto(buffer: Buffer, offset: number, length: number, position: number): number {
-    if (length > WINDOW_BYTES) return readSync(this.fd, buffer, offset, length, position);
-    const inWindow =
-      position >= this.windowStart && position + length <= this.windowStart + this.windowLength;
-    if (!inWindow) {
-      this.windowStart = position;
-      this.windowLength = readSync(this.fd, this.window, 0, WINDOW_BYTES, position);
-    }
-    const from = position - this.windowStart;
-    return this.window.copy(buffer, offset, from, Math.min(from + length, this.windowLength));
-  }
-
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (error: Error | null) => void,
-  ): void {
-    // yauzl's callback takes the byte count too (it reports "unexpected EOF" when it is short).
-    const done = callback as (error: Error | null, bytesRead?: number) => void;
-    let read: number;
-    try {
-      read = this.readInto(buffer, offset, length, position);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    done(null, read);
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    // Its own descriptor: a stream given ours closed it when it was done, whatever `autoClose` said.
-    return createReadStream(this.file, { start, end: end - 1 });
-  }
 }
 
 export class WheelZip {
@@ -303,23 +252,4 @@ function checkNoOverlap(members: ZipMember[], entries: Entry[], directoryStart: 
     if (span.end > limit)
       throw wheelIntegrityError(wheel, span.member.name, "its data overlaps another member");
   });
-}
-
-// zlib.crc32 arrived in Node 20.15; package.json allows 20.9, so older 20.x computes it here.
-const crc32: (data: Buffer, value: number) => number =
-  typeof zlib.crc32 === "function" ? zlib.crc32 : tableCrc32;
-
-let crcTable: Uint32Array | undefined;
-function tableCrc32(data: Buffer, value: number): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = ~value;
-  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return ~crc >>> 0;
 }
