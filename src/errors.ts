@@ -13,6 +13,7 @@ export const EXIT_CODES = {
   registry: 9,
   locked: 10,
   resources: 11,
+  untrusted: 12,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -31,6 +32,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   registry: "registry or push failed",
   locked: "another run holds the lock",
   resources: "resource exhausted (disk, memory, time)",
+  untrusted: "the builder's output broke the trust boundary",
   interrupted: "interrupted (SIGINT)",
   terminated: "terminated (SIGTERM)",
 };
@@ -124,6 +126,17 @@ export class LockedError extends WheelwrightError {
 export class ResourceError extends WheelwrightError {
   constructor(message: string, extra?: ErrorDetails) {
     super("resources", message, extra);
+  }
+}
+
+/**
+ * The builder's output broke the trust boundary: a link, a device, a path that leaves the output
+ * folder, a name that is not a plain wheel file name, or more files or bytes than the limits allow.
+ * The builder runs third-party build code, so this is what a hostile or broken build step looks like.
+ */
+export class UntrustedOutputError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("untrusted", message, extra);
   }
 }
 

@@ -5,7 +5,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, utimesSync, writeFileSync
 import path from "node:path";
 import { IntegrityError } from "../errors.js";
 import type { ReleasePlan } from "../plan/release-plan.js";
-import { sha256File } from "../project/source-tree.js";
+import { sha256FileSync } from "../project/file-hash.js";
 
 function fixTimes(dir: string): void {
   const epoch = new Date(0);
@@ -24,7 +24,7 @@ export function makeReleaseContext(plan: ReleasePlan): void {
   cpSync(plan.releaseFolder, contextDir, { recursive: true });
   for (const copy of plan.copies) {
     copyFileSync(copy.from, copy.to);
-    if (sha256File(copy.to) !== copy.sha256) {
+    if (sha256FileSync(copy.to) !== copy.sha256) {
       throw new IntegrityError(
         `${path.basename(copy.to)} changed while the release context was made (sha256 mismatch)`,
         {

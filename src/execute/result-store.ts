@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { isManifest, type Manifest } from "../domain/manifest.js";
-import { sha256File } from "../project/source-tree.js";
+import { sha256FileSync } from "../project/file-hash.js";
 
 const KEEP_SETS = 30;
 
@@ -64,7 +64,7 @@ export class ResultStore {
     const source = this.wheelPath(sha256);
     if (!existsSync(source)) return false;
     copyFileSync(source, target);
-    return sha256File(target) === sha256;
+    return sha256FileSync(target) === sha256;
   }
 
   /** Stores a published wheelhouse's wheels and manifest. Best effort: a full disk only loses the cache. */

@@ -14,7 +14,7 @@ import {
 import path from "node:path";
 import { isManifest, MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
 import { InputError } from "../errors.js";
-import { sha256File } from "../project/source-tree.js";
+import { sha256FileSync } from "../project/file-hash.js";
 
 /** Found before the build starts: an output that is a file, or a folder we cannot write. */
 export function checkOutputWritable(wheelhouse: string): void {
@@ -101,7 +101,7 @@ export function findDamagedWheels(wheelhouse: string, manifest: Manifest): strin
   return manifest.wheels
     .filter((wheel) => {
       const file = path.join(wheelhouse, wheel.filename);
-      return !existsSync(file) || statSync(file).size !== wheel.size || sha256File(file) !== wheel.sha256;
+      return !existsSync(file) || statSync(file).size !== wheel.size || sha256FileSync(file) !== wheel.sha256;
     })
     .map((wheel) => wheel.filename);
 }

@@ -5,6 +5,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "@balena/dockerignore";
+import { sha256FileSync } from "./file-hash.js";
 
 // The package is CommonJS with `module.exports = factory` but types it as an ES default export.
 const dockerignore = createRequire(import.meta.url)("@balena/dockerignore") as () => Ignore;
@@ -43,7 +44,7 @@ export function readSourceTree(dir: string, alsoSkip: readonly string[] = []): S
       else if (entry.isSymbolicLink()) {
         files.push({ path: relative, sha256: sha256Text(`link:${readlinkSync(full)}`), mode: 0o120777 });
       } else if (entry.isFile()) {
-        files.push({ path: relative, sha256: sha256File(full), mode: lstatSync(full).mode & 0o777 });
+        files.push({ path: relative, sha256: sha256FileSync(full), mode: lstatSync(full).mode & 0o777 });
       }
     }
   };
@@ -52,9 +53,11 @@ export function readSourceTree(dir: string, alsoSkip: readonly string[] = []): S
   return { dir, files };
 }
 
-export function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
-}
+/**
+ * @deprecated Use `sha256FileSync` (or the async `sha256File`) from `./file-hash.js`; kept so
+ * run-build.ts compiles until it is switched over. It streams now: it no longer reads the file whole.
+ */
+export const sha256File = sha256FileSync;
 
 export function sha256Text(text: string): string {
   return createHash("sha256").update(text).digest("hex");
