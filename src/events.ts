@@ -37,3 +37,47 @@ export async function step<T>(
     throw error;
   }
 }
+
+/**
+ * Steps whose boundaries are only known as work goes on (the helper's phases): starting one
+ * finishes the one before. The same events `step()` emits.
+ */
+export class StepTracker {
+  private current: { id: string; title: string; started: number } | undefined;
+
+  constructor(
+    private readonly emit: EventSink,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get id(): string | undefined {
+    return this.current?.id;
+  }
+
+  start(id: string, title: string): void {
+    if (this.current?.id === id) return;
+    this.finish();
+    this.current = { id, title, started: this.clock() };
+    this.emit({ type: "step-started", id, title });
+  }
+
+  finish(detail?: string): void {
+    this.end("step-finished", detail);
+  }
+
+  fail(): void {
+    this.end("step-failed");
+  }
+
+  private end(type: "step-finished" | "step-failed", detail?: string): void {
+    const current = this.current;
+    if (current === undefined) return;
+    this.current = undefined;
+    const seconds = (this.clock() - current.started) / 1000;
+    this.emit(
+      type === "step-finished"
+        ? { type, id: current.id, title: current.title, seconds, ...(detail === undefined ? {} : { detail }) }
+        : { type, id: current.id, title: current.title, seconds },
+    );
+  }
+}

@@ -24,6 +24,8 @@ export interface StaticProjectMetadata {
   groups: string[];
   /** True when pyproject.toml has a [project] table (PEP 621), which must then name the project. */
   hasProjectTable: boolean;
+  /** `[project] dependencies` when static (not dynamic): the helper starts resolving them early. */
+  dependencies: string[] | undefined;
 }
 
 type Table = Record<string, unknown>;
@@ -64,7 +66,10 @@ function setupPyLiteral(text: string, key: string): string | undefined {
   return match?.[2];
 }
 
-type Facts = Pick<StaticProjectMetadata, "toolTable" | "groups" | "extras" | "hasProjectTable">;
+type Facts = Pick<
+  StaticProjectMetadata,
+  "toolTable" | "groups" | "extras" | "hasProjectTable" | "dependencies"
+>;
 type Named = Pick<StaticProjectMetadata, "name" | "nameSource" | "version">;
 
 /** What pyproject.toml says (its tables, extras and groups) and the name it declares, if any. */
@@ -77,12 +82,16 @@ function readPyproject(text: string): { facts: Facts; named: Named | undefined }
   const toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
   const project = isTable(document.project) ? document.project : undefined;
   let extras: string[] | undefined;
+  let dependencies: string[] | undefined;
   if (project !== undefined) {
     const dynamic = Array.isArray(project.dynamic) ? project.dynamic : [];
+    const declared = Array.isArray(project.dependencies) ? project.dependencies : [];
+    if (!dynamic.includes("dependencies"))
+      dependencies = declared.filter((d): d is string => typeof d === "string");
     const optional = isTable(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
     extras = dynamic.includes("optional-dependencies") ? undefined : Object.keys(optional).map(normalizeName);
   }
-  const facts = { toolTable, groups, extras, hasProjectTable: project !== undefined };
+  const facts = { toolTable, groups, extras, hasProjectTable: project !== undefined, dependencies };
   const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
   for (const [table, source] of [
     [project, "pyproject.toml [project] name"],
@@ -108,6 +117,7 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
     groups: [],
     extras: undefined,
     hasProjectTable: false,
+    dependencies: undefined,
   };
   if (fromPyproject?.named !== undefined) return { ...fromPyproject.named, ...facts };
   const cfgName = files.setupCfg === undefined ? undefined : iniValue(files.setupCfg, "metadata", "name");

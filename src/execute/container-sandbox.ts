@@ -1,18 +1,26 @@
 // The builder container: copy in, not mount (cibuildwheel's design), so remote engines and podman
 // work, outputs belong to the invoking user and the source tree is never written to.
-import path from "node:path";
 import { Readable } from "node:stream";
 import * as tar from "tar";
-import type { ContainerEngine, ContainerSpec, RunningContainer } from "../engine/engine.js";
+import type { ContainerEngine, ContainerSpec, ExecOptions, RunningContainer } from "../engine/engine.js";
 import { BUILDER_PATHS } from "../plan/builder-container.js";
-import type { BuildSandbox } from "./sandbox.js";
+import { HELPER_PACKAGE } from "./helper-files.js";
+import type { BuildSandbox, SandboxFile } from "./sandbox.js";
+import { tarStream } from "./tar-bytes.js";
 
 export interface ContainerSandboxOptions {
-  engine: ContainerEngine;
+  engine: ContainerEngine & { answers?(): Promise<boolean> };
   /** The builder container as planned (builderContainerSpec). */
   spec: ContainerSpec;
-  helperFile: string;
+  /** The folder holding the helper package. */
+  helperParent: string;
   signal?: AbortSignal;
+}
+
+/** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
+function tarOf(cwd: string, files: readonly string[]): Readable {
+  // strict: a file that vanished between the listing and the copy fails the copy, never skipped.
+  return Readable.from(tar.c({ cwd, portable: true, noDirRecurse: true, strict: true }, [...files]));
 }
 
 export async function startContainerSandbox(options: ContainerSandboxOptions): Promise<BuildSandbox> {
@@ -24,7 +32,10 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
   const helperCopied = container
     .copyIn(
       Readable.from(
-        tar.c({ cwd: path.dirname(options.helperFile), portable: true }, [path.basename(options.helperFile)]),
+        tar.c(
+          { cwd: options.helperParent, portable: true, filter: (file) => !file.includes("__pycache__") },
+          [HELPER_PACKAGE],
+        ),
       ),
       BUILDER_PATHS.bin,
     )
@@ -32,41 +43,34 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
       () => undefined,
       (error: unknown) => error,
     );
-  return new ContainerSandbox(container, options, path.basename(options.helperFile), helperCopied);
+  return new ContainerSandbox(container, options, helperCopied);
 }
 
 class ContainerSandbox implements BuildSandbox {
-  readonly paths: BuildSandbox["paths"];
+  readonly paths = {
+    source: BUILDER_PATHS.source,
+    out: BUILDER_PATHS.out,
+    work: BUILDER_PATHS.work,
+    bin: BUILDER_PATHS.bin,
+    wheels: BUILDER_PATHS.wheels,
+    home: BUILDER_PATHS.home,
+    input: BUILDER_PATHS.input,
+    cache: BUILDER_PATHS.cache,
+  };
   readonly python = "python3";
   readonly description: string;
 
   constructor(
     private readonly container: RunningContainer,
-    options: ContainerSandboxOptions,
-    helperName: string,
+    private readonly options: ContainerSandboxOptions,
     /** Resolves to the copy's error, or undefined once the helper is in. */
     private readonly helperCopied: Promise<unknown>,
   ) {
-    this.paths = {
-      wheels: BUILDER_PATHS.wheels,
-      source: BUILDER_PATHS.source,
-      out: BUILDER_PATHS.out,
-      helper: `${BUILDER_PATHS.bin}/${helperName}`,
-      cache: BUILDER_PATHS.cache,
-    };
     this.description = `container ${container.name} (${options.engine.kind}, ${options.spec.image})`;
   }
 
-  hostPath(hostPath: string): string {
-    return hostPath;
-  }
-
   async putSource(files: readonly string[], sourceDir: string): Promise<void> {
-    // portable: no host uid/gid or mtimes beyond what tar needs; the builder owns its copy.
-    await this.container.copyIn(
-      Readable.from(tar.c({ cwd: sourceDir, portable: true, noDirRecurse: true }, [...files])),
-      this.paths.source,
-    );
+    await this.container.copyIn(tarOf(sourceDir, files), this.paths.source);
     await this.helperReady();
   }
 
@@ -76,29 +80,38 @@ class ContainerSandbox implements BuildSandbox {
   }
 
   async putWheels(files: readonly string[], dir: string): Promise<void> {
-    await this.container.copyIn(
-      Readable.from(tar.c({ cwd: dir, portable: true, noDirRecurse: true }, [...files])),
-      this.paths.wheels,
-    );
+    await this.container.copyIn(tarOf(dir, files), this.paths.wheels);
   }
 
-  run: BuildSandbox["run"] = async (argv, options) => {
+  async putFiles(dir: string, files: readonly SandboxFile[]): Promise<void> {
+    // Made in memory, so a secret never touches the host's disk.
+    await this.container.copyIn(tarStream(files), dir);
+  }
+
+  async run(argv: readonly string[], options?: ExecOptions) {
     await this.helperReady();
     return this.container.exec(argv, options);
-  };
-
-  async takeOutput(hostDir: string): Promise<void> {
-    // `docker cp ... -` streams a tar whose top folder is `out/`: strip it and extract as this user.
-    const extract = tar.x({ cwd: hostDir, strip: 1, preserveOwner: false });
-    const done = new Promise((resolve, reject) => extract.on("close", resolve).on("error", reject));
-    await Promise.all([
-      this.container.copyOut(this.paths.out, extract as unknown as NodeJS.WritableStream),
-      done,
-    ]);
   }
 
-  async resetOutput(): Promise<void> {
-    await this.container.exec(["sh", "-c", `rm -rf ${this.paths.out} && mkdir -p ${this.paths.out}`]);
+  async readOutput(into: NodeJS.WritableStream): Promise<void> {
+    await this.container.pause();
+    await this.container.copyOut(this.paths.out, into);
+  }
+
+  async oomKills(): Promise<number | undefined> {
+    // The memory cgroup's own counter: cgroup v1 `memory.oom_control`, v2 `memory.events`. Read by
+    // the engine's exec, whose output the kernel writes (a build step cannot forge these files).
+    const result = await this.container.exec([
+      "sh",
+      "-c",
+      "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null",
+    ]);
+    const match = /^oom_kill (\d+)$/m.exec(result.output);
+    return match === null ? undefined : Number(match[1]);
+  }
+
+  async engineAnswers(): Promise<boolean> {
+    return this.options.engine.answers === undefined ? true : this.options.engine.answers();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,12 @@
-// Where the builder helper lives in this package (copied into every builder).
+// The builder helper (a small Python package, assets/wheelwright_helper) as this package ships it,
+// and how it is started: `python -m wheelwright_helper build --request FILE` with the package's
+// folder on PYTHONPATH. Nothing secret or user-chosen is in its argv.
 import { fileURLToPath } from "node:url";
 
-export const HELPER_FILE = fileURLToPath(new URL("../../assets/wheelwright_build.py", import.meta.url));
+/** The folder holding the `wheelwright_helper` package. */
+export const HELPER_PARENT = fileURLToPath(new URL("../../assets", import.meta.url));
+export const HELPER_PACKAGE = "wheelwright_helper";
+
+export function helperArgv(python: string, requestFile: string): string[] {
+  return [python, "-m", HELPER_PACKAGE, "build", "--request", requestFile];
+}

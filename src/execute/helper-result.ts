@@ -1,123 +1,194 @@
-// Reads the helper's `@@wheelwright {json}` lines and turns its exit codes into typed errors.
+// Reads the helper's `@@wheelwright {json}` lines and turns its error events into typed errors. The
+// lines come from the builder, so they are parsed with a schema and used only for what they say
+// about the build's progress and failure: never as paths or file names.
+import { z } from "zod";
 import { InputError, IntegrityError, WheelBuildError, type WheelwrightError } from "../errors.js";
 
-export type HelperMessage =
-  | { kind: "phase"; phase: "app" | "deps" | "check"; count?: number }
-  | { kind: "log"; step: string; line: string }
-  | {
-      kind: "app";
-      name: string;
-      version: string;
-      filename: string;
-      requires: string[];
-      extras: string[];
-      groups: string[];
-    }
-  | { kind: "error"; error: string; [key: string]: unknown }
-  | { kind: "done"; wheels: number };
+const text = z.string().max(10_000);
+const texts = z.array(text).max(1000);
+
+const messageSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("phase"), phase: z.enum(["bootstrap", "app", "resolve", "deps", "check"]) }),
+  z.object({ kind: z.literal("log"), step: text, line: text, package: text.optional() }),
+  z.object({
+    kind: z.literal("progress"),
+    step: text,
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    current: text.optional(),
+  }),
+  z.object({
+    kind: z.literal("app"),
+    name: text,
+    version: text,
+    filename: text,
+    requires: texts,
+    extras: texts,
+    groups: texts,
+  }),
+  z.object({ kind: z.literal("error"), error: text }).passthrough(),
+  z.object({ kind: z.literal("done"), wheels: z.number().int().nonnegative() }),
+]);
+
+export type HelperMessage = z.infer<typeof messageSchema>;
+export type HelperErrorEvent = Extract<HelperMessage, { kind: "error" }> & Record<string, unknown>;
 
 const PREFIX = "@@wheelwright ";
 
+/** A helper message, or undefined for any other line (pip's own output, or anything malformed). */
 export function parseHelperLine(line: string): HelperMessage | undefined {
   if (!line.startsWith(PREFIX)) return undefined;
   try {
-    return JSON.parse(line.slice(PREFIX.length)) as HelperMessage;
+    const parsed = messageSchema.safeParse(JSON.parse(line.slice(PREFIX.length)));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
-const METADATA_FAILURE =
-  /Getting requirements to build wheel did not run successfully|Preparing metadata \(.*\) did not run successfully|metadata-generation-failed/;
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+const INDEX_HINT =
+  "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.";
 
-export function helperError(
-  exitCode: number,
-  error: Extract<HelperMessage, { kind: "error" }> | undefined,
-  output: string[],
-): WheelwrightError {
-  const tail = (error?.tail as string[] | undefined) ?? output.slice(-30);
-  switch (error?.error) {
-    case "app-build":
-      if (typeof error.not_found === "string") {
-        return new WheelBuildError(
-          `No package index or find-links location offers '${error.not_found}', needed to build the application`,
-          {
-            details: tail.slice(-15),
-            hint: "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.",
-          },
-        );
-      }
+function notFound(error: HelperErrorEvent, needed: string, tail: string[]): WheelBuildError {
+  const offered = strings(error.offered);
+  return new WheelBuildError(
+    `No package index or find-links location offers '${str(error.not_found)}', needed ${needed}`,
+    {
+      details: [
+        ...(offered.length > 0 ? [`offered: ${offered.join(", ")}`] : ["offered: no version at all"]),
+        ...tail.slice(-10),
+      ],
+      hint: INDEX_HINT,
+    },
+  );
+}
 
-      if (error.phase === "metadata" || tail.some((line) => METADATA_FAILURE.test(line))) {
-        return new InputError(
-          "The project's metadata could not be read: its setup.py or build backend failed",
-          {
-            details: tail.slice(-20),
-            hint: "Run `python3 setup.py --name` (or `pip wheel --no-deps .`) in the project to see the error, and fix it.",
-          },
-        );
-      }
-      return new WheelBuildError("Building the application's wheel failed", {
-        details: tail.slice(-25),
-        hint: "The log above shows the compiler or backend error; fix the project, then run `wheelwright build` again.",
-      });
-    case "app-name": {
-      if (error.found === "unknown") {
-        return new InputError("The project has no name: its build produced an UNKNOWN wheel", {
-          hint: "Set `name` in [project] of pyproject.toml (or name= in setup.py).",
-        });
-      }
-      return new InputError(
-        `The application's wheel is named '${String(error.found)}', but the project's name is '${String(error.expected)}'`,
-        {
-          hint: "Make the project's metadata agree, or fix `source` to point at the right project.",
-        },
-      );
-    }
-    case "app-count":
-      return new IntegrityError(
-        `The application's build produced ${(error.found as string[]).length} wheels, not exactly one`,
-        {
-          details: error.found as string[],
-        },
-      );
+function appBuildError(error: HelperErrorEvent, tail: string[]): WheelwrightError {
+  if (str(error.not_found) !== undefined) return notFound(error, "to build the application", tail);
+  if (error.phase === "metadata") {
+    return new InputError("The project's metadata could not be read: its setup.py or build backend failed", {
+      details: tail.slice(-20),
+      hint: "Run `python3 setup.py --name` (or `pip wheel --no-deps .`) in the project to see the error, and fix it.",
+    });
+  }
+  if (error.phase === "build-env") {
+    return new WheelBuildError(
+      "The application's build environment could not be made (its build-system.requires)",
+      {
+        details: tail.slice(-20),
+        hint: INDEX_HINT,
+      },
+    );
+  }
+  return new WheelBuildError("Building the application's wheel failed", {
+    details: tail.slice(-25),
+    hint: "The log above shows the compiler or backend error; fix the project, then run `wheelwright build` again.",
+  });
+}
+
+function depsBuildError(error: HelperErrorEvent, tail: string[]): WheelwrightError {
+  const name = `'${str(error.package) ?? "a dependency"}${str(error.version) === undefined ? "" : ` ${str(error.version)}`}'`;
+  return new WheelBuildError(
+    `Building the wheel of ${name} failed${error.phase === "fetch" ? " (it could not be fetched)" : ""}`,
+    {
+      details: tail.slice(-25),
+      hint: "The tail of its build log is above. A missing compiler or header belongs in the builder image's Dockerfile; an unreachable index in the index settings (`wheelwright info`).",
+    },
+  );
+}
+
+function inputErrors(error: HelperErrorEvent): WheelwrightError | undefined {
+  switch (error.error) {
+    case "app-name":
+      return str(error.found) === "unknown"
+        ? new InputError("The project has no name: its build produced an UNKNOWN wheel", {
+            hint: "Set `name` in [project] of pyproject.toml (or name= in setup.py).",
+          })
+        : new InputError(
+            `The application's wheel is named '${str(error.found)}', but the project's name is '${str(error.expected)}'`,
+            { hint: "Make the project's metadata agree, or fix `source` to point at the right project." },
+          );
     case "unknown-extra":
       return unknownExtraError(
-        error.extras as string[],
-        error.groups as string[],
-        error.available as string[],
-        error.available_groups as string[],
+        strings(error.extras),
+        strings(error.groups),
+        strings(error.available),
+        strings(error.available_groups),
       );
     case "group-cycle":
-      return new InputError(`The dependency group '${String(error.group)}' includes itself`);
-    case "deps-build": {
-      const failing =
-        error.package === null || error.package === undefined ? "a dependency" : `'${String(error.package)}'`;
-      if (error.not_found === true) {
-        return new WheelBuildError(`No package index or find-links location offers ${failing}`, {
-          details: tail.slice(-15),
-          hint: "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.",
-        });
-      }
-      return new WheelBuildError(`Building the wheel of ${failing} failed`, {
-        details: tail.slice(-25),
-        hint: "The tail of its build log is above. A missing compiler or header belongs in the builder image's Dockerfile; an unreachable index in the index settings (`wheelwright info`).",
+      return new InputError(
+        `The dependency group '${str(error.group)}' includes itself (${strings(error.chain).join(" -> ")})`,
+      );
+    case "requirements":
+      return new InputError(
+        `${str(error.file) ?? "A requirements file"}${typeof error.line === "number" ? `:${error.line}` : ""}: ${str(error.reason) ?? "cannot be read"}`,
+        {
+          hint: "Fix the requirements file; wheelwright reads every form pip accepts except editable (-e) lines.",
+        },
+      );
+    case "request":
+      return new InputError(`The build request was refused: ${str(error.field)}: ${str(error.reason)}`);
+    case "lock-mismatch":
+      return new InputError(
+        `The lock file ${str(error.file)} does not match the project's requirements: ${str(error.entry) ?? str(error.requirement) ?? ""} (${str(error.reason) ?? "mismatch"})`,
+        { hint: "Update the lock file (your locking tool's lock command), or the declared requirements." },
+      );
+    case "lock-format":
+      return new InputError(`The lock file ${str(error.file)} cannot be read: ${str(error.reason)}`);
+    default:
+      return undefined;
+  }
+}
+
+/** The typed error for a helper that exited non-zero, from its error event (or its output's tail). */
+export function helperError(
+  exitCode: number,
+  error: HelperErrorEvent | undefined,
+  output: string[],
+): WheelwrightError {
+  const tail = strings(error?.tail).length > 0 ? strings(error?.tail) : output.slice(-30);
+  const input = error === undefined ? undefined : inputErrors(error);
+  if (input !== undefined) return input;
+  switch (error?.error) {
+    case "app-build":
+      return appBuildError(error, tail);
+    case "resolve":
+      if (str(error.not_found) !== undefined) return notFound(error, "by the requirements", tail);
+      return new WheelBuildError("pip could not resolve the requirements into one consistent set", {
+        details: [...(str(error.conflict) === undefined ? [] : [str(error.conflict)!]), ...tail.slice(-15)],
+        hint: "The requirements above conflict, or no index offers versions that fit together.",
       });
-    }
-    case "unsatisfied": {
-      const missing = error.missing as { set: string; requirement: string; found: string | null }[];
+    case "deps-build":
+      return depsBuildError(error, tail);
+    case "unsatisfied":
       return new IntegrityError("The wheelhouse would not satisfy every requirement", {
-        details: missing.map(
-          (m) => `${m.set}: ${m.requirement} (${m.found === null ? "no wheel" : `found ${m.found}`})`,
+        details: (Array.isArray(error.missing) ? error.missing : []).map(
+          (m: Record<string, unknown>) =>
+            `${str(m.set)}: ${str(m.requirement)} (${m.found === null ? "no wheel" : `found ${str(m.found)}`})`,
         ),
         hint: "pip resolved a set that does not meet the declared requirements: check constraints and the index's versions.",
       });
-    }
     case "invalid-wheel":
-    case "not-a-wheel":
-      return new IntegrityError(`The builder produced an invalid wheel: ${String(error.file)}`, {
-        details: [String(error.reason ?? "")],
-      });
+    case "app-count":
+      return new IntegrityError(
+        `The builder produced an invalid wheel: ${str(error.file) ?? strings(error.found).join(", ")}`,
+        {
+          details: [str(error.reason) ?? ""],
+        },
+      );
+    case "helper-env":
+      return new WheelBuildError(
+        `The builder's helper could not be set up: ${str(error.reason) ?? "its packages could not be installed"}`,
+        {
+          details: tail.slice(-10),
+          hint:
+            "The helper needs packaging, pyproject_hooks and build from the package index (and pip >= 22.3 in the builder). " +
+            INDEX_HINT,
+        },
+      );
     default:
       return new WheelBuildError(`The builder failed (exit ${exitCode})`, { details: output.slice(-25) });
   }

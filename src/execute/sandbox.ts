@@ -2,22 +2,49 @@
 // virtual environment on the host (the local engine). The build orchestration is the same for both.
 import type { ExecOptions, ExecResult } from "../engine/engine.js";
 
+export interface SandboxPaths {
+  source: string;
+  /** The handoff folder the host reads at the end (only the wheels and the report go there). */
+  out: string;
+  work: string;
+  /** Where the helper package is (on PYTHONPATH). */
+  bin: string;
+  wheels: string;
+  /** The builder's own temporary home: the netrc with index credentials goes here. */
+  home: string;
+  /** Files the host hands over (the request). */
+  input: string;
+  cache: string;
+}
+
+export interface SandboxFile {
+  name: string;
+  content: string;
+  /** 0o600 for secrets (the netrc). */
+  mode: number;
+}
+
 export interface BuildSandbox {
   /** Shown to the user: `container wheelwright-1a2b3c (docker)` or `local venv (/home/u/.cache/...)`. */
   readonly description: string;
   /** Paths as the builder sees them. */
-  readonly paths: { source: string; out: string; helper: string; cache: string; wheels: string };
+  readonly paths: SandboxPaths;
   /** The builder's Python. */
   readonly python: string;
-  /** Makes a host folder of find-links available; returns the path the builder sees. */
-  hostPath(hostPath: string): string;
   putSource(files: readonly string[], sourceDir: string): Promise<void>;
   /** Copies wheels (file names in `dir`) into `paths.wheels`. */
   putWheels(files: readonly string[], dir: string): Promise<void>;
-  run(argv: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Copies the builder's output folder into `hostDir` (empty), owned by the invoking user. */
-  takeOutput(hostDir: string): Promise<void>;
-  /** Empties the output folder for a second pass. */
-  resetOutput(): Promise<void>;
+  /** Writes small files the host made (the request, the netrc) into `dir` (one of `paths`). */
+  putFiles(dir: string, files: readonly SandboxFile[]): Promise<void>;
+  run(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Freezes everything running in the builder (no build step can change its output any more), then
+   * streams `paths.out` into `into` as a tar whose top folder is `out/`. Nothing is unpacked here.
+   */
+  readOutput(into: NodeJS.WritableStream): Promise<void>;
+  /** How many processes the builder's memory limit killed so far (undefined: cannot tell). */
+  oomKills(): Promise<number | undefined>;
+  /** Whether the engine still answers (false: it went away during the run). */
+  engineAnswers(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,42 +1,44 @@
-// `wheelwright build [EXTRA...]` (the seed's `make build` / `make build test`) and
-// `wheelwright build -- CMD...` (the seed's `make build cmd ...`).
+// `wheelwright build [EXTRA...]` (the seed's `make build` / `make build test`): under the wheelhouse's
+// lock, decide (up to date / restore / app only / full) from fingerprints without asking the engine,
+// then run the helper in the builder, receive and verify its wheels on the host, and publish.
+import { rmSync } from "node:fs";
 import type { LoadedProject } from "../config/load.js";
-import { urlSecrets } from "../domain/index-settings.js";
+import {
+  MANIFEST_SCHEMA_VERSION,
+  type Manifest,
+  type ManifestWheel,
+  sameRequirements,
+} from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
-import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
-import { InputError } from "../errors.js";
-import { unknownExtraError } from "../execute/helper-result.js";
-import { type BuildOutcome, runBuild } from "../execute/run-build.js";
-import { readManifest } from "../execute/wheelhouse.js";
-import type { BuildRequest } from "../project/build-inputs.js";
-import { nonSourcePaths } from "../project/build-inputs.js";
-import { readCommitTime } from "../project/git.js";
-import { resolveIndexSettings } from "../project/pip-config.js";
-import { readSourceTree } from "../project/source-tree.js";
-import { expectedBuilderId, prepareBuilder } from "./builder.js";
+import { parseSize } from "../domain/sizes.js";
+import { IntegrityError } from "../errors.js";
+import { step } from "../events.js";
+import { runBuildSession } from "../execute/build-session.js";
+import { moveInto, publishManifest, reuseWheel } from "../execute/publish-wheelhouse.js";
+import type { BuildSandbox } from "../execute/sandbox.js";
+import { wheelSetOf } from "../execute/wheel-set.js";
+import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
+import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
+import type { BuildMode } from "../plan/build-plan.js";
+import {
+  type BuildFacts,
+  type BuildWheelhouseRequest,
+  type Decision,
+  decideBuild,
+  gatherBuildFacts,
+  helperFor,
+  precheck,
+} from "./build-decision.js";
+import { prepareBuilder } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
-import { commitTimesFile, projectStore } from "./result-store.js";
 
-export interface BuildWheelhouseRequest extends BuildRequest {
-  force: boolean;
-}
+export type { BuildWheelhouseRequest } from "./build-decision.js";
 
-/** Checks what can be checked without running the project's code or calling the engine. */
-function precheck(project: LoadedProject, request: BuildRequest): void {
-  const { metadata } = project;
-  if (metadata.hasProjectTable && metadata.name === undefined) {
-    throw new InputError("The project has no name: pyproject.toml's [project] table lacks `name`", {
-      hint: 'Add `name = "..."` to [project] (pip would otherwise build an UNKNOWN-0.0.0 wheel).',
-    });
-  }
-  const unknownExtras =
-    metadata.extras === undefined
-      ? []
-      : request.extras.map(normalizeName).filter((e) => !metadata.extras!.includes(e));
-  const unknownGroups = request.groups.map(normalizeName).filter((g) => !metadata.groups.includes(g));
-  if (unknownExtras.length > 0 || unknownGroups.length > 0) {
-    throw unknownExtraError(unknownExtras, unknownGroups, metadata.extras ?? [], metadata.groups);
-  }
+export interface BuildOutcome {
+  status: "up-to-date" | "built" | "restored";
+  mode: BuildMode;
+  manifest: Manifest;
+  wheelhouse: string;
 }
 
 export async function buildWheelhouse(
@@ -45,57 +47,179 @@ export async function buildWheelhouse(
   request: BuildWheelhouseRequest,
 ): Promise<BuildOutcome> {
   precheck(project, request);
-  const sourceDateEpoch =
-    parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
-    (await readCommitTime(project.root, ctx.runner, ctx.env, commitTimesFile(ctx)));
-  const index = resolveIndexSettings(project.config, ctx.env);
-  ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
-  const runId = ctx.newRunId();
-  const choice = { project, context: project.config.builderContext.value };
-  return runBuild({
-    project,
-    request,
-    force: request.force,
-    index,
-    builderId: await expectedBuilderId(ctx, choice, readManifest(project.wheelhouseDir)),
-    prepare: () => prepareBuilder(ctx, choice, index, runId),
-    store: projectStore(ctx, project),
-    sourceDateEpoch,
-    toolVersion: ctx.toolVersion,
-    runId,
-    emit: ctx.emit,
-    signal: ctx.signal,
-    clock: ctx.clock,
-  });
+  const facts = await gatherBuildFacts(ctx, project, request);
+  const wheelhouse = project.wheelhouseDir;
+  checkOutputWritable(wheelhouse);
+  const lock = lockWheelhouse(wheelhouse, ["wheelwright build", ...request.extras].join(" "));
+  try {
+    recoverWheelhouse(wheelhouse);
+    let decision = decideBuild(project, request, facts, facts.expectedBuilderId);
+    if (decision.mode.kind === "up-to-date")
+      return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
+    const restored = restoreFromStore(ctx, project, facts, decision);
+    if (restored !== undefined) return restored;
+    // Only now is the engine asked: an up-to-date check must not cost engine calls.
+    const prepared = await prepareBuilder(ctx, facts.choice, facts.index, facts.runId);
+    if (prepared.builderId !== facts.expectedBuilderId) {
+      // The engine that answered is not the one expected (e.g. docker down, local used instead).
+      decision = decideBuild(project, request, facts, prepared.builderId);
+      if (decision.mode.kind === "up-to-date")
+        return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
+    }
+    ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
+    const manifest = await buildAndPublish(
+      ctx,
+      project,
+      facts,
+      decision,
+      prepared.builderId,
+      prepared.startSandbox,
+    );
+    return { status: "built", mode: decision.mode, manifest, wheelhouse };
+  } finally {
+    lock.release();
+  }
 }
 
-/** `build -- CMD`: CMD in the builder with the source copied in; its exit code is returned. */
-export async function runInBuilder(
+/** A set built before from exactly these inputs, published from the store (every hash checked). */
+function restoreFromStore(
   ctx: WorkflowContext,
   project: LoadedProject,
-  command: readonly string[],
-): Promise<number> {
-  if (command.length === 0)
-    throw new InputError("Nothing to run after `--` (e.g. `wheelwright build -- pip -V`)");
-  const index = resolveIndexSettings(project.config, ctx.env);
-  ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
-  const choice = { project, context: project.config.builderContext.value };
-  const prepared = await prepareBuilder(ctx, choice, index, ctx.newRunId());
-  const sandbox = await prepared.startSandbox();
+  facts: BuildFacts,
+  decision: Decision,
+): BuildOutcome | undefined {
+  if (decision.stored === undefined) return undefined;
+  ctx.emit({ type: "notice", message: `restoring from the result store: ${decision.mode.reason}` });
+  const staging = createStaging(project.wheelhouseDir, facts.runId);
   try {
-    const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
-    await sandbox.putSource(
-      tree.files.map((f) => f.path),
-      tree.dir,
-    );
-    const result = await sandbox.run([...command], {
-      workdir: sandbox.paths.source,
-      inheritStdio: true,
-      signal: ctx.signal,
-    });
+    for (const wheel of decision.stored.wheels) reuseWheel(wheel, { store: facts.store }, staging);
     ctx.signal.throwIfAborted();
-    return result.exitCode;
+    publishManifest(project.wheelhouseDir, staging, facts.runId, decision.stored);
+    return {
+      status: "restored",
+      mode: { kind: "full", reason: "restored from the result store" },
+      manifest: decision.stored,
+      wheelhouse: project.wheelhouseDir,
+    };
+  } catch (error) {
+    // A store that let us down (a wheel gone or changed) only means building after all.
+    if ((error as { code?: string }).code !== "integrity") throw error;
+    return undefined;
   } finally {
-    await sandbox.close();
+    rmSync(staging, { recursive: true, force: true });
   }
+}
+
+async function buildAndPublish(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  builderId: string,
+  startSandbox: () => Promise<BuildSandbox>,
+): Promise<Manifest> {
+  const { config } = project;
+  const staging = createStaging(project.wheelhouseDir, facts.runId);
+  try {
+    const sandbox = await step(
+      ctx.emit,
+      "builder",
+      "start the builder",
+      startSandbox,
+      ctx.clock,
+      (s) => s.description,
+    );
+    let session: Awaited<ReturnType<typeof runBuildSession>>;
+    try {
+      const appOnly = decision.mode.kind === "app-only";
+      session = await runBuildSession({
+        sandbox,
+        tree: decision.inputs.tree,
+        helper: helperFor(project, facts, decision, sandbox, appOnly),
+        fullHelper: appOnly ? helperFor(project, facts, decision, sandbox, false) : undefined,
+        previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
+        netrc: facts.netrc,
+        timeoutSeconds: config.timeout.value,
+        memory: config.memory.value,
+        container: !sandbox.description.startsWith("local"),
+        limits: {
+          maxFiles: config.maxOutputFiles.value,
+          maxFileBytes: parseSize(config.maxWheelSize.value),
+          maxTotalBytes: parseSize(config.maxOutputSize.value),
+        },
+        intoDir: `${staging}/.incoming`,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        clock: ctx.clock,
+      });
+    } finally {
+      await sandbox.close();
+    }
+    const set = await step(
+      ctx.emit,
+      "verify",
+      "verify every wheel as an installer would",
+      () => wheelSetOf(session.received, { appName: project.metadata.name }),
+      ctx.clock,
+    );
+    if (
+      decision.mode.kind === "app-only" &&
+      !session.full &&
+      !sameRequirements(set.app.requires, decision.mode.previous.app.requires)
+    )
+      throw new IntegrityError(
+        "The application's wheel requires other packages than the builder reported while building it",
+      );
+    for (const file of session.received.files) moveInto(staging, file.path, file.filename);
+    rmSync(`${staging}/.incoming`, { recursive: true, force: true });
+    const wheels = session.full
+      ? set.wheels
+      : [...set.wheels, ...reusedDependencies(facts, decision, set.app.name, staging)];
+    const manifest = composeManifest(ctx, facts, decision, builderId, set.app, wheels);
+    ctx.signal.throwIfAborted();
+    publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);
+    facts.store.save(manifest, project.wheelhouseDir);
+    return manifest;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** App-only: the previous dependency wheels, copied in and checked against their recorded hashes. */
+function reusedDependencies(
+  facts: BuildFacts,
+  decision: Decision,
+  appName: string,
+  staging: string,
+): ManifestWheel[] {
+  if (decision.mode.kind !== "app-only") return [];
+  const { previous, reuseFrom } = decision.mode;
+  const from = reuseFrom === "store" ? { store: facts.store } : { wheelhouse: facts.wheelhouse };
+  const deps = previous.wheels.filter((wheel) => wheel.name !== normalizeName(appName));
+  for (const wheel of deps) reuseWheel(wheel, from, staging);
+  return deps;
+}
+
+function composeManifest(
+  ctx: WorkflowContext,
+  facts: BuildFacts,
+  decision: Decision,
+  builderId: string,
+  app: ManifestWheel & { requires: string[] },
+  wheels: ManifestWheel[],
+): Manifest {
+  return {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    tool: `wheelwright ${ctx.toolVersion}`,
+    inputs: {
+      ...decision.inputs.fingerprints,
+      builder: builderId,
+      extras: facts.request.extras.map(normalizeName),
+      groups: facts.request.groups.map(normalizeName),
+      requirements: decision.inputs.requirementFiles,
+      sourceDateEpoch: facts.sourceDateEpoch,
+    },
+    app: { name: app.name, version: app.version, filename: app.filename, requires: app.requires },
+    wheels: wheels.sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }

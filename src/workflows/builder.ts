@@ -18,7 +18,7 @@ import type { Detection } from "../engine/detect.js";
 import type { ContainerEngine } from "../engine/engine.js";
 import { startContainerSandbox } from "../execute/container-sandbox.js";
 import { findImageByContent } from "../execute/find-image.js";
-import { HELPER_FILE } from "../execute/helper-files.js";
+import { HELPER_PARENT } from "../execute/helper-files.js";
 import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
 import { builderContainerSpec } from "../plan/builder-container.js";
@@ -120,7 +120,13 @@ export async function prepareBuilder(
     noticeLocal(ctx, detection, project);
     return {
       builderId: await localBuilderId(ctx),
-      startSandbox: () => startLocalSandbox({ runner: ctx.runner, env: ctx.env, helperFile: HELPER_FILE }),
+      startSandbox: () =>
+        startLocalSandbox({
+          runner: ctx.runner,
+          env: ctx.env,
+          helperParent: HELPER_PARENT,
+          tmpdir: ctx.tmpdir,
+        }),
     };
   }
   const image = await ensureBuilderImage(ctx, choice, detection.engine);
@@ -146,7 +152,7 @@ export async function prepareBuilder(
           cacheVolume: cacheVolumeName(namespace.value, app.value),
           readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
         }),
-        helperFile: HELPER_FILE,
+        helperParent: HELPER_PARENT,
         signal: ctx.signal,
       }),
   };

@@ -2,9 +2,9 @@
 // the tests from it, and the release image. Stops at the first failure, with that step's error.
 import type { LoadedProject } from "../config/load.js";
 import { requireContainerEngine } from "../engine/detect.js";
-import type { BuildOutcome } from "../execute/run-build.js";
 import type { ImageResult } from "../execute/run-image-plan.js";
 import { buildImages, planImageBuild } from "./build-images.js";
+import type { BuildOutcome } from "./build-wheelhouse.js";
 import { buildWheelhouse } from "./build-wheelhouse.js";
 import { cleanProject } from "./clean.js";
 import type { WorkflowContext } from "./context.js";

@@ -2,12 +2,14 @@
 // builder image (or docker/dev) installs the application with its test set from the wheelhouse only
 // (--no-index), then runs the test command from an empty folder outside the source, so the installed
 // wheel is what gets tested.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import type { LoadedProject } from "../config/load.js";
 import { normalizeName } from "../domain/names.js";
 import { shellQuote } from "../domain/shell-quote.js";
 import { InputError, IntegrityError, TestsFailedError } from "../errors.js";
+import { receiveReportFile } from "../execute/report-file-output.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { nonSourcePaths } from "../project/build-inputs.js";
@@ -41,6 +43,20 @@ export PATH="$WW_ROOT/venv/bin:$PATH"
 exec sh -c "$WW_TEST_COMMAND"`;
 
 export async function runTests(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  request: TestRequest,
+): Promise<TestResult> {
+  // Held while the wheels are read and the test container runs (no `clean` removes it meanwhile).
+  const lock = lockWheelhouse(project.wheelhouseDir, "wheelwright test");
+  try {
+    return await testFromWheelhouse(ctx, project, request);
+  } finally {
+    lock.release();
+  }
+}
+
+async function testFromWheelhouse(
   ctx: WorkflowContext,
   project: LoadedProject,
   request: TestRequest,
@@ -137,21 +153,19 @@ async function takeJunit(
   sandbox: BuildSandbox,
   junit: string,
 ): Promise<string | undefined> {
-  const out = path.join(path.dirname(junit), `.wheelwright-junit-${ctx.newRunId()}`);
-  mkdirSync(out, { recursive: true });
-  try {
-    await sandbox.takeOutput(out);
-    const report = path.join(out, "junit.xml");
-    if (!readdirSync(out).includes("junit.xml")) {
-      ctx.emit({
-        type: "warning",
-        message: "the test command wrote no JUnit report (--junit-xml works with pytest)",
-      });
-      return undefined;
-    }
-    renameSync(report, junit);
-    return junit;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  const pipe = new PassThrough();
+  const [copied, received] = await Promise.allSettled([
+    sandbox.readOutput(pipe),
+    receiveReportFile(pipe, "junit.xml", junit, 256 * 1024 * 1024),
+  ]);
+  if (received.status === "rejected") throw received.reason;
+  if (copied.status === "rejected") throw copied.reason;
+  if (!received.value.found) {
+    ctx.emit({
+      type: "warning",
+      message: "the test command wrote no JUnit report (--junit-xml works with pytest)",
+    });
+    return undefined;
   }
+  return junit;
 }

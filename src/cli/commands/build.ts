@@ -1,8 +1,9 @@
 // `wheelwright build [EXTRA...] [-g GROUP] [-r FILE] [--force]` and `wheelwright build -- CMD...`:
 // parse, run, render the wheel table.
 import path from "node:path";
-import type { BuildOutcome } from "../../execute/run-build.js";
-import { buildWheelhouse, runInBuilder } from "../../workflows/build-wheelhouse.js";
+import type { BuildOutcome } from "../../workflows/build-wheelhouse.js";
+import { buildWheelhouse } from "../../workflows/build-wheelhouse.js";
+import { runInBuilder } from "../../workflows/run-in-builder.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface BuildCommandOptions {

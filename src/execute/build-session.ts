@@ -1,0 +1,99 @@
+// One builder session of a wheelhouse build: the source and the helper's inputs copied in, the helper
+// run (once, or twice when an app-only build finds the app's requirements changed), the builder
+// frozen and its handoff folder received through the host's checks. The caller owns the sandbox.
+import { sameRequirements } from "../domain/manifest.js";
+import { type EventSink, step } from "../events.js";
+import type { HelperInvocation } from "../plan/helper-session.js";
+import type { SourceTree } from "../project/source-tree.js";
+import { explainHelperFailure } from "./build-failure.js";
+import type { OutputLimits, ReceivedOutput } from "./builder-output.js";
+import { runHelper } from "./run-helper.js";
+import type { BuildSandbox } from "./sandbox.js";
+import { receiveOutput } from "./wheel-set.js";
+
+export interface SessionInputs {
+  sandbox: BuildSandbox;
+  tree: SourceTree;
+  /** The helper's run as planned for this sandbox's paths; a second one for a full pass. */
+  helper: HelperInvocation;
+  fullHelper: HelperInvocation | undefined;
+  /** In app-only mode: the previous app wheel's requirements (a change means a full pass). */
+  previousRequires: readonly string[] | undefined;
+  netrc: string;
+  timeoutSeconds: number;
+  memory: string | undefined;
+  container: boolean;
+  limits: OutputLimits;
+  /** The new folder the output is received into. */
+  intoDir: string;
+  signal: AbortSignal;
+  emit: EventSink;
+  clock: () => number;
+}
+
+export interface SessionResult {
+  received: ReceivedOutput;
+  /** Whether the dependency wheels were built too (false: app only, the previous ones are reused). */
+  full: boolean;
+}
+
+export async function runBuildSession(inputs: SessionInputs): Promise<SessionResult> {
+  const { sandbox, emit, clock } = inputs;
+  await step(
+    emit,
+    "source",
+    `copy the source in (${inputs.tree.files.length} files)`,
+    async () => {
+      await sandbox.putSource(
+        inputs.tree.files.map((file) => file.path),
+        inputs.tree.dir,
+      );
+      if (inputs.netrc !== "")
+        await sandbox.putFiles(sandbox.paths.home, [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }]);
+    },
+    clock,
+  );
+  const first = await helperPass(inputs, inputs.helper);
+  let full = !inputs.helper.request.appOnly;
+  if (!full && !sameRequirements(first.app?.requires ?? [], inputs.previousRequires ?? [])) {
+    emit({ type: "notice", message: "the application's requirements changed: building every wheel" });
+    await sandbox.run(["sh", "-c", `rm -rf '${sandbox.paths.out}' && mkdir -p '${sandbox.paths.out}'`]);
+    await helperPass(inputs, inputs.fullHelper!);
+    full = true;
+  }
+  const received = await step(
+    emit,
+    "copy-out",
+    "copy the wheels out (each entry checked)",
+    () => receiveOutput(sandbox, inputs.intoDir, inputs.limits),
+    clock,
+    (output) => `${output.files.length} files`,
+  );
+  return { received, full };
+}
+
+async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
+  const { sandbox } = inputs;
+  await sandbox.putFiles(sandbox.paths.input, [
+    { name: "request.json", content: JSON.stringify(helper.request), mode: 0o644 },
+  ]);
+  const result = await runHelper({
+    sandbox,
+    argv: helper.argv,
+    env: helper.env,
+    timeoutMs: inputs.timeoutSeconds * 1000,
+    signal: inputs.signal,
+    emit: inputs.emit,
+    clock: inputs.clock,
+  });
+  if (result.exitCode !== 0 || result.aborted) {
+    throw await explainHelperFailure(result, {
+      sandbox,
+      signal: inputs.signal,
+      timeoutSeconds: inputs.timeoutSeconds,
+      memory: inputs.memory,
+      container: inputs.container,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,83 @@
+// Runs the builder helper in a sandbox and turns its event lines into progress: one step per phase,
+// the package being built and how many are left on the live line, pip's output kept for a failure.
+import type { EventSink } from "../events.js";
+import { StepTracker } from "../events.js";
+import { type HelperErrorEvent, type HelperMessage, parseHelperLine } from "./helper-result.js";
+import type { BuildSandbox } from "./sandbox.js";
+
+export interface HelperRunOptions {
+  sandbox: BuildSandbox;
+  argv: readonly string[];
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  emit: EventSink;
+  clock: () => number;
+}
+
+export interface HelperRunResult {
+  exitCode: number;
+  /** Stopped by wheelwright's own signal (Ctrl-C) or by the timeout. */
+  aborted: boolean;
+  timedOut: boolean;
+  error: HelperErrorEvent | undefined;
+  /** The app wheel's facts as the helper reported them (checked against the wheel later). */
+  app: Extract<HelperMessage, { kind: "app" }> | undefined;
+  /** Every line of output that was not an event (pip's and the backend's), for a failure's tail. */
+  output: string[];
+  /** The package the helper was last working on (for "which one ran out of memory"). */
+  lastPackage: string | undefined;
+}
+
+const TITLES: Record<string, string> = {
+  bootstrap: "ready the builder's helper",
+  app: "build the application's wheel",
+  resolve: "resolve the dependencies",
+  deps: "fetch and build the dependencies' wheels",
+  check: "check the wheel set",
+};
+
+export async function runHelper(options: HelperRunOptions): Promise<HelperRunResult> {
+  const { emit } = options;
+  const steps = new StepTracker(emit, options.clock);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = AbortSignal.any([options.signal, timeout]);
+  const result: HelperRunResult = {
+    exitCode: 0,
+    aborted: false,
+    timedOut: false,
+    error: undefined,
+    app: undefined,
+    output: [],
+    lastPackage: undefined,
+  };
+  const onMessage = (message: HelperMessage) => {
+    if (message.kind === "phase") steps.start(message.phase, TITLES[message.phase] ?? message.phase);
+    else if (message.kind === "log") {
+      result.output.push(message.line);
+      if (message.package !== undefined) result.lastPackage = message.package;
+      emit({ type: "output", id: steps.id ?? "helper", line: message.line, stream: "stdout" });
+    } else if (message.kind === "progress") {
+      if (message.current !== undefined) result.lastPackage = message.current.split(" ")[0];
+      const text = `${message.done}/${message.total}${message.current === undefined ? "" : `  ${message.current}`}`;
+      emit({ type: "progress", id: steps.id ?? "helper", text });
+    } else if (message.kind === "app") result.app = message;
+    else if (message.kind === "error") result.error = message as HelperErrorEvent;
+  };
+  const run = await options.sandbox.run(options.argv, {
+    env: options.env,
+    workdir: options.sandbox.paths.work,
+    signal,
+    onOutput: (line) => {
+      const message = parseHelperLine(line);
+      if (message === undefined) result.output.push(line);
+      else onMessage(message);
+    },
+  });
+  result.exitCode = run.exitCode;
+  result.aborted = run.aborted || signal.aborted;
+  result.timedOut = timeout.aborted && !options.signal.aborted;
+  if (run.exitCode === 0 && !result.aborted) steps.finish();
+  else steps.fail();
+  return result;
+}

@@ -1,0 +1,134 @@
+// The wheel set of a build, decided on the host from what it received: every file verified as an
+// installer would, its name, version, size and sha256 read from the file itself. The helper's
+// report is the builder's word: it is used only for each wheel's origin and sets, and only for
+// files the host received.
+import { PassThrough } from "node:stream";
+import { z } from "zod";
+import type { ManifestWheel } from "../domain/manifest.js";
+import { normalizeName } from "../domain/names.js";
+import { IntegrityError, UntrustedOutputError, type WheelwrightError } from "../errors.js";
+import { type OutputLimits, type ReceivedOutput, receiveBuilderOutput } from "./builder-output.js";
+import type { BuildSandbox } from "./sandbox.js";
+import { type VerifiedWheel, verifyWheel } from "./verify-wheel.js";
+
+const SET_NAME = /^(runtime|extra:[a-z0-9-]{1,200}|group:[a-z0-9-]{1,200}|requirements:[^\0\n]{1,500})$/;
+
+const reportSchema = z.object({
+  version: z.literal(1),
+  app: z.string().max(300),
+  wheels: z
+    .array(
+      z.object({
+        filename: z.string().max(300),
+        folder: z.enum(["app", "deps"]),
+        origin: z.enum(["built", "fetched"]),
+        sets: z.array(z.string().regex(SET_NAME)).max(1000),
+      }),
+    )
+    .max(100_000),
+});
+
+/**
+ * Freezes the builder and receives its handoff folder into `intoDir` through the checks of
+ * builder-output.ts. When the copy itself failed (the engine went away), that is the error told,
+ * not the truncated archive it left.
+ */
+export async function receiveOutput(
+  sandbox: BuildSandbox,
+  intoDir: string,
+  limits: OutputLimits,
+): Promise<ReceivedOutput> {
+  const pipe = new PassThrough();
+  const [copied, received] = await Promise.allSettled([
+    sandbox.readOutput(pipe),
+    receiveBuilderOutput(pipe, intoDir, limits),
+  ]);
+  if (received.status === "fulfilled" && copied.status === "fulfilled") return received.value;
+  const receiverError = received.status === "rejected" ? (received.reason as unknown) : undefined;
+  if (receiverError instanceof UntrustedOutputError && !/not a readable archive/.test(receiverError.message))
+    throw receiverError;
+  if (copied.status === "rejected") throw copied.reason;
+  throw receiverError;
+}
+
+export interface WheelSetExpectation {
+  /** The app's name as the project declares it (normalised), when it could be read. */
+  appName: string | undefined;
+}
+
+export interface ReceivedWheelSet {
+  app: ManifestWheel & { requires: string[] };
+  wheels: ManifestWheel[];
+}
+
+function untrusted(message: string): WheelwrightError {
+  return new UntrustedOutputError(message, {
+    hint: "A build step in the builder made the report disagree with the files it handed over. Nothing was published; the previous wheelhouse is intact.",
+  });
+}
+
+/** Verifies every received wheel and joins the report's origin and sets to the files it names. */
+export async function wheelSetOf(
+  received: ReceivedOutput,
+  expect: WheelSetExpectation,
+): Promise<ReceivedWheelSet> {
+  const parsed = reportSchema.safeParse(received.report);
+  if (!parsed.success)
+    throw untrusted(
+      `The builder's report.json is missing or malformed: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
+  const report = parsed.data;
+  const byFile = new Map(received.files.map((file) => [`${file.folder}/${file.filename}`, file]));
+  const listed = new Set(report.wheels.map((wheel) => `${wheel.folder}/${wheel.filename}`));
+  for (const key of byFile.keys())
+    if (!listed.has(key)) throw untrusted(`out/${key} was handed over but the report does not list it`);
+  const verified = await Promise.all(
+    report.wheels.map(async (entry) => {
+      const file = byFile.get(`${entry.folder}/${entry.filename}`);
+      if (file === undefined)
+        throw untrusted(`The report lists out/${entry.folder}/${entry.filename}, which was not handed over`);
+      const wheel = await verifyWheel(file.path, file.filename);
+      if (wheel.sha256 !== file.sha256)
+        throw new IntegrityError(`${file.filename} changed while it was being checked`);
+      return { entry, wheel };
+    }),
+  );
+  const apps = verified.filter(({ entry }) => entry.folder === "app");
+  if (apps.length !== 1)
+    throw new IntegrityError(`The builder handed over ${apps.length} application wheels, not exactly one`, {
+      details: apps.map((a) => a.entry.filename),
+    });
+  const app = apps[0]!;
+  const expected = expect.appName === undefined ? normalizeName(report.app) : normalizeName(expect.appName);
+  if (app.wheel.name !== expected)
+    throw new IntegrityError(`The application's wheel is ${app.wheel.name}, not ${expected}`, {
+      details: [app.wheel.filename],
+    });
+  const names = new Set<string>();
+  for (const { wheel } of verified) {
+    if (names.has(wheel.name))
+      throw new IntegrityError(`The builder handed over two wheels of ${wheel.name}`);
+    names.add(wheel.name);
+  }
+  const wheels = verified.map(({ entry, wheel }) => manifestWheel(wheel, entry.origin, entry.sets));
+  return {
+    app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
+    wheels,
+  };
+}
+
+export function manifestWheel(
+  wheel: VerifiedWheel,
+  origin: "built" | "fetched",
+  sets: readonly string[],
+): ManifestWheel {
+  return {
+    name: wheel.name,
+    version: wheel.version,
+    filename: wheel.filename,
+    size: wheel.size,
+    sha256: wheel.sha256,
+    origin,
+    sets: [...new Set(sets)].sort(),
+  };
+}

@@ -1,0 +1,124 @@
+// The builder helper's run as planned values: its request (a file, never argv), the environment it
+// runs with, its argv, and (for a container) the command lines of the whole builder session, so
+// `build --dry-run` prints what runs.
+import type { ContainerSpec, EngineBinary, ExecSpec } from "../domain/engine-commands.js";
+import type { HelperRequest } from "../domain/helper-request.js";
+import type { IndexSettings } from "../domain/index-settings.js";
+import { builderSessionSteps } from "./builder-container.js";
+import type { PrintableStep } from "./plan.js";
+
+export interface HelperPaths {
+  source: string;
+  out: string;
+  work: string;
+  bin: string;
+  home: string;
+  input: string;
+  cache: string;
+}
+
+export interface HelperInputs {
+  paths: HelperPaths;
+  python: string;
+  /** Credentials already moved out (into the netrc). */
+  index: IndexSettings;
+  expectName: string | undefined;
+  extras: readonly string[];
+  groups: readonly string[];
+  requirements: readonly string[];
+  lock: HelperRequest["lock"];
+  appOnly: boolean;
+  freshBuildEnv: boolean;
+  jobs: number;
+  sourceDateEpoch: number | undefined;
+  staticRequires: readonly string[] | undefined;
+}
+
+export interface HelperInvocation {
+  request: HelperRequest;
+  requestFile: string;
+  netrcFile: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+export function planHelper(inputs: HelperInputs): HelperInvocation {
+  const { paths } = inputs;
+  const request: HelperRequest = {
+    version: 1,
+    source: paths.source,
+    out: paths.out,
+    work: paths.work,
+    cache: paths.cache,
+    expectName: inputs.expectName ?? null,
+    extras: [...inputs.extras],
+    groups: [...inputs.groups],
+    requirements: [...inputs.requirements],
+    lock: inputs.lock,
+    appOnly: inputs.appOnly,
+    freshBuildEnv: inputs.freshBuildEnv,
+    index: {
+      indexUrl: inputs.index.indexUrl ?? null,
+      extraIndexUrls: [...inputs.index.extraIndexUrls],
+      findLinks: [...inputs.index.findLinks],
+    },
+    jobs: inputs.jobs,
+    sourceDateEpoch: inputs.sourceDateEpoch ?? null,
+    staticRequires: inputs.staticRequires === undefined ? null : [...inputs.staticRequires],
+  };
+  const requestFile = `${paths.input}/request.json`;
+  return {
+    request,
+    requestFile,
+    netrcFile: `${paths.home}/.netrc`,
+    argv: [inputs.python, "-m", "wheelwright_helper", "build", "--request", requestFile],
+    env: {
+      PYTHONPATH: paths.bin,
+      // The builder's own home, so pip reads only the netrc written for this run.
+      HOME: paths.home,
+      NETRC: `${paths.home}/.netrc`,
+      PYTHONDONTWRITEBYTECODE: "1",
+      PYTHONHASHSEED: "0",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      PIP_NO_INPUT: "1",
+    },
+  };
+}
+
+/** The container session's steps as printed by `build --dry-run`. */
+export function helperSessionSteps(
+  binary: EngineBinary,
+  spec: ContainerSpec,
+  helper: HelperInvocation,
+  sourceFiles: number,
+  credentials: number,
+): PrintableStep[] {
+  const exec: ExecSpec = {
+    container: spec.name,
+    argv: helper.argv,
+    env: helper.env,
+    workdir: helper.request.work,
+  };
+  const steps = builderSessionSteps(binary, spec, {
+    copiesIn: [
+      { dir: helper.request.source, what: `the source (${sourceFiles} files)` },
+      { dir: helper.env.PYTHONPATH!, what: "the helper package (wheelwright_helper)" },
+      { dir: helper.requestFile.replace(/\/[^/]*$/, ""), what: "the request (request.json, below)" },
+      ...(credentials > 0
+        ? [
+            {
+              dir: helper.netrcFile.replace(/\/[^/]*$/, ""),
+              what: `a netrc with ${credentials} index credential(s) (mode 0600)`,
+            },
+          ]
+        : []),
+    ],
+    execs: [{ id: "helper", title: "run the helper: the app's wheel, then every dependency's", spec: exec }],
+    copyOut: { from: helper.request.out, what: "the wheels and the report" },
+  });
+  return steps.map((step) =>
+    step.id === "copy-in:/wheelwright/input"
+      ? { ...step, note: JSON.stringify(helper.request, null, 2) }
+      : step,
+  );
+}

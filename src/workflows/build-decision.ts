@@ -1,0 +1,164 @@
+// What a wheelhouse build depends on and what it must do, decided before any engine call: the
+// facts (index settings with their credentials moved into a netrc, SOURCE_DATE_EPOCH, the builder
+// expected, the result store), the fingerprints, and the mode (up to date, restore, app only, full).
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import type { LoadedProject } from "../config/load.js";
+import { netrcText, separateCredentials } from "../domain/helper-request.js";
+import { type IndexSettings, urlSecrets } from "../domain/index-settings.js";
+import type { Manifest } from "../domain/manifest.js";
+import { normalizeName } from "../domain/names.js";
+import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
+import { InputError } from "../errors.js";
+import { unknownExtraError } from "../execute/helper-result.js";
+import type { ResultStore } from "../execute/result-store.js";
+import type { BuildSandbox } from "../execute/sandbox.js";
+import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
+import { type BuildMode, chooseBuildMode } from "../plan/build-plan.js";
+import { type HelperInvocation, planHelper } from "../plan/helper-session.js";
+import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
+import { readCommitTime } from "../project/git.js";
+import { resolveIndexSettings } from "../project/pip-config.js";
+import { type BuilderChoice, expectedBuilderId } from "./builder.js";
+import type { WorkflowContext } from "./context.js";
+import { commitTimesFile, projectStore } from "./result-store.js";
+
+export interface BuildWheelhouseRequest extends BuildRequest {
+  force: boolean;
+}
+
+export interface BuildFacts {
+  request: BuildWheelhouseRequest;
+  /** As configured (credentials included: they are part of the fingerprint, never shown). */
+  index: IndexSettings;
+  /** As the helper gets them: URLs without credentials, and the netrc that holds them. */
+  helperIndex: IndexSettings;
+  netrc: string;
+  sourceDateEpoch: number | undefined;
+  choice: BuilderChoice;
+  expectedBuilderId: string;
+  store: ResultStore;
+  wheelhouse: string;
+  runId: string;
+  toolVersion: string;
+}
+
+export interface Decision {
+  inputs: BuildInputs;
+  previous: Manifest | undefined;
+  mode: BuildMode;
+  /** A set the store holds for exactly these inputs (restored without a builder). */
+  stored: Manifest | undefined;
+}
+
+/** Checks what can be checked without running the project's code or calling the engine. */
+export function precheck(project: LoadedProject, request: BuildRequest): void {
+  const { metadata } = project;
+  if (metadata.hasProjectTable && metadata.name === undefined) {
+    throw new InputError("The project has no name: pyproject.toml's [project] table lacks `name`", {
+      hint: 'Add `name = "..."` to [project] (pip would otherwise build an UNKNOWN-0.0.0 wheel).',
+    });
+  }
+  const unknownExtras =
+    metadata.extras === undefined
+      ? []
+      : request.extras.map(normalizeName).filter((e) => !metadata.extras!.includes(e));
+  const unknownGroups = request.groups.map(normalizeName).filter((g) => !metadata.groups.includes(g));
+  if (unknownExtras.length > 0 || unknownGroups.length > 0) {
+    throw unknownExtraError(unknownExtras, unknownGroups, metadata.extras ?? [], metadata.groups);
+  }
+}
+
+export async function gatherBuildFacts(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  request: BuildWheelhouseRequest,
+): Promise<BuildFacts> {
+  const sourceDateEpoch =
+    parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
+    (await readCommitTime(project.root, ctx.runner, ctx.env, commitTimesFile(ctx)));
+  const index = resolveIndexSettings(project.config, ctx.env);
+  ctx.addSecrets(urlSecrets([index.indexUrl ?? "", ...index.extraIndexUrls, ...index.findLinks]));
+  const separated = separateCredentials(index);
+  // Local find-links folders are mounted at the same absolute path in the builder.
+  const helperIndex = {
+    ...separated.index,
+    findLinks: separated.index.findLinks.map((link) =>
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(link) ? link : path.resolve(project.root, link),
+    ),
+  };
+  const choice = { project, context: project.config.builderContext.value };
+  return {
+    request,
+    index,
+    helperIndex,
+    netrc: netrcText(separated.netrc),
+    sourceDateEpoch,
+    choice,
+    expectedBuilderId: await expectedBuilderId(ctx, choice, readManifest(project.wheelhouseDir)),
+    store: projectStore(ctx, project),
+    wheelhouse: project.wheelhouseDir,
+    runId: ctx.newRunId(),
+    toolVersion: ctx.toolVersion,
+  };
+}
+
+export function decideBuild(
+  project: LoadedProject,
+  request: BuildWheelhouseRequest,
+  facts: BuildFacts,
+  builderId: string,
+): Decision {
+  const inputs = collectBuildInputs({
+    project,
+    request,
+    index: facts.index,
+    builderId,
+    sourceDateEpoch: facts.sourceDateEpoch,
+    toolVersion: facts.toolVersion,
+  });
+  const previous = readManifest(facts.wheelhouse);
+  const intact = previous !== undefined && findDamagedWheels(facts.wheelhouse, previous).length === 0;
+  let mode = chooseBuildMode(inputs.fingerprints, previous, intact, request.force);
+  if (mode.kind === "up-to-date" || request.force) return { inputs, previous, mode, stored: undefined };
+  const stored = facts.store.findSet(inputs.fingerprints.fingerprint);
+  if (stored === undefined && mode.kind === "full") {
+    // The wheelhouse is gone or damaged, but these dependency inputs were built before.
+    const sameDeps = facts.store.findDependencies(inputs.fingerprints.dependencyFingerprint);
+    if (sameDeps !== undefined)
+      mode = {
+        kind: "app-only",
+        reason: "only the application's own code changed (dependency wheels from the result store)",
+        previous: sameDeps,
+        reuseFrom: "store",
+      };
+  }
+  return { inputs, previous, mode, stored };
+}
+
+/** The helper's run, planned for this sandbox's paths. */
+export function helperFor(
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  sandbox: BuildSandbox,
+  appOnly: boolean,
+): HelperInvocation {
+  const { request } = facts;
+  return planHelper({
+    paths: sandbox.paths,
+    python: sandbox.python,
+    index: facts.helperIndex,
+    expectName: project.metadata.name === undefined ? undefined : normalizeName(project.metadata.name),
+    extras: request.extras,
+    groups: request.groups,
+    requirements: decision.inputs.requirementFiles,
+    lock: null,
+    appOnly,
+    freshBuildEnv: request.force,
+    // One sdist build or download per CPU (the builder's share of the machine).
+    jobs: Math.max(1, availableParallelism()),
+    sourceDateEpoch: facts.sourceDateEpoch,
+    staticRequires: project.metadata.dependencies,
+  });
+}
