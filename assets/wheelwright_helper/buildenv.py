@@ -1,0 +1,94 @@
+"""Cached build environments: a venv (without pip; the outer pip installs into it with --python)
+holding a set of build requirements, keyed by the interpreter, the requirements and the index
+settings. Made in a temporary folder and renamed into place; shared by every build (the app's and
+each sdist's) that needs the same requirements, so a warm build installs nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import threading
+import uuid
+from typing import Dict, List, Sequence
+
+from packaging.requirements import Requirement
+
+from .pip import pip_command
+from .process import ProcessResult, ProcessRunner
+
+COMPLETE = ".complete"
+
+
+class BuildEnvFailure(Exception):
+    def __init__(self, result: ProcessResult, requirements: Sequence[str]) -> None:
+        super().__init__("installing build requirements failed")
+        self.result = result
+        self.requirements = list(requirements)
+
+
+def _normalised(requirements: Sequence[str]) -> List[str]:
+    return sorted({str(Requirement(r)) for r in requirements})
+
+
+class BuildEnvs:
+    def __init__(self, cache: str, index_args: Sequence[str], runner: ProcessRunner, env: Dict[str, str],
+                 fresh: bool = False) -> None:
+        self.root = os.path.join(cache, "build-envs")
+        self.index_args = list(index_args)
+        self.runner = runner
+        self.env = env
+        self.fresh = fresh
+        self._locks: Dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._renewed: set = set()
+
+    def key(self, requirements: Sequence[str]) -> str:
+        identity = [sys.implementation.name, sys.version, sys.base_prefix, _normalised(requirements), self.index_args]
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:24]
+
+    def python(self, requirements: Sequence[str], step: str, package: str = "") -> str:
+        """The interpreter of an environment holding `requirements`, made now if needed."""
+        key = self.key(requirements)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # two sdists with the same build requirements wait for one environment
+            folder = os.path.join(self.root, key)
+            if self.fresh and key not in self._renewed:
+                self._renewed.add(key)
+                self._discard(folder)
+            if not os.path.exists(os.path.join(folder, COMPLETE)):
+                self._make(folder, _normalised(requirements), step, package)
+            return os.path.join(folder, "bin", "python")
+
+    def _discard(self, folder: str) -> None:
+        if os.path.isdir(folder):
+            trash = "%s.old-%s" % (folder, uuid.uuid4().hex[:8])
+            os.rename(folder, trash)  # out of the way at once; deleting may take a while
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def _make(self, folder: str, requirements: List[str], step: str, package: str) -> None:
+        os.makedirs(self.root, exist_ok=True)
+        temporary = "%s.tmp-%d-%s" % (folder, os.getpid(), uuid.uuid4().hex[:8])
+        try:
+            result = self.runner.run([sys.executable, "-m", "venv", "--without-pip", temporary], step,
+                                     env=self.env, package=package or None)
+            if not result.ok:
+                raise BuildEnvFailure(result, requirements)
+            if requirements:
+                argv = pip_command() + ["--python", os.path.join(temporary, "bin", "python"), "install",
+                                        "--prefer-binary", "--no-warn-script-location"] + self.index_args + requirements
+                result = self.runner.run(argv, step, env=self.env, package=package or None)
+                if not result.ok:
+                    raise BuildEnvFailure(result, requirements)
+            with open(os.path.join(temporary, COMPLETE), "w") as handle:
+                handle.write("\n".join(requirements) + "\n")
+            try:
+                os.rename(temporary, folder)
+            except OSError:
+                if not os.path.exists(os.path.join(folder, COMPLETE)):
+                    raise  # another run made it first otherwise
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)

@@ -1,0 +1,163 @@
+"""Building a dependency's wheel from its sdist, reproducibly: unpacked (safely, with fixed file
+modes) into `<work>/build/<name>-<version>`, built there under the reproducible environment, and
+kept in a cache of built wheels keyed by the sdist's sha256 and everything else that shapes the
+wheel, so a warm build compiles nothing."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import os
+import shutil
+import stat
+import sys
+import tarfile
+import uuid
+import zipfile
+from typing import Dict, Optional
+
+from . import __version__
+from .buildenv import BuildEnvs
+from .pep517 import build_wheel
+from .process import ProcessRunner
+from .reproducible import build_folder, reproducible_environment
+from .wheelfile import InvalidWheel, read_wheel
+
+
+class UnsafeArchive(ValueError):
+    pass
+
+
+def _inside(root: str, relative: str) -> str:
+    if relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        raise UnsafeArchive("member %r has an absolute or odd path" % relative)
+    target = os.path.normpath(os.path.join(root, relative))
+    if target != root and not target.startswith(root + os.sep):
+        raise UnsafeArchive("member %r escapes the archive's folder" % relative)
+    return target
+
+
+def _strip_top(names) -> str:
+    """The single top-level folder every sdist member sits in (`name-1.0/`), or ""."""
+    tops = {name.lstrip("./").split("/", 1)[0] for name in names if name.strip("./")}
+    return tops.pop() + "/" if len(tops) == 1 else ""
+
+
+def _write(target: str, data_source, executable: bool, mtime: float) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        shutil.copyfileobj(data_source, handle)
+    # Modes from the archive's exec bit only: the caller's umask or odd archive modes must not
+    # reach the wheel (it records each file's mode).
+    os.chmod(target, 0o755 if executable else 0o644)
+    os.utime(target, (mtime, mtime))
+
+
+def unpack(archive: str, dest: str) -> None:
+    """Unpacks a .tar.gz/.tar.bz2/.tar.xz/.zip sdist's contents (without its top folder) into dest.
+    Links pointing outside, devices and absolute or escaping members are refused."""
+    root = os.path.realpath(dest)
+    os.makedirs(root, exist_ok=True)
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as handle:
+            infos = handle.infolist()
+            top = _strip_top(i.filename for i in infos)
+            for info in infos:
+                relative = info.filename.lstrip("./")[len(top):] if top else info.filename
+                if not relative or info.is_dir():
+                    continue
+                # Zip times carry no zone: read as UTC, so the caller's TZ changes nothing.
+                mtime = calendar.timegm(info.date_time + (0, 0, 0))
+                with handle.open(info) as data:
+                    _write(_inside(root, relative), data, bool((info.external_attr >> 16) & 0o111), mtime)
+        return
+    with tarfile.open(archive) as handle:
+        members = handle.getmembers()
+        top = _strip_top(m.name for m in members)
+        for member in members:
+            name = member.name[2:] if member.name.startswith("./") else member.name
+            relative = name[len(top):] if top else name
+            if not relative:
+                continue
+            target = _inside(root, relative)
+            if member.isdir():
+                os.makedirs(target, exist_ok=True)
+            elif member.isfile():
+                data = handle.extractfile(member)
+                assert data is not None
+                _write(target, data, bool(member.mode & 0o111), member.mtime)
+            elif member.issym():
+                link = os.path.normpath(os.path.join(os.path.dirname(target), member.linkname))
+                if member.linkname.startswith("/") or not (link == root or link.startswith(root + os.sep)):
+                    raise UnsafeArchive("link %r points outside the archive" % member.name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.symlink(member.linkname, target)
+            elif member.islnk():
+                source = _inside(root, member.linkname[len(top):] if top else member.linkname)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(source, target)
+                os.chmod(target, stat.S_IMODE(os.stat(source).st_mode))
+            else:
+                raise UnsafeArchive("member %r is not a file, folder or link" % member.name)
+
+
+class SdistBuilder:
+    def __init__(self, work: str, cache: str, envs: BuildEnvs, base_env: Dict[str, str], runner: ProcessRunner,
+                 source_date_epoch: Optional[int], identity: str) -> None:
+        self.work = work
+        self.cache = cache
+        self.envs = envs
+        self.base_env = base_env
+        self.runner = runner
+        self.source_date_epoch = source_date_epoch
+        self.identity = identity  # index settings and build options: part of the cache key
+
+    def cache_key(self, sdist_sha256: str) -> str:
+        parts = [__version__, sdist_sha256, sys.implementation.cache_tag, sys.version, sys.base_prefix,
+                 self.source_date_epoch, self.identity, os.environ.get("CFLAGS", ""), os.environ.get("LDFLAGS", "")]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+    def build(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str) -> str:
+        """The wheel built from `archive`, copied into out_dir; from the cache when it was built before."""
+        cached_dir = os.path.join(self.cache, "built-wheels", self.cache_key(sdist_sha256))
+        cached = _single_wheel(cached_dir)
+        if cached is not None:
+            try:
+                read_wheel(cached)
+                return _copy(cached, out_dir)
+            except InvalidWheel:
+                shutil.rmtree(cached_dir, ignore_errors=True)
+        folder = build_folder(self.work, name, version)
+        shutil.rmtree(folder, ignore_errors=True)
+        unpack(archive, folder)
+        wheel_dir = os.path.join(self.work, "wheels", os.path.basename(folder))
+        shutil.rmtree(wheel_dir, ignore_errors=True)
+        env = reproducible_environment(self.base_env, folder, self.cache, self.source_date_epoch)
+        wheel = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
+        self._store(wheel, cached_dir)
+        return _copy(wheel, out_dir)
+
+    def _store(self, wheel: str, cached_dir: str) -> None:
+        os.makedirs(os.path.dirname(cached_dir), exist_ok=True)
+        temporary = "%s.tmp-%s" % (cached_dir, uuid.uuid4().hex[:8])
+        os.makedirs(temporary)
+        shutil.copyfile(wheel, os.path.join(temporary, os.path.basename(wheel)))
+        try:
+            os.rename(temporary, cached_dir)
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _single_wheel(folder: str) -> Optional[str]:
+    if not os.path.isdir(folder):
+        return None
+    wheels = [f for f in os.listdir(folder) if f.endswith(".whl")]
+    return os.path.join(folder, wheels[0]) if len(wheels) == 1 else None
+
+
+def _copy(path: str, folder: str) -> str:
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, os.path.basename(path))
+    shutil.copyfile(path, target)
+    return target
