@@ -93,26 +93,33 @@ class DepsBuilder:
     def _task(self, item: Item) -> BuiltWheel:
         if self.runner.cancelled:
             raise Cancelled()
-        building = item.origin == "built"
+        building = item.origin == "built" and item.kind != "prebuilt"
         self._progress(item, "building" if building else "fetching")
         policy = self.hashes(item.name)
         try:
-            path = self.fetcher.obtain(item, policy[0] if policy else None)
+            if item.kind == "prebuilt":
+                # Built here before from an sdist: a lock's or file's hash names that sdist.
+                source = self.sdists.prebuilt_source(self.fetcher.obtain(item)) or {}
+                if policy and "sha256:%s" % source.get("sha256") not in policy[0]:
+                    raise FetchError("hash mismatch: the sdist this wheel was built from is not one the lock or "
+                                     "requirements file allows", hash_mismatch=True)
+            path = self.fetcher.obtain(item, policy[0] if policy and item.kind != "prebuilt" else None)
         except FetchError as error:
             if error.fields.get("hash_mismatch") and policy:
                 raise HelperError(policy[1], file=policy[2], entry=item.label(), package=item.name,
                                   reason=error.reason, **error.fields) from None
             raise HelperError("deps-build", package=item.name, version=item.version, phase="fetch",
                               reason=error.reason, tail=[], **error.fields) from None
-        if item.kind != "archive":
+        if item.kind not in ("archive", "prebuilt"):
             raise HelperError("deps-build", package=item.name, version=item.version, phase="fetch", tail=[],
                               reason="a %s source cannot be built reproducibly here: name an sdist or a wheel"
                                      % ("VCS" if item.kind == "vcs" else "folder"))
-        if not building:
+        if item.is_wheel:
             wheel = copy_into(path, self.out_dir)
         else:
             try:
-                wheel = self.sdists.build(item.name, item.version, path, item.sha256 or _sha(path), self.out_dir)
+                wheel = self.sdists.build(item.name, item.version, path, item.sha256 or _sha(path), self.out_dir,
+                                          item.url)
             except BackendFailure as failure:
                 raise HelperError("deps-build", package=item.name, version=item.version,
                                   **failure.event_fields()) from None

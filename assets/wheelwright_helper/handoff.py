@@ -39,7 +39,8 @@ def read_candidates(candidates: Sequence[Candidate]) -> Dict[str, Dist]:
     for candidate in candidates:
         try:
             name, version = wheel_name_version(candidate.filename)
-            metadata = read_wheel(candidate.path)
+            # A fetched wheel's sha256 matched the index's: its members need no second look here.
+            metadata = read_wheel(candidate.path, check_members=candidate.origin == "built")
         except InvalidWheel as error:
             raise HelperError("invalid-wheel", file=candidate.filename, reason=str(error)) from None
         if metadata.name != name or metadata.version != version:

@@ -9,6 +9,7 @@ import concurrent.futures
 import json
 import os
 import shutil
+from urllib.parse import unquote, urlsplit
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
@@ -32,6 +33,7 @@ from .request import BuildRequest
 from .requirements import PipOptions, RequirementsFile, RequirementsParser
 from .resolve import Item, Resolver
 from .sdist import SdistBuilder
+from .wheelfile import sha256_file
 from .sets import AppFacts, build_sets, pip_roots
 
 
@@ -91,10 +93,11 @@ class Build:
         inputs = self.read_inputs()
         index_args = inputs.options.arguments()
         envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env, request.fresh_build_env)
-        self.resolver = Resolver(self.runner, self.env, request.work, index_args)
         self.hash_tables = self._hash_policy(inputs)
         sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner, request.source_date_epoch,
                               json.dumps(index_args))
+        self.sdists = sdists
+        self.resolver = Resolver(self.runner, self.env, request.work, index_args, sdists.prebuilt_dir)
         fetcher = Fetcher(request.cache, request.work, self.env)
         self.deps = DepsBuilder(request.jobs, self.runner, fetcher, sdists, os.path.join(request.work, "deps"),
                                 self._allowed)
@@ -122,6 +125,7 @@ class Build:
         except BaseException:
             self.runner.cancel()
             raise
+        self._remember_metadata(app)
         emit("app", name=app.name, version=app.version, filename=app.filename, requires=list(app.requires),
              extras=list(app.extras), groups=sorted(normalised_groups(inputs.groups_table)))
         sets = build_sets(app, request.extras, inputs.groups_table, request.groups, inputs.requirement_files,
@@ -155,7 +159,7 @@ class Build:
         try:
             if inputs.lock is not None:
                 lock_items = self._resolve_lock(inputs)
-            static = static_metadata(inputs.pyproject, request.static_requires)
+            static = static_metadata(inputs.pyproject, request.static_requires) or self._last_metadata()
             if static is None:
                 return ("lock", lock_items) if inputs.lock is not None else None
             requires, extras = static
@@ -172,12 +176,34 @@ class Build:
             else:
                 roots = pip_roots(sets)
                 emit("phase", phase="resolve")
-                items = self.resolver.resolve(roots, inputs.constraints)
+                items = self._resolve(roots, inputs.constraints)
             assert self.deps is not None
             self.deps.submit(items)
             return (roots, lock_items if inputs.lock is not None else items)
         except HelperError as error:
             return ("failed", error)
+
+    def _metadata_file(self) -> str:
+        name = canonicalize_name(self.request.expect_name or "unnamed")
+        return os.path.join(self.request.cache, "app-metadata", name + ".json")
+
+    def _last_metadata(self) -> Optional[tuple]:
+        """The app's Requires-Dist and extras as the last build found them: the guess for an early
+        start when the project's metadata is not static (a setup.py), confirmed like any guess."""
+        try:
+            with open(self._metadata_file(), encoding="utf-8") as handle:
+                data = json.load(handle)
+            return list(data["requires"]), list(data["extras"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _remember_metadata(self, app: AppFacts) -> None:
+        path = self._metadata_file()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = path + ".tmp-%d" % os.getpid()
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"requires": list(app.requires), "extras": list(app.extras)}, handle)
+        os.replace(temporary, path)
 
     def _final_items(self, inputs: Inputs, sets: Dict[str, List[Requirement]],
                      early: Optional[concurrent.futures.Future]) -> List[Item]:
@@ -196,9 +222,33 @@ class Build:
             if started is not None and started[0] != "failed":
                 emit("log", step="resolve", line="the wheel's metadata differs from the static guess: resolving again")
             emit("phase", phase="resolve")
-            items = self.resolver.resolve(roots, inputs.constraints)
+            items = self._resolve(roots, inputs.constraints)
         self._check_hash_pinned(inputs, items, sets)
         return items
+
+    def _resolve(self, roots: List[str], constraints: List[str]) -> List[Item]:
+        items = self.resolver.resolve(roots, constraints)
+        if self._forget_stale(items):
+            items = self.resolver.resolve(roots, constraints)
+        return items
+
+    def _forget_stale(self, items: List[Item]) -> bool:
+        """A prebuilt wheel whose local sdist now has other bytes (same version, re-made) is stale:
+        forgotten, and the resolution redone. (pip's own wheel cache trusts a link the same way; a
+        remote sdist is not re-downloaded to check.)"""
+        stale = False
+        for item in items:
+            if item.kind != "prebuilt":
+                continue
+            path = unquote(urlsplit(item.url).path)
+            source = self.sdists.prebuilt_source(path) or {}
+            origin = urlsplit(source.get("url", ""))
+            if origin.scheme == "file":
+                sdist = unquote(origin.path)
+                if os.path.isfile(sdist) and sha256_file(sdist) != source.get("sha256"):
+                    self.sdists.forget_prebuilt(path)
+                    stale = True
+        return stale
 
     def _resolve_lock(self, inputs: Inputs) -> List[Item]:
         request = self.request

@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from packaging.utils import canonicalize_name
 
@@ -27,11 +27,15 @@ class Item:
     url: str
     sha256: Optional[str]
     requires: List[str] = field(default_factory=list)
-    kind: str = "archive"  # archive | dir | vcs
+    kind: str = "archive"  # archive | dir | vcs | prebuilt (a wheel this helper built before)
 
     @property
     def origin(self) -> str:
         return "fetched" if self.kind == "archive" and self.filename.endswith(".whl") else "built"
+
+    @property
+    def is_wheel(self) -> bool:
+        return self.filename.endswith(".whl")
 
     @property
     def filename(self) -> str:
@@ -45,7 +49,7 @@ class Item:
         return "%s %s" % (self.name, self.version)
 
 
-def parse_report(data: dict) -> List[Item]:
+def parse_report(data: dict, prebuilt: Optional[str] = None) -> List[Item]:
     items = []
     for entry in data.get("install", []):
         metadata = entry.get("metadata", {})
@@ -53,6 +57,9 @@ def parse_report(data: dict) -> List[Item]:
         archive = info.get("archive_info")
         digest = None
         kind = "dir" if "dir_info" in info else "vcs" if "vcs_info" in info else "archive"
+        if prebuilt and info.get("url", "").startswith("file://") and \
+                os.path.dirname(unquote(urlsplit(info["url"]).path)) == prebuilt:
+            kind = "prebuilt"
         if archive is not None:
             digest = (archive.get("hashes") or {}).get("sha256")
             legacy = archive.get("hash") or ""
@@ -69,11 +76,16 @@ class Resolver:
     _counter = itertools.count(1)
     _counter_lock = threading.Lock()
 
-    def __init__(self, runner: ProcessRunner, env: Dict[str, str], work: str, pip_args: Sequence[str]) -> None:
+    def __init__(self, runner: ProcessRunner, env: Dict[str, str], work: str, pip_args: Sequence[str],
+                 prebuilt: Optional[str] = None) -> None:
         self.runner = runner
         self.env = env
         self.folder = os.path.join(work, "resolve")
         self.pip_args = list(pip_args)
+        # Wheels this helper built from sdists before (same interpreter, index and build settings),
+        # offered to pip as find-links: pip then reads their metadata instead of preparing each
+        # sdist's metadata in a fresh build environment, the one thing that made warm builds slow.
+        self.prebuilt = prebuilt
 
     def resolve(self, roots: Sequence[str], constraints: Sequence[str] = (), no_deps: bool = False,
                 step: str = "resolve") -> List[Item]:
@@ -89,6 +101,8 @@ class Resolver:
                                 "--progress-bar", "off"] + self.pip_args
         if no_deps:
             argv.append("--no-deps")
+        if self.prebuilt and os.path.isdir(self.prebuilt):
+            argv += ["--find-links", self.prebuilt]
         if constraints:
             constraints_file = os.path.join(self.folder, "constraints-%d.txt" % number)
             with open(constraints_file, "w", encoding="utf-8") as handle:
@@ -103,4 +117,4 @@ class Resolver:
                                   **({"signal": result.signal} if result.signal else {}), **fields)
             raise HelperError("resolve", tail=result.tail(), **fields)
         with open(report_file, encoding="utf-8") as handle:
-            return parse_report(json.load(handle))
+            return parse_report(json.load(handle), self.prebuilt)

@@ -113,18 +113,45 @@ class SdistBuilder:
         self.source_date_epoch = source_date_epoch
         self.identity = identity  # index settings and build options: part of the cache key
 
-    def cache_key(self, sdist_sha256: str) -> str:
-        parts = [__version__, sdist_sha256, sys.implementation.cache_tag, sys.version, sys.base_prefix,
-                 self.source_date_epoch, self.identity, os.environ.get("CFLAGS", ""), os.environ.get("LDFLAGS", "")]
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    def _settings(self) -> list:
+        """Everything besides the sdist that shapes a built wheel."""
+        return [__version__, sys.implementation.cache_tag, sys.version, sys.base_prefix, self.source_date_epoch,
+                self.identity, self.base_env.get("CFLAGS", ""), self.base_env.get("LDFLAGS", "")]
 
-    def build(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str) -> str:
+    def cache_key(self, sdist_sha256: str) -> str:
+        return hashlib.sha256(json.dumps([sdist_sha256] + self._settings()).encode()).hexdigest()[:32]
+
+    @property
+    def prebuilt_dir(self) -> str:
+        """One flat folder of the wheels built under these settings, for pip's find-links."""
+        key = hashlib.sha256(json.dumps(self._settings()).encode()).hexdigest()[:24]
+        return os.path.join(self.cache, "prebuilt", key)
+
+    def prebuilt_source(self, wheel_path: str) -> Optional[dict]:
+        """{url, sha256} of the sdist a prebuilt wheel was built from."""
+        try:
+            with open(wheel_path + ".source.json", encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return None
+
+    def forget_prebuilt(self, wheel_path: str) -> None:
+        for path in (wheel_path, wheel_path + ".source.json"):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+
+    def build(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str,
+              sdist_url: str = "") -> str:
         """The wheel built from `archive`, copied into out_dir; from the cache when it was built before."""
         cached_dir = os.path.join(self.cache, "built-wheels", self.cache_key(sdist_sha256))
         cached = _single_wheel(cached_dir)
         if cached is not None:
             try:
                 read_wheel(cached)
+                if not os.path.exists(os.path.join(self.prebuilt_dir, os.path.basename(cached))):
+                    self._offer(cached, sdist_url, sdist_sha256)
                 return _copy(cached, out_dir)
             except InvalidWheel:
                 shutil.rmtree(cached_dir, ignore_errors=True)
@@ -136,6 +163,7 @@ class SdistBuilder:
         env = reproducible_environment(self.base_env, folder, self.cache, self.source_date_epoch)
         wheel = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
         self._store(wheel, cached_dir)
+        self._offer(wheel, sdist_url, sdist_sha256)
         return _copy(wheel, out_dir)
 
     def _store(self, wheel: str, cached_dir: str) -> None:
@@ -147,6 +175,19 @@ class SdistBuilder:
             os.rename(temporary, cached_dir)
         except OSError:
             shutil.rmtree(temporary, ignore_errors=True)
+
+
+    def _offer(self, wheel: str, sdist_url: str, sdist_sha256: str) -> None:
+        """Into the prebuilt folder: the source record first, then the wheel under its final name by
+        an atomic rename, so pip never sees a half-copied wheel."""
+        folder = self.prebuilt_dir
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, os.path.basename(wheel))
+        with open(target + ".source.json", "w", encoding="utf-8") as handle:
+            json.dump({"url": sdist_url, "sha256": sdist_sha256}, handle)
+        temporary = os.path.join(folder, ".%s.tmp" % uuid.uuid4().hex[:8])
+        shutil.copyfile(wheel, temporary)
+        os.rename(temporary, target)
 
 
 def _single_wheel(folder: str) -> Optional[str]:
