@@ -62,10 +62,16 @@ class DepsBuilder:
             self.futures[item.key] = self.pool.submit(self._task, item)
 
     def wait(self, items: Sequence[Item]) -> Dict[tuple, BuiltWheel]:
-        """The wheels of `items` (submitted before); the first failure among every submitted task is raised."""
+        """The wheels of `items`. The first failure among them stops everything and is raised; a
+        failure of an item submitted on a guess that turned out unneeded is no failure of the build."""
+        needed = {item.key for item in items}
+        for key, future in list(self.futures.items()):
+            if key not in needed:
+                future.cancel()  # a guess the real metadata dropped: not started, not needed
+        by_future = {future: key for key, future in self.futures.items()}
         failure: Optional[BaseException] = None
-        for future in concurrent.futures.as_completed(list(self.futures.values())):
-            if future.cancelled():
+        for future in concurrent.futures.as_completed(list(by_future)):
+            if future.cancelled() or by_future[future] not in needed:
                 continue
             error = future.exception()
             if error is not None and not isinstance(error, Cancelled) and failure is None:

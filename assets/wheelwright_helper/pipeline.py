@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 from urllib.parse import unquote, urlsplit
+from urllib.request import pathname2url
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
@@ -259,7 +260,19 @@ class Build:
         emit("phase", phase="resolve")
         # Exact pins (and every hash, when the lock has them all) with --no-deps: pip only finds the
         # files; the lock, not a resolver, decides what is in the set.
-        items = self.resolver.resolve([p.pip_line(hashed) for p in self._locked], no_deps=True)
+        prebuilt = self.sdists.prebuilt_by_sdist()
+        lines = []
+        for package in self._locked:
+            # pip's hash mode would refuse a wheel built here from the locked sdist: name it directly
+            # (by its own hash); the deps step checks its sdist's hash against the lock's.
+            wheel = next((prebuilt[h[len("sha256:"):]] for h in package.hashes if h[len("sha256:"):] in prebuilt), None)
+            if wheel is not None and package.url is None and os.path.basename(wheel).startswith(
+                    "%s-%s-" % (package.name.replace("-", "_"), package.version)):
+                line = "%s @ file://%s" % (package.name, pathname2url(wheel))
+                lines.append(line + (" --hash=sha256:" + sha256_file(wheel) if hashed else ""))
+            else:
+                lines.append(package.pip_line(hashed))
+        items = self.resolver.resolve(lines, no_deps=True, offer_prebuilt=False)
         locked = {p.name: p for p in self._locked}
         for item in items:
             package = locked.get(item.name)

@@ -88,7 +88,7 @@ class Resolver:
         self.prebuilt = prebuilt
 
     def resolve(self, roots: Sequence[str], constraints: Sequence[str] = (), no_deps: bool = False,
-                step: str = "resolve") -> List[Item]:
+                step: str = "resolve", offer_prebuilt: bool = True) -> List[Item]:
         os.makedirs(self.folder, exist_ok=True)
         with self._counter_lock:
             number = next(self._counter)
@@ -101,7 +101,7 @@ class Resolver:
                                 "--progress-bar", "off"] + self.pip_args
         if no_deps:
             argv.append("--no-deps")
-        if self.prebuilt and os.path.isdir(self.prebuilt):
+        if offer_prebuilt and self.prebuilt and os.path.isdir(self.prebuilt):
             argv += ["--find-links", self.prebuilt]
         if constraints:
             constraints_file = os.path.join(self.folder, "constraints-%d.txt" % number)

@@ -135,6 +135,17 @@ class SdistBuilder:
         except (OSError, ValueError):
             return None
 
+    def prebuilt_by_sdist(self) -> Dict[str, str]:
+        """sdist sha256 -> the prebuilt wheel built from it (for a lock, whose hashes name sdists)."""
+        found: Dict[str, str] = {}
+        folder = self.prebuilt_dir
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".whl") and os.path.exists(os.path.join(folder, name + ".source.json")):
+                source = self.prebuilt_source(os.path.join(folder, name)) or {}
+                if isinstance(source.get("sha256"), str):
+                    found[source["sha256"]] = os.path.join(folder, name)
+        return found
+
     def forget_prebuilt(self, wheel_path: str) -> None:
         for path in (wheel_path, wheel_path + ".source.json"):
             try:
