@@ -6,17 +6,17 @@ running process and names its package."""
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, Optional, Sequence
 
 from .events import HelperError, emit
 from .fetch import FetchError, Fetcher, copy_into
 from .pep517 import BackendFailure
 from .process import Cancelled, ProcessRunner
 from .resolve import Item
-from .sdist import SdistBuilder, UnsafeArchive
+from .archive import UnsafeArchive
+from .sdist import SdistBuilder
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ class ProcessRunner:
 
     def __init__(self) -> None:
         self._running: Dict[int, subprocess.Popen] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: the SIGTERM handler calls cancel() on the main thread, which may be inside run().
+        self._lock = threading.RLock()
         self.cancelled = False
 
     def run(
