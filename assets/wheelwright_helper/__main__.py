@@ -10,12 +10,14 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import traceback
 from typing import List, Optional
 
+from .buildenv import BuildEnvs, build_system_requires
 from .events import HelperError, emit
 from .helper_env import activate, ensure_helper_env
-from .pip import child_environment
+from .pip import child_environment, index_arguments
 from .process import Cancelled, ProcessRunner
 from .reproducible import apply_process_defaults
 from .request import load_request
@@ -45,12 +47,15 @@ def build(request_path: str) -> int:
         request = load_request(request_path)
         env = child_environment(os.environ, request.cache)
         emit("phase", phase="bootstrap")
+        envs = BuildEnvs(request.cache, index_arguments(request.index), runner, env, request.fresh_build_env)
+        _prewarm_app_env(request, envs)
         activate(ensure_helper_env(request.cache, request.index, runner, env))
         from .pipeline import Build  # needs the helper environment
 
-        Build(request, runner, env).run()
+        Build(request, runner, env, envs).run()
         return 0
     except HelperError as error:
+        runner.cancel()  # the app environment may still be in the making
         emit("error", **error.event())
         return error.exit_code
     except Interrupted as interrupted:
@@ -62,6 +67,27 @@ def build(request_path: str) -> int:
         runner.cancel()
         traceback.print_exc()
         return 1
+
+
+def _prewarm_app_env(request, envs: BuildEnvs) -> Optional[threading.Thread]:
+    """Makes the app's build environment while the helper environment is made: both are on the
+    cold path and neither needs the other. Only when the request's index settings are the whole
+    story (a requirements file may add index options, read later). A failure here is not reported:
+    the app build meets it again and reports it properly."""
+    requires = build_system_requires(request.source)
+    file_options = request.requirements or (request.lock is not None and request.lock.format == "requirements")
+    if requires is None or file_options:
+        return None
+
+    def make() -> None:
+        try:
+            envs.python(requires, "app")
+        except Exception:  # noqa: BLE001 - reported by the app build
+            pass
+
+    thread = threading.Thread(target=make, name="prewarm", daemon=True)
+    thread.start()
+    return thread
 
 
 def selftest(request_path: Optional[str], cache: Optional[str]) -> int:

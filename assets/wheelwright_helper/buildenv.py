@@ -1,7 +1,8 @@
 """Cached build environments: a venv (without pip; the outer pip installs into it with --python)
 holding a set of build requirements, keyed by the interpreter, the requirements and the index
 settings. Made in a temporary folder and renamed into place; shared by every build (the app's and
-each sdist's) that needs the same requirements, so a warm build installs nothing."""
+each sdist's) that needs the same requirements, so a warm build installs nothing. Only stdlib: the
+app's environment is made while the helper environment is (both are on the cold path)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ import shutil
 import sys
 import threading
 import uuid
-from typing import Dict, List, Sequence
-
-from packaging.requirements import Requirement
+from typing import Dict, List, Optional, Sequence
 
 from .pip import pip_command
 from .process import ProcessResult, ProcessRunner
@@ -29,8 +28,36 @@ class BuildEnvFailure(Exception):
         self.requirements = list(requirements)
 
 
-def _normalised(requirements: Sequence[str]) -> List[str]:
-    return sorted({str(Requirement(r)) for r in requirements})
+# What build's ProjectBuilder (and pip) use for a project without [build-system].
+DEFAULT_REQUIRES = ["setuptools >= 40.8.0"]
+
+
+def _key_form(requirements: Sequence[str]) -> List[str]:
+    """Requirements as the cache key sees them: "setuptools >= 40.8.0" and "setuptools>=40.8.0" are one."""
+    return sorted({"".join(r.split()) for r in requirements})
+
+
+def build_system_requires(source: str) -> Optional[List[str]]:
+    """The app's build requirements read with the stdlib alone (Python 3.11+), for making its build
+    environment before the helper environment exists; None where that cannot be known yet."""
+    try:
+        import tomllib
+    except ImportError:
+        return None
+    path = os.path.join(source, "pyproject.toml")
+    try:
+        with open(path, "rb") as handle:
+            table = tomllib.load(handle).get("build-system")
+    except FileNotFoundError:
+        return list(DEFAULT_REQUIRES)
+    except (OSError, ValueError):
+        return None
+    if table is None:
+        return list(DEFAULT_REQUIRES)
+    requires = table.get("requires") if isinstance(table, dict) else None
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        return None  # build will say what is wrong
+    return requires
 
 
 class BuildEnvs:
@@ -46,7 +73,7 @@ class BuildEnvs:
         self._renewed: set = set()
 
     def key(self, requirements: Sequence[str]) -> str:
-        identity = [sys.implementation.name, sys.version, sys.base_prefix, _normalised(requirements), self.index_args]
+        identity = [sys.implementation.name, sys.version, sys.base_prefix, _key_form(requirements), self.index_args]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:24]
 
     def python(self, requirements: Sequence[str], step: str, package: str = "") -> str:
@@ -60,7 +87,7 @@ class BuildEnvs:
                 self._renewed.add(key)
                 self._discard(folder)
             if not os.path.exists(os.path.join(folder, COMPLETE)):
-                self._make(folder, _normalised(requirements), step, package)
+                self._make(folder, sorted(set(requirements)), step, package)
             return os.path.join(folder, "bin", "python")
 
     def _discard(self, folder: str) -> None:

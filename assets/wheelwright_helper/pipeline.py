@@ -50,8 +50,10 @@ class Inputs:
 
 
 class Build:
-    def __init__(self, request: BuildRequest, runner: ProcessRunner, env: Dict[str, str]) -> None:
+    def __init__(self, request: BuildRequest, runner: ProcessRunner, env: Dict[str, str],
+                 envs: Optional[BuildEnvs] = None) -> None:
         self.request = request
+        self.given_envs = envs  # the one the app's environment may be being made in already
         self.runner = runner
         self.env = env
         self.environment = dict(default_environment())
@@ -93,7 +95,10 @@ class Build:
         self._prepare_folders()
         inputs = self.read_inputs()
         index_args = inputs.options.arguments()
-        envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env, request.fresh_build_env)
+        envs = self.given_envs
+        if envs is None or envs.index_args != _index_only(inputs.options):
+            envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env,
+                             request.fresh_build_env)
         self.hash_tables = self._hash_policy(inputs)
         sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner, request.source_date_epoch,
                               json.dumps(index_args))

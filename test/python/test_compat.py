@@ -12,7 +12,8 @@ from wheelwright_helper import pyproject
 
 PACKAGE = Path(__file__).resolve().parents[2] / "assets" / "wheelwright_helper"
 # Modules the bare interpreter imports before the helper environment exists: stdlib only.
-BOOTSTRAP_MODULES = {"__init__", "__main__", "events", "request", "pip", "process", "helper_env", "reproducible"}
+BOOTSTRAP_MODULES = {"__init__", "__main__", "events", "request", "pip", "process", "helper_env", "reproducible",
+                     "buildenv"}
 
 
 def test_without_tomllib_the_reader_uses_tomli(monkeypatch, tmp_path):
