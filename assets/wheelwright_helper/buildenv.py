@@ -13,7 +13,7 @@ import shutil
 import sys
 import threading
 import uuid
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from .pip import pip_command
 from .process import ProcessResult, ProcessRunner
@@ -71,13 +71,20 @@ class BuildEnvs:
         self._locks: Dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._renewed: set = set()
+        # Set once `packaging` is importable: tells whether a made environment already satisfies a
+        # list of requirements, so one environment serves every build it can (the app's and most
+        # setuptools sdists share one), instead of one per distinct spelling of the same needs.
+        self.satisfies: Optional[Callable[[str, Sequence[str]], bool]] = None
 
     def key(self, requirements: Sequence[str]) -> str:
-        identity = [sys.implementation.name, sys.version, sys.base_prefix, _key_form(requirements), self.index_args]
+        identity = self._identity() + [_key_form(requirements)]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:24]
 
     def python(self, requirements: Sequence[str], step: str, package: str = "") -> str:
         """The interpreter of an environment holding `requirements`, made now if needed."""
+        reusable = self._reusable(requirements)
+        if reusable is not None:
+            return os.path.join(reusable, "bin", "python")
         key = self.key(requirements)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -89,6 +96,28 @@ class BuildEnvs:
             if not os.path.exists(os.path.join(folder, COMPLETE)):
                 self._make(folder, sorted(set(requirements)), step, package)
             return os.path.join(folder, "bin", "python")
+
+    def _reusable(self, requirements: Sequence[str]) -> Optional[str]:
+        """A complete environment of this interpreter and index settings that satisfies `requirements`
+        (not one to be made anew by --force before it was renewed in this run)."""
+        if self.satisfies is None or not os.path.isdir(self.root):
+            return None
+        for name in sorted(os.listdir(self.root)):
+            folder = os.path.join(self.root, name)
+            marker = os.path.join(folder, COMPLETE)
+            if "." in name or not os.path.exists(marker) or (self.fresh and name not in self._renewed):
+                continue
+            try:
+                with open(marker, encoding="utf-8") as handle:
+                    identity = json.loads(handle.readline())
+            except (OSError, ValueError):
+                continue
+            if identity == self._identity() and self.satisfies(folder, requirements):
+                return folder
+        return None
+
+    def _identity(self) -> list:
+        return [sys.implementation.name, sys.version, sys.base_prefix, self.index_args]
 
     def _discard(self, folder: str) -> None:
         if os.path.isdir(folder):
@@ -110,8 +139,8 @@ class BuildEnvs:
                 result = self.runner.run(argv, step, env=self.env, package=package or None)
                 if not result.ok:
                     raise BuildEnvFailure(result, requirements)
-            with open(os.path.join(temporary, COMPLETE), "w") as handle:
-                handle.write("\n".join(requirements) + "\n")
+            with open(os.path.join(temporary, COMPLETE), "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(self._identity()) + "\n" + "\n".join(requirements) + "\n")
             try:
                 os.rename(temporary, folder)
             except OSError:

@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 from . import locks
 from .app import build_app
 from .buildenv import BuildEnvs
+from .pep517 import environment_satisfies
 from .closure import Closure, Dist
 from .deps import DepsBuilder
 from .events import HelperError, emit
@@ -99,6 +100,7 @@ class Build:
         if envs is None or envs.index_args != _index_only(inputs.options):
             envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env,
                              request.fresh_build_env)
+        envs.satisfies = environment_satisfies
         self.hash_tables = self._hash_policy(inputs)
         sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner, request.source_date_epoch,
                               json.dumps(index_args))

@@ -43,22 +43,34 @@ def make_sdist(folder: Path, name: str, version: str, files: dict) -> Path:
     return target
 
 
-def setuptools_sdist(folder: Path, name: str, version: str, requires=(), extras=None, c_source=None,
-                     setup_extra="") -> Path:
-    extras = extras or {}
-    ext = ""
-    files = {"src/%s/__init__.py" % name: "VALUE = %r\n" % name}
-    if c_source is not None:
-        files["src/%s/_speed.c" % name] = c_source
-        ext = "ext_modules=[Extension(%r, [%r])]," % (name + "._speed", "src/%s/_speed.c" % name)
-    files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
-    files["setup.py"] = textwrap.dedent("""\
-        from setuptools import Extension, setup
-        %s
-        setup(name=%r, version=%r, package_dir={"": "src"}, packages=[%r],
-              install_requires=%r, extras_require=%r, %s %s)
-        """) % (setup_extra, name, version, name, list(requires), extras, ext,
-                "cmdclass=CMDCLASS," if "CMDCLASS" in setup_extra else "")
+FLIT = '[build-system]\nrequires = ["flit_core>=3.4,<5"]\nbuild-backend = "flit_core.buildapi"\n'
+
+
+def flit_sdist(folder: Path, name: str, version: str, requires=(), extras=None, backend=None) -> Path:
+    """A pure-Python sdist on flit_core: a small build requirement, so the suite's builds stay quick."""
+    lines = [FLIT if backend is None else FLIT.replace('"flit_core.buildapi"', '"%s"\nbackend-path = ["."]' % backend),
+             "[project]", 'name = "%s"' % name, 'version = "%s"' % version, 'description = "a test sdist"',
+             "dependencies = %s" % json.dumps(list(requires))]
+    if extras:
+        lines.append("[project.optional-dependencies]")
+        lines += ["%s = %s" % (key, json.dumps(value)) for key, value in extras.items()]
+    files = {"pyproject.toml": "\n".join(lines) + "\n", "%s/__init__.py" % name: "VALUE = %r\n" % name}
+    if backend is not None:
+        files[backend + ".py"] = BARRIER_BACKEND
+    return make_sdist(folder, name, version, files)
+
+
+def setuptools_sdist(folder: Path, name: str, version: str, c_source: str) -> Path:
+    """An sdist with a C extension, on setuptools."""
+    files = {
+        "src/%s/__init__.py" % name: "VALUE = %r\n" % name,
+        "src/%s/_speed.c" % name: c_source,
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n',
+        "setup.py": "from setuptools import Extension, setup\n"
+                    "setup(name=%r, version=%r, package_dir={'': 'src'}, packages=[%r],\n"
+                    "      ext_modules=[Extension(%r, [%r])])\n" % (
+                        name, version, name, name + "._speed", "src/%s/_speed.c" % name),
+    }
     return make_sdist(folder, name, version, files)
 
 
@@ -70,47 +82,45 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speed", NULL, -1, m
 PyMODINIT_FUNC PyInit__speed(void) { return PyModule_Create(&module); }
 """
 
-# Builds only when the other one builds at the same time: proves two sdists build at once, with no
-# timing in the test (each waits, up to a minute, for the other's start marker).
-BARRIER = """
+# An in-tree backend over flit_core whose build_wheel waits for the other sdist's build to start:
+# proves two sdists build at once, with no timing in the test (each waits up to a minute). Metadata
+# (what pip's resolution asks for) does not wait.
+BARRIER_BACKEND = """
 import os, time
-from setuptools.command.build_py import build_py
+from flit_core import buildapi
+from flit_core.buildapi import *  # noqa
 
-class Barrier(build_py):
-    def run(self):
-        folder = os.environ.get("WW_BARRIER")
-        if folder:
-            me = self.distribution.get_name()
-            open(os.path.join(folder, me + ".started"), "w").close()
-            others = {"wwbar1": "wwbar2", "wwbar2": "wwbar1"}
-            deadline = time.time() + 60
-            while not os.path.exists(os.path.join(folder, others[me] + ".started")):
-                if time.time() > deadline:
-                    raise SystemExit("the other sdist never started building alongside this one")
-                time.sleep(0.05)
-        build_py.run(self)
-
-CMDCLASS = {"build_py": Barrier}
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    folder = os.environ.get("WW_BARRIER")
+    if folder:
+        me = os.path.basename(os.getcwd()).split("-")[0]
+        other = {"wwbar1": "wwbar2", "wwbar2": "wwbar1"}[me]
+        open(os.path.join(folder, me + ".started"), "w").close()
+        deadline = time.time() + 60
+        while not os.path.exists(os.path.join(folder, other + ".started")):
+            if time.time() > deadline:
+                raise SystemExit("the other sdist never started building alongside this one")
+            time.sleep(0.05)
+    return buildapi.build_wheel(wheel_directory, config_settings, metadata_directory)
 """
 
 
 @pytest.fixture(scope="session")
 def links(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("links with space, comma")
-    setuptools_sdist(folder, "wwpure", "1.0")
-    setuptools_sdist(folder, "wwcext", "1.0", c_source=C_OK)
-    setuptools_sdist(folder, "wwbroken", "1.0", c_source="this is not C;\n")
-    setuptools_sdist(folder, "wwextras", "1.0", requires=["wwpure>=1"], extras={"fast": ["wwcext>=1"]})
-    setuptools_sdist(folder, "wwbar1", "1.0", setup_extra=BARRIER)
-    setuptools_sdist(folder, "wwbar2", "1.0", setup_extra=BARRIER)
+    flit_sdist(folder, "wwpure", "1.0")
+    setuptools_sdist(folder, "wwcext", "1.0", C_OK)
+    setuptools_sdist(folder, "wwbroken", "1.0", "this is not C;\n")
+    flit_sdist(folder, "wwextras", "1.0", requires=["wwpure>=1"], extras={"fast": ["wwcext>=1"]})
+    flit_sdist(folder, "wwbar1", "1.0", backend="barrier")
+    flit_sdist(folder, "wwbar2", "1.0", backend="barrier")
     return folder
 
 
 def write_project(folder: Path, name: str = "demo", dependencies=(), optional=None, groups=None,
                   extra_files=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ['[build-system]', 'requires = ["setuptools>=61"]', 'build-backend = "setuptools.build_meta"', '',
-             '[project]', 'name = "%s"' % name, 'version = "0.1.0"',
+    lines = [FLIT, '[project]', 'name = "%s"' % name, 'version = "0.1.0"', 'description = "a test project"',
              'dependencies = %s' % json.dumps(list(dependencies))]
     if optional:
         lines.append("[project.optional-dependencies]")
@@ -121,7 +131,6 @@ def write_project(folder: Path, name: str = "demo", dependencies=(), optional=No
             items = ", ".join(json.dumps(v) if isinstance(v, str) else '{include-group = "%s"}' % v["include-group"]
                               for v in value)
             lines.append("%s = [%s]" % (key, items))
-    lines += ["", "[tool.setuptools]", 'packages = ["%s"]' % name]
     (folder / "pyproject.toml").write_text("\n".join(lines) + "\n")
     (folder / name).mkdir(exist_ok=True)
     (folder / name / "__init__.py").write_text("")

@@ -110,8 +110,7 @@ def test_credentials_only_in_netrc_never_in_argv(tmp_path, links, shared_cache):
         watcher.join()
         server.shutdown()
     assert run.returncode == 0, run.explain()
-    assert [w["filename"] for w in run.report["wheels"]] == ["demo-0.1.0-py3-none-any.whl",
-                                                             "wwpure-1.0-py3-none-any.whl"]
+    assert [w["filename"].split("-")[0] for w in run.report["wheels"]] == ["demo", "wwpure"]
     # The index was really used with the netrc credentials: by pip, and for the sdist download.
     assert "/simple/wwpure/" in ProtectedIndex.authorised
     assert "/files/wwpure-1.0.tar.gz" in ProtectedIndex.authorised
