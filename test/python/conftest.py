@@ -56,7 +56,7 @@ def flit_sdist(folder: Path, name: str, version: str, requires=(), extras=None, 
         lines += ["%s = %s" % (key, json.dumps(value)) for key, value in extras.items()]
     files = {"pyproject.toml": "\n".join(lines) + "\n", "%s/__init__.py" % name: "VALUE = %r\n" % name}
     if backend is not None:
-        files[backend + ".py"] = BARRIER_BACKEND
+        files[backend + ".py"] = BARRIER_BACKEND if backend == "barrier" else KILLED_BACKEND
     return make_sdist(folder, name, version, files)
 
 
@@ -104,6 +104,15 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return buildapi.build_wheel(wheel_directory, config_settings, metadata_directory)
 """
 
+# A build that dies of SIGKILL, as under the OOM killer: the helper must say which package and signal.
+KILLED_BACKEND = """
+import os, signal
+from flit_core.buildapi import *  # noqa
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
 
 @pytest.fixture(scope="session")
 def links(tmp_path_factory) -> Path:
@@ -114,6 +123,7 @@ def links(tmp_path_factory) -> Path:
     flit_sdist(folder, "wwextras", "1.0", requires=["wwpure>=1"], extras={"fast": ["wwcext>=1"]})
     flit_sdist(folder, "wwbar1", "1.0", backend="barrier")
     flit_sdist(folder, "wwbar2", "1.0", backend="barrier")
+    flit_sdist(folder, "wwkilled", "1.0", backend="killed")
     return folder
 
 

@@ -40,6 +40,9 @@ def test_app_and_closure_with_extras_and_groups(tmp_path, links, shared_cache):
     assert wheels["wwcext"]["sets"] == ["extra:test-extra", "runtime"]  # also via wwextras[fast]
     assert {w["origin"] for w in run.report["wheels"]} == {"built"}  # every one came from an sdist
     assert run.report["extras"] == ["test-extra"] and run.report["groups"] == ["dev", "lint"]
+    kinds = [e["kind"] + ":" + e.get("phase", "") for e in run.events if e["kind"] in ("phase", "app")]
+    # The static requirements started the resolution while the app's wheel was being built.
+    assert kinds.index("phase:resolve") < kinds.index("app:")
     phases = [e["phase"] for e in run.of("phase")]
     assert phases[:2] == ["bootstrap", "app"] and phases[-1] == "check" and {"resolve", "deps"} <= set(phases)
     app = run.of("app")[0]
@@ -146,6 +149,14 @@ def test_wrong_app_name_and_app_only(tmp_path, links, shared_cache):
     assert run.returncode == 21 and run.error["found"] == "demo" and run.error["expected"] == "other"
     run = run_helper(request_for(tmp_path, source, shared_cache, links, expectName="demo", appOnly=True), tmp_path)
     assert run.returncode == 0, run.explain()
+    envs = shared_cache / "build-envs"
+    before = {p.name: p.stat().st_ino for p in envs.iterdir()}
+    shutil.rmtree(run.out)
+    run = run_helper(request_for(tmp_path, source, shared_cache, links, expectName="demo", appOnly=True,
+                                 freshBuildEnv=True), tmp_path)
+    assert run.returncode == 0, run.explain()
+    after = {p.name: p.stat().st_ino for p in envs.iterdir()}
+    assert any(name in after and after[name] != inode for name, inode in before.items())  # made anew
     assert [w["filename"].split("-")[0] for w in run.report["wheels"]] == ["demo"]
     assert "resolve" not in [e["phase"] for e in run.of("phase")]
 
@@ -170,3 +181,30 @@ def test_selftest_reports_versions(tmp_path, shared_cache):
     facts = json.loads(run.stdout.strip().splitlines()[-1])
     assert facts["python"] == "%d.%d.%d" % sys.version_info[:3]
     assert facts["pip"] and set(facts["helperPackages"]) >= {"packaging", "pyproject_hooks", "build"}
+
+
+def test_a_wrong_static_guess_is_resolved_again(tmp_path, links, shared_cache):
+    source = write_project(tmp_path / "proj", dependencies=["wwpure"])
+    # The guess names a package that fails to build: its early build must not fail the real one.
+    request = request_for(tmp_path, source, shared_cache, links, staticRequires=["wwbroken"])
+    run = run_helper(request, tmp_path)
+    assert run.returncode == 0, run.explain()
+    assert [w["filename"].split("-")[0] for w in run.report["wheels"]] == ["demo", "wwpure"]
+    assert any("differs from the static guess" in e["line"] for e in run.of("log"))
+
+
+def test_a_build_killed_by_a_signal_names_package_and_signal(tmp_path, links, shared_cache):
+    source = write_project(tmp_path / "proj", dependencies=["wwkilled"])
+    run = run_helper(request_for(tmp_path, source, shared_cache, links), tmp_path)
+    assert run.returncode == 23, run.explain()
+    assert (run.error["error"], run.error["package"], run.error["signal"]) == ("deps-build", "wwkilled", 9)
+
+
+def test_a_build_requirement_no_index_offers_says_what_is_offered(tmp_path, links, shared_cache):
+    source = write_project(tmp_path / "proj")
+    text = (source / "pyproject.toml").read_text().replace('"flit_core>=3.4,<5"', '"flit_core<1"')
+    (source / "pyproject.toml").write_text(text)
+    run = run_helper(request_for(tmp_path, source, shared_cache, links, appOnly=True), tmp_path)
+    assert run.returncode == 20, run.explain()
+    assert run.error["error"] == "app-build" and run.error["phase"] == "build-env"
+    assert run.error["not_found"] == "flit_core<1" and run.error["offered"]  # what the index does have
