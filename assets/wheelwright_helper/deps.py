@@ -10,12 +10,12 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
+from .archive import UnsafeArchive
 from .events import HelperError, emit
-from .fetch import FetchError, Fetcher, copy_into
+from .fetch import Fetcher, FetchError, copy_into
 from .pep517 import BackendFailure
 from .process import Cancelled, ProcessRunner
 from .resolve import Item
-from .archive import UnsafeArchive
 from .sdist import SdistBuilder
 
 

@@ -112,9 +112,10 @@ class Resolver:
         result = self.runner.run(argv, step, env=self.env)
         if not result.ok:
             fields = describe_failure(result.lines)
+            if result.signal:
+                fields["signal"] = result.signal  # killed (9: most likely out of memory), not a pip error
             if "package" in fields:  # an sdist's metadata could not be prepared
-                raise HelperError("deps-build", phase="metadata", tail=result.tail(),
-                                  **({"signal": result.signal} if result.signal else {}), **fields)
+                raise HelperError("deps-build", phase="metadata", tail=result.tail(), **fields)
             raise HelperError("resolve", tail=result.tail(), **fields)
         with open(report_file, encoding="utf-8") as handle:
             return parse_report(json.load(handle), self.prebuilt)

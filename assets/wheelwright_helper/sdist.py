@@ -12,6 +12,7 @@ import shutil
 import sys
 import uuid
 from typing import Dict, Optional
+from urllib.parse import unquote, urlsplit
 
 from . import __version__
 from .archive import unpack
@@ -19,7 +20,7 @@ from .buildenv import BuildEnvs
 from .pep517 import build_wheel
 from .process import ProcessRunner
 from .reproducible import build_folder, reproducible_environment
-from .wheelfile import InvalidWheel, read_wheel
+from .wheelfile import InvalidWheel, read_wheel, sha256_file
 
 
 class SdistBuilder:
@@ -65,6 +66,23 @@ class SdistBuilder:
                 if isinstance(source.get("sha256"), str):
                     found[source["sha256"]] = os.path.join(folder, name)
         return found
+
+    def forget_stale(self, items) -> bool:
+        """Forgets prebuilt wheels whose local sdist now has other bytes (same version, re-made);
+        True if any was, so the resolution is redone. (pip's own wheel cache trusts a link the same
+        way; a remote sdist is not downloaded again to check.)"""
+        stale = False
+        for item in items:
+            if item.kind != "prebuilt":
+                continue
+            path = unquote(urlsplit(item.url).path)
+            origin = urlsplit((self.prebuilt_source(path) or {}).get("url", ""))
+            if origin.scheme == "file":
+                sdist = unquote(origin.path)
+                if os.path.isfile(sdist) and sha256_file(sdist) != (self.prebuilt_source(path) or {}).get("sha256"):
+                    self.forget_prebuilt(path)
+                    stale = True
+        return stale
 
     def forget_prebuilt(self, wheel_path: str) -> None:
         for path in (wheel_path, wheel_path + ".source.json"):

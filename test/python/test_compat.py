@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 import sys
-import tomllib
 import types
 from pathlib import Path
 
+import tomllib
 from wheelwright_helper import pyproject
 
 PACKAGE = Path(__file__).resolve().parents[2] / "assets" / "wheelwright_helper"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
-
 from wheelwright_helper.events import HelperError
 from wheelwright_helper.handoff import Candidate, check_sets, hand_off
 

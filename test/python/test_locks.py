@@ -6,7 +6,6 @@ import textwrap
 
 import pytest
 from packaging.requirements import Requirement
-
 from wheelwright_helper import locks
 from wheelwright_helper.events import HelperError
 

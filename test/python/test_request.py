@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from wheelwright_helper.events import EXIT_CODES, HelperError
 from wheelwright_helper.pip import child_environment, describe_failure, index_arguments
 from wheelwright_helper.request import IndexSettings, load_request, parse_request

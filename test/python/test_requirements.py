@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from wheelwright_helper.events import HelperError
 from wheelwright_helper.requirements import RequirementsParser, logical_lines
 

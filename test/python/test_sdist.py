@@ -9,7 +9,6 @@ import tarfile
 import zipfile
 
 import pytest
-
 from wheelwright_helper.archive import UnsafeArchive, unpack
 
 

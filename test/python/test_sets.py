@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
-
 from wheelwright_helper.closure import Closure, Dist
 from wheelwright_helper.events import HelperError
 from wheelwright_helper.groups import expand_group
