@@ -16,7 +16,7 @@ from typing import List, Optional
 
 from .buildenv import BuildEnvs, build_system_requires
 from .events import HelperError, emit
-from .helper_env import activate, ensure_helper_env
+from .helper_env import activate, check_pip, ensure_helper_env
 from .pip import child_environment, index_arguments
 from .process import Cancelled, ProcessRunner
 from .reproducible import apply_process_defaults
@@ -47,6 +47,7 @@ def build(request_path: str) -> int:
         request = load_request(request_path)
         env = child_environment(os.environ, request.cache)
         emit("phase", phase="bootstrap")
+        check_pip()
         envs = BuildEnvs(request.cache, index_arguments(request.index), runner, env, request.fresh_build_env)
         _prewarm_app_env(request, envs)
         activate(ensure_helper_env(request.cache, request.index, runner, env))

@@ -37,8 +37,26 @@ def helper_env_dir(cache: str) -> str:
     return os.path.join(cache, "helper-env", "%s-%s" % (version, digest))
 
 
+# pip's --report (22.2) decides the closure; --python (22.3) installs into build environments.
+MINIMUM_PIP = (22, 3)
+
+
 def pip_available() -> bool:
     return importlib.util.find_spec("pip") is not None
+
+
+def check_pip() -> None:
+    """Fails at once, clearly, where this interpreter's pip cannot do what the helper asks of it."""
+    if not pip_available():
+        raise HelperError("helper-env", reason="this Python has no pip (the builder image needs python3-pip or a "
+                                                "venv with pip)", tail=[])
+    import importlib.metadata
+
+    version = importlib.metadata.version("pip")
+    numbers = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    if numbers < MINIMUM_PIP:
+        raise HelperError("helper-env", reason="pip %s is too old: the helper needs pip %d.%d or later"
+                                               % ((version,) + MINIMUM_PIP), tail=[])
 
 
 def ensure_helper_env(cache: str, index: IndexSettings, runner: ProcessRunner, env: Dict[str, str]) -> str:
@@ -46,9 +64,6 @@ def ensure_helper_env(cache: str, index: IndexSettings, runner: ProcessRunner, e
     final = helper_env_dir(cache)
     if os.path.exists(os.path.join(final, COMPLETE)):
         return final
-    if not pip_available():
-        raise HelperError("helper-env", reason="this Python has no pip to install the helper's packages with",
-                          tail=[])
     os.makedirs(os.path.dirname(final), exist_ok=True)
     temporary = "%s.tmp-%d-%s" % (final, os.getpid(), uuid.uuid4().hex[:8])
     try:

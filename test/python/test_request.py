@@ -79,3 +79,17 @@ def test_every_error_code_has_its_exit_code():
     assert EXIT_CODES["app-build"] == 20 and EXIT_CODES["app-name"] == 21 and EXIT_CODES["unknown-extra"] == 22
     assert EXIT_CODES["deps-build"] == 23 and EXIT_CODES["unsatisfied"] == 24 and EXIT_CODES["invalid-wheel"] == 25
     assert EXIT_CODES["helper-env"] == 26 and EXIT_CODES["lock-mismatch"] == 27 and EXIT_CODES["lock-format"] == 27
+
+
+def test_an_old_pip_is_refused_clearly(monkeypatch):
+    import importlib.metadata
+
+    from wheelwright_helper import helper_env
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "22.0.4")
+    with pytest.raises(HelperError) as caught:
+        helper_env.check_pip()
+    assert caught.value.error == "helper-env" and caught.value.exit_code == 26
+    assert "pip 22.0.4 is too old" in caught.value.fields["reason"] and "22.3" in caught.value.fields["reason"]
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "23.0.1")
+    helper_env.check_pip()
