@@ -1,0 +1,92 @@
+"""The check before handing off, and the handoff itself: every wheel sound, every Requires-Dist of
+every requested set satisfied by a wheel in the set, wheels that no set needs left behind; then the
+wheels moved into `out/app` and `out/deps`, and `out/report.json` written last."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+
+from .closure import Closure, Dist
+from .events import HelperError
+from .wheelfile import InvalidWheel, read_wheel, wheel_name_version
+
+REPORT_VERSION = 1
+
+
+@dataclass
+class Candidate:
+    path: str  # where the wheel lies in work
+    folder: str  # "app" | "deps"
+    origin: str  # "built" | "fetched"
+    sets: List[str] = field(default_factory=list)
+    requires: List[str] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        return os.path.basename(self.path)
+
+
+def read_candidates(candidates: Sequence[Candidate]) -> Dict[str, Dist]:
+    """Each wheel opened and read (a sound zip, one METADATA naming what the file name says)."""
+    dists: Dict[str, Dist] = {}
+    for candidate in candidates:
+        try:
+            name, version = wheel_name_version(candidate.filename)
+            # A fetched wheel's sha256 matched the index's: its members need no second look here.
+            metadata = read_wheel(candidate.path, check_members=candidate.origin == "built")
+        except InvalidWheel as error:
+            raise HelperError("invalid-wheel", file=candidate.filename, reason=str(error)) from None
+        if metadata.name != name or metadata.version != version:
+            raise HelperError("invalid-wheel", file=candidate.filename,
+                              reason="METADATA says %s %s" % (metadata.name, metadata.version))
+        if name in dists:
+            raise HelperError("invalid-wheel", file=candidate.filename, reason="a second wheel of " + name)
+        candidate.requires = list(metadata.requires)
+        dists[name] = Dist(name, version, candidate.requires)
+    return dists
+
+
+def check_sets(app_name: str, candidates: Sequence[Candidate], sets: Dict[str, List[Requirement]],
+               environment: Dict[str, str]) -> List[Candidate]:
+    """Marks each wheel with the sets that need it; raises `unsatisfied`; returns the wheels to hand off."""
+    dists = read_candidates(candidates)
+    by_name = {wheel_name_version(c.filename)[0]: c for c in candidates}
+    by_name[app_name].sets.append("runtime")
+    closure = Closure(dists, environment)
+    missing = []
+    for set_name, roots in sets.items():
+        reached, lacking = closure.walk(set_name, roots)
+        missing += lacking
+        for name in sorted(reached):
+            if set_name not in by_name[name].sets:
+                by_name[name].sets.append(set_name)
+    if missing:
+        raise HelperError("unsatisfied", missing=[m.event() for m in missing])
+    # Built or fetched but needed by no requested set (an early start's guess, say): not handed off.
+    return [c for c in candidates if c.sets]
+
+
+def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: Sequence[str],
+             wheels: Sequence[Candidate]) -> dict:
+    for folder in ("app", "deps"):
+        os.makedirs(os.path.join(out, folder), exist_ok=True)
+    entries = []
+    for wheel in sorted(wheels, key=lambda w: w.filename):
+        shutil.move(wheel.path, os.path.join(out, wheel.folder, wheel.filename))
+        entries.append({"filename": wheel.filename, "folder": wheel.folder, "origin": wheel.origin,
+                        "sets": sorted(wheel.sets), "requires": wheel.requires})
+    report = {"version": REPORT_VERSION, "app": app_name, "environment": dict(default_environment()),
+              "extras": sorted(extras), "groups": sorted(groups), "wheels": entries}
+    # Written last, and whole: the host takes the report's presence to mean the handoff is complete.
+    temporary = os.path.join(work, "report.json")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=1, sort_keys=True)
+    shutil.move(temporary, os.path.join(out, "report.json"))
+    return report

@@ -1,0 +1,99 @@
+"""How the helper drives pip: its argv (index settings as separate arguments, never a shell string),
+its environment (no configuration file or stray PIP_* variable decides anything), and what its
+failures mean. Only stdlib.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Dict, List, Mapping, Optional
+
+from .request import IndexSettings
+
+# PIP_* variables that say how to reach an index (not which one): kept, so a team's certificate
+# bundle or timeout still applies. Every other PIP_* (PIP_FIND_LINKS=/wheelhouse in the seed's
+# builder, PIP_WHEEL_DIR, PIP_CONSTRAINT...) would silently change what gets built: dropped.
+TRANSPORT_VARIABLES = ("PIP_CERT", "PIP_CLIENT_CERT", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT", "PIP_TIMEOUT",
+                       "PIP_RETRIES", "PIP_PROXY")
+
+
+def child_environment(base: Mapping[str, str], cache: str) -> Dict[str, str]:
+    """The environment of every child: the host's, without PYTHONPATH (it points at this helper)
+    and without pip settings the request does not make."""
+    env = {k: v for k, v in base.items() if not k.startswith("PIP_") or k in TRANSPORT_VARIABLES}
+    env.pop("PYTHONPATH", None)
+    env.update({
+        # pip documents os.devnull here as "load no configuration file"; the request is the configuration.
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_CACHE_DIR": os.path.join(cache, "pip"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+        "PIP_NO_COLOR": "1",
+        "PIP_PROGRESS_BAR": "off",
+    })
+    return env
+
+
+def index_arguments(index: IndexSettings) -> List[str]:
+    """Each URL and folder its own argument: a find-links folder may hold spaces or commas."""
+    args: List[str] = []
+    if index.no_index:
+        args.append("--no-index")
+    elif index.index_url is not None:
+        args += ["--index-url", index.index_url]
+    for url in index.extra_index_urls:
+        args += ["--extra-index-url", url]
+    for link in index.find_links:
+        args += ["--find-links", link]
+    return args
+
+
+def pip_command(python: Optional[str] = None) -> List[str]:
+    return [python or sys.executable, "-m", "pip"]
+
+
+_NOT_FOUND = re.compile(r"No matching distribution found for (.+?)\s*$")
+_OFFERED = re.compile(r"Could not find a version that satisfies the requirement (.+?) \(from versions: (.*)\)")
+_COLLECTING = re.compile(r"^\s*(?:Collecting|Processing) (\S+)")
+
+
+def describe_failure(lines: List[str]) -> Dict[str, object]:
+    """What a failed pip run says, for the error event: the requirement no index offers (and the
+    versions that are offered), the conflict pip explains, or the package whose metadata failed."""
+    fields: Dict[str, object] = {}
+    for line in lines:
+        match = _OFFERED.search(line)
+        if match:
+            fields["not_found"] = match.group(1)
+            offered = match.group(2).strip()
+            fields["offered"] = [] if offered == "none" else [v.strip() for v in offered.split(",")]
+        match = _NOT_FOUND.search(line)
+        if match:
+            fields["not_found"] = match.group(1)
+    if "not_found" in fields:
+        fields.setdefault("offered", [])
+        return fields
+    for index, line in enumerate(lines):
+        if "ResolutionImpossible" in line or "conflicting dependencies" in line:
+            start = max(0, index - 2)
+            fields["conflict"] = [entry for entry in lines[start:index + 12] if entry.strip()]
+            return fields
+    package = None
+    for line in lines:
+        match = _COLLECTING.match(line)
+        if match:
+            package = match.group(1)
+        if "metadata-generation-failed" in line or "did not run successfully" in line:
+            fields["package"] = _package_name(package) if package else None
+            return fields
+    return fields
+
+
+def _package_name(requirement_or_path: str) -> str:
+    """`zbroken==1.0` or `/links/zbroken-1.0.tar.gz` -> `zbroken`."""
+    base = os.path.basename(requirement_or_path)
+    if base.endswith((".tar.gz", ".zip", ".whl", ".tar.bz2")):
+        return base.split("-")[0]
+    return re.split(r"[\s\[<>=!~;@(]", requirement_or_path, maxsplit=1)[0]

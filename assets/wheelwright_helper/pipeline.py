@@ -1,0 +1,248 @@
+"""One build, phase by phase: inputs checked before any work (requirements files, groups, lock);
+the app's wheel built while the closure's resolution starts from static metadata; the resolution
+confirmed (or redone) against the wheel's real metadata; the dependencies' wheels fetched and
+built `jobs` at a time; the check; the handoff."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from . import locks
+from .app import build_app
+from .buildenv import BuildEnvs
+from .deps import DepsBuilder
+from .events import HelperError, emit
+from .fetch import Fetcher
+from .groups import normalised_groups
+from .guess import last_metadata, remember_metadata
+from .handoff import Candidate, check_sets, hand_off
+from .hashes import check_hash_pinned, hash_policy
+from .locked import lock_closure, resolve_locked
+from .pep517 import environment_satisfies
+from .pip_options import PipOptions
+from .process import ProcessRunner
+from .pyproject import TomlError, dependency_groups_table, read_pyproject, static_metadata
+from .reproducible import reproducible_environment
+from .request import BuildRequest
+from .requirements import RequirementsFile, RequirementsParser
+from .resolve import Item, Resolver
+from .sdist import SdistBuilder
+from .sets import AppFacts, build_sets, pip_roots
+
+
+@dataclass
+class Inputs:
+    """What the build reads before building anything; every problem in it fails the build at once."""
+    pyproject: dict
+    groups_table: dict
+    requirement_files: List[RequirementsFile]
+    options: PipOptions
+    constraints: List[str]
+    lock: Optional[locks.Lock]
+
+
+class Build:
+    def __init__(self, request: BuildRequest, runner: ProcessRunner, env: Dict[str, str],
+                 envs: Optional[BuildEnvs] = None) -> None:
+        self.request = request
+        self.given_envs = envs  # the one the app's environment may be being made in already
+        self.runner = runner
+        self.env = env
+        self.environment = dict(default_environment())
+        self.threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="phase")
+        self.deps: Optional[DepsBuilder] = None
+
+    # -- inputs ---------------------------------------------------------------------------------
+    def read_inputs(self) -> Inputs:
+        request = self.request
+        try:
+            pyproject = read_pyproject(request.source)
+        except TomlError as error:
+            raise HelperError("app-build", phase="metadata", tail=[str(error)]) from None
+        groups_table = dependency_groups_table(pyproject)
+        parser = RequirementsParser(request.source, self.env)
+        files = [parser.parse(path) for path in request.requirements]
+        options = PipOptions(request.index.index_url, list(request.index.extra_index_urls),
+                             list(request.index.find_links), request.index.no_index)
+        for parsed in files:
+            options.merge(parsed.options)
+        constraints = sorted({str(line.requirement) for f in files for line in f.constraints})
+        lock = None
+        if request.lock is not None:
+            lock = locks.read_lock(request.source, request.lock.path, request.lock.format, request.expect_name,
+                                   self.env)
+            if lock.format == "requirements":
+                for_lock = RequirementsParser(request.source, self.env).parse(request.lock.path)
+                options.merge(for_lock.options)
+        # Groups are known before the wheel is: an unknown one fails now, not after a build.
+        unknown = sorted({canonicalize_name(g) for g in request.groups} - set(normalised_groups(groups_table)))
+        if unknown:
+            raise HelperError("unknown-extra", extras=[], groups=unknown, available=[],
+                              available_groups=sorted(normalised_groups(groups_table)))
+        return Inputs(pyproject, groups_table, files, options, constraints, lock)
+
+    # -- the run ----------------------------------------------------------------------------------
+    def run(self) -> dict:
+        request = self.request
+        self._prepare_folders()
+        inputs = self.read_inputs()
+        index_args = inputs.options.arguments()
+        envs = self.given_envs
+        if envs is None or envs.index_args != _index_only(inputs.options):
+            envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env,
+                             request.fresh_build_env)
+        envs.satisfies = environment_satisfies
+        self.hash_tables = hash_policy(inputs.requirement_files, inputs.lock)
+        sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner, request.source_date_epoch,
+                              json.dumps(index_args))
+        self.sdists = sdists
+        self.resolver = Resolver(self.runner, self.env, request.work, index_args, sdists.prebuilt_dir)
+        fetcher = Fetcher(request.cache, request.work, self.env)
+        self.deps = DepsBuilder(request.jobs, self.runner, fetcher, sdists, os.path.join(request.work, "deps"),
+                                self.hash_tables.get)
+        try:
+            return self._run(inputs, envs)
+        except BaseException:
+            self.runner.cancel()  # stop whatever still runs (the early start, other builds)
+            raise
+        finally:
+            self.deps.close()
+            self.threads.shutdown(wait=True)
+
+    def _run(self, inputs: Inputs, envs: BuildEnvs) -> dict:
+        request = self.request
+        emit("phase", phase="app")
+        app_env = reproducible_environment(self.env, request.source, request.cache, request.source_date_epoch)
+        app_dir = os.path.join(request.work, "app")
+        app_future = self.threads.submit(build_app, request.source, app_dir, request.expect_name, envs, app_env,
+                                         self.runner)
+        early = None
+        if not request.app_only:
+            early = self.threads.submit(self._early_start, inputs)
+        try:
+            app = app_future.result()
+        except BaseException:
+            self.runner.cancel()
+            raise
+        remember_metadata(self.request.cache, self._metadata_name(), app.requires, app.extras)
+        emit("app", name=app.name, version=app.version, filename=app.filename, requires=list(app.requires),
+             extras=list(app.extras), groups=sorted(normalised_groups(inputs.groups_table)))
+        sets = build_sets(app, request.extras, inputs.groups_table, request.groups, inputs.requirement_files,
+                          self.environment)
+        app_candidate = Candidate(os.path.join(app_dir, app.filename), "app", "built")
+        if request.app_only:
+            emit("phase", phase="check")
+            wheels = check_sets(app.name, [app_candidate], {}, self.environment)
+            return self._hand_off(app, inputs, wheels)
+        items = self._final_items(inputs, sets, early)
+        assert self.deps is not None
+        self.deps.submit(items)
+        built = self.deps.wait(items)
+        emit("phase", phase="check")
+        candidates = [app_candidate] + [Candidate(w.path, "deps", w.origin) for w in built.values()]
+        wheels = check_sets(app.name, candidates, sets, self.environment)
+        return self._hand_off(app, inputs, wheels)
+
+    def _hand_off(self, app: AppFacts, inputs: Inputs, wheels: List[Candidate]) -> dict:
+        report = hand_off(self.request.out, self.request.work, app.name, app.extras,
+                          sorted(normalised_groups(inputs.groups_table)), wheels)
+        emit("done", wheels=len(report["wheels"]))
+        return report
+
+    # -- resolution ---------------------------------------------------------------------------------
+    def _early_start(self, inputs: Inputs) -> Optional[tuple]:
+        """(roots, items) resolved from static metadata while the app builds, their work already
+        submitted; None when there is nothing static to start from. A failure is kept, not raised:
+        the real roots may differ."""
+        request = self.request
+        try:
+            if inputs.lock is not None:
+                lock_items = self._resolve_lock(inputs)
+            static = static_metadata(inputs.pyproject, request.static_requires) or last_metadata(
+                request.cache, self._metadata_name())
+            if static is None:
+                return ("lock", lock_items) if inputs.lock is not None else None
+            requires, extras = static
+            guess = AppFacts(canonicalize_name(request.expect_name or "-"), "", "", requires,
+                             sorted({canonicalize_name(e) for e in extras}))
+            try:
+                sets = build_sets(guess, request.extras, inputs.groups_table, request.groups,
+                                  inputs.requirement_files, self.environment)
+            except HelperError:
+                return ("lock", lock_items) if inputs.lock is not None else None
+            if inputs.lock is not None:
+                items = lock_closure(inputs.lock.path, lock_items, sets, self.environment, strict=False)
+                roots = "lock"
+            else:
+                roots = pip_roots(sets)
+                emit("phase", phase="resolve")
+                items = self._resolve(roots, inputs.constraints)
+            assert self.deps is not None
+            self.deps.submit(items)
+            return (roots, lock_items if inputs.lock is not None else items)
+        except HelperError as error:
+            return ("failed", error)
+
+    def _final_items(self, inputs: Inputs, sets: Dict[str, List[Requirement]],
+                     early: Optional[concurrent.futures.Future]) -> List[Item]:
+        started = early.result() if early is not None else None
+        if started is not None and started[0] == "failed" and inputs.lock is not None:
+            raise started[1]
+        if inputs.lock is not None:
+            lock_items = started[1] if started is not None else self._resolve_lock(inputs)
+            locks.check_roots(self._locked, sets, inputs.lock.path)
+            return lock_closure(inputs.lock.path, lock_items, sets, self.environment, strict=True)
+        roots = pip_roots(sets)
+        if started is not None and started[0] == roots:
+            items = started[1]
+        else:
+            # No early start, or it guessed other roots (or failed on them): resolve the real ones.
+            if started is not None and started[0] != "failed":
+                emit("log", step="resolve", line="the wheel's metadata differs from the static guess: resolving again")
+            emit("phase", phase="resolve")
+            items = self._resolve(roots, inputs.constraints)
+        check_hash_pinned(inputs.requirement_files, items, sets, self.environment)
+        return items
+
+    def _resolve(self, roots: List[str], constraints: List[str]) -> List[Item]:
+        items = self.resolver.resolve(roots, constraints)
+        if self.sdists.forget_stale(items):
+            items = self.resolver.resolve(roots, constraints)
+        return items
+
+    def _resolve_lock(self, inputs: Inputs) -> List[Item]:
+        assert inputs.lock is not None
+        self._locked, items = resolve_locked(self.resolver, self.sdists, inputs.lock,
+                                             [canonicalize_name(e) for e in self.request.extras],
+                                             [canonicalize_name(g) for g in self.request.groups])
+        return items
+
+    def _metadata_name(self) -> str:
+        return canonicalize_name(self.request.expect_name or "unnamed")
+
+    # -- folders ----------------------------------------------------------------------------------------
+    def _prepare_folders(self) -> None:
+        request = self.request
+        os.makedirs(request.out, exist_ok=True)
+        if os.listdir(request.out):
+            raise HelperError("request", field="out", reason="the handoff folder must be empty at the start")
+        for name in ("app", "deps", "resolve", "build", "wheels", "downloads"):
+            shutil.rmtree(os.path.join(request.work, name), ignore_errors=True)
+        os.makedirs(request.work, exist_ok=True)
+
+
+def _index_only(options: PipOptions) -> List[str]:
+    """The index options a build environment's pip needs (not --pre or binary choices of the app's set)."""
+    only = PipOptions(options.index_url, options.extra_index_urls, options.find_links, options.no_index,
+                      trusted_hosts=options.trusted_hosts)
+    return only.arguments()
+

@@ -1,0 +1,93 @@
+"""Runs child processes (pip, build backends), streaming their output as log events.
+
+Every child starts in its own process group so that a failure elsewhere (or the host's SIGTERM)
+can stop it together with whatever it started (a compiler under pip under a backend). Only stdlib.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from .events import log
+
+TAIL = 40
+
+
+@dataclass
+class ProcessResult:
+    argv: List[str]
+    returncode: int
+    lines: List[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def signal(self) -> Optional[int]:
+        """The signal that killed the process (9 for the OOM killer), if one did."""
+        return -self.returncode if self.returncode < 0 else None
+
+    def tail(self, count: int = TAIL) -> List[str]:
+        return self.lines[-count:]
+
+
+class Cancelled(Exception):
+    """Raised in a worker when another part of the build failed first."""
+
+
+class ProcessRunner:
+    """Starts processes; `cancel()` stops every running one and refuses new ones."""
+
+    def __init__(self) -> None:
+        self._running: Dict[int, subprocess.Popen] = {}
+        # Re-entrant: the SIGTERM handler calls cancel() on the main thread, which may be inside run().
+        self._lock = threading.RLock()
+        self.cancelled = False
+
+    def run(
+        self,
+        argv: Sequence[str],
+        step: str,
+        env: Optional[Dict[str, str]] = None,
+        cwd: Optional[str] = None,
+        package: Optional[str] = None,
+    ) -> ProcessResult:
+        extra = {"package": package} if package else {}
+        with self._lock:
+            if self.cancelled:
+                raise Cancelled()
+            proc = subprocess.Popen(
+                list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+            self._running[proc.pid] = proc
+        lines: List[str] = []
+        try:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                lines.append(line)
+                log(step, line, **extra)
+            code = proc.wait()
+        finally:
+            with self._lock:
+                self._running.pop(proc.pid, None)
+        if self.cancelled:
+            raise Cancelled()
+        return ProcessResult(list(argv), code, lines)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            running = list(self._running.values())
+        for proc in running:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass

@@ -1,0 +1,121 @@
+"""One resolution of the whole closure with pip's JSON report (`pip install --dry-run
+--ignore-installed --report`, pip >= 22.2): which distribution of which version, from which URL
+(a wheel is fetched, an sdist is built) with which hash and which Requires-Dist. Nothing is
+scraped from pip's log except, on failure, what went wrong."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+from urllib.parse import unquote, urlsplit
+
+from packaging.utils import canonicalize_name
+
+from .events import HelperError
+from .pip import describe_failure, pip_command
+from .process import ProcessRunner
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str  # canonical
+    version: str
+    url: str
+    sha256: Optional[str]
+    requires: List[str] = field(default_factory=list)
+    kind: str = "archive"  # archive | dir | vcs | prebuilt (a wheel this helper built before)
+
+    @property
+    def origin(self) -> str:
+        return "fetched" if self.kind == "archive" and self.filename.endswith(".whl") else "built"
+
+    @property
+    def is_wheel(self) -> bool:
+        return self.filename.endswith(".whl")
+
+    @property
+    def filename(self) -> str:
+        return os.path.basename(urlsplit(self.url).path)
+
+    @property
+    def key(self) -> tuple:
+        return (self.name, self.version, self.url)
+
+    def label(self) -> str:
+        return "%s %s" % (self.name, self.version)
+
+
+def parse_report(data: dict, prebuilt: Optional[str] = None) -> List[Item]:
+    items = []
+    for entry in data.get("install", []):
+        metadata = entry.get("metadata", {})
+        info = entry.get("download_info", {})
+        archive = info.get("archive_info")
+        digest = None
+        kind = "dir" if "dir_info" in info else "vcs" if "vcs_info" in info else "archive"
+        if prebuilt and info.get("url", "").startswith("file://") and \
+                os.path.dirname(unquote(urlsplit(info["url"]).path)) == prebuilt:
+            kind = "prebuilt"
+        if archive is not None:
+            digest = (archive.get("hashes") or {}).get("sha256")
+            legacy = archive.get("hash") or ""
+            if digest is None and legacy.startswith("sha256="):
+                digest = legacy[len("sha256="):]
+        items.append(Item(canonicalize_name(metadata["name"]), metadata["version"], info["url"], digest,
+                          list(metadata.get("requires_dist") or []), kind))
+    return sorted(items, key=lambda item: item.name)
+
+
+class Resolver:
+    """Runs pip's resolution; each call writes its own roots, constraints and report under work."""
+
+    _counter = itertools.count(1)
+    _counter_lock = threading.Lock()
+
+    def __init__(self, runner: ProcessRunner, env: Dict[str, str], work: str, pip_args: Sequence[str],
+                 prebuilt: Optional[str] = None) -> None:
+        self.runner = runner
+        self.env = env
+        self.folder = os.path.join(work, "resolve")
+        self.pip_args = list(pip_args)
+        # Wheels this helper built from sdists before (same interpreter, index and build settings),
+        # offered to pip as find-links: pip then reads their metadata instead of preparing each
+        # sdist's metadata in a fresh build environment, the one thing that made warm builds slow.
+        self.prebuilt = prebuilt
+
+    def resolve(self, roots: Sequence[str], constraints: Sequence[str] = (), no_deps: bool = False,
+                step: str = "resolve", offer_prebuilt: bool = True) -> List[Item]:
+        os.makedirs(self.folder, exist_ok=True)
+        with self._counter_lock:
+            number = next(self._counter)
+        # Roots and constraints go in files: no argv length limit, no quoting of URLs with spaces.
+        roots_file = os.path.join(self.folder, "roots-%d.txt" % number)
+        report_file = os.path.join(self.folder, "report-%d.json" % number)
+        with open(roots_file, "w", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in roots))
+        argv = pip_command() + ["install", "--dry-run", "--ignore-installed", "--report", report_file,
+                                "--progress-bar", "off"] + self.pip_args
+        if no_deps:
+            argv.append("--no-deps")
+        if offer_prebuilt and self.prebuilt and os.path.isdir(self.prebuilt):
+            argv += ["--find-links", self.prebuilt]
+        if constraints:
+            constraints_file = os.path.join(self.folder, "constraints-%d.txt" % number)
+            with open(constraints_file, "w", encoding="utf-8") as handle:
+                handle.write("".join(line + "\n" for line in constraints))
+            argv += ["--constraint", constraints_file]
+        argv += ["--requirement", roots_file]
+        result = self.runner.run(argv, step, env=self.env)
+        if not result.ok:
+            fields = describe_failure(result.lines)
+            if result.signal:
+                fields["signal"] = result.signal  # killed (9: most likely out of memory), not a pip error
+            if "package" in fields:  # an sdist's metadata could not be prepared
+                raise HelperError("deps-build", phase="metadata", tail=result.tail(), **fields)
+            raise HelperError("resolve", tail=result.tail(), **fields)
+        with open(report_file, encoding="utf-8") as handle:
+            return parse_report(json.load(handle), self.prebuilt)

@@ -1,0 +1,153 @@
+"""Building a dependency's wheel from its sdist, reproducibly: unpacked (safely, with fixed file
+modes) into `<work>/build/<name>-<version>`, built there under the reproducible environment, and
+kept in a cache of built wheels keyed by the sdist's sha256 and everything else that shapes the
+wheel, so a warm build compiles nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import uuid
+from typing import Dict, Optional
+from urllib.parse import unquote, urlsplit
+
+from . import __version__
+from .archive import unpack
+from .buildenv import BuildEnvs
+from .pep517 import build_wheel
+from .process import ProcessRunner
+from .reproducible import build_folder, reproducible_environment
+from .wheelfile import InvalidWheel, read_wheel, sha256_file
+
+
+class SdistBuilder:
+    def __init__(self, work: str, cache: str, envs: BuildEnvs, base_env: Dict[str, str], runner: ProcessRunner,
+                 source_date_epoch: Optional[int], identity: str) -> None:
+        self.work = work
+        self.cache = cache
+        self.envs = envs
+        self.base_env = base_env
+        self.runner = runner
+        self.source_date_epoch = source_date_epoch
+        self.identity = identity  # index settings and build options: part of the cache key
+
+    def _settings(self) -> list:
+        """Everything besides the sdist that shapes a built wheel."""
+        return [__version__, sys.implementation.cache_tag, sys.version, sys.base_prefix, self.source_date_epoch,
+                self.identity, self.base_env.get("CFLAGS", ""), self.base_env.get("LDFLAGS", "")]
+
+    def cache_key(self, sdist_sha256: str) -> str:
+        return hashlib.sha256(json.dumps([sdist_sha256] + self._settings()).encode()).hexdigest()[:32]
+
+    @property
+    def prebuilt_dir(self) -> str:
+        """One flat folder of the wheels built under these settings, for pip's find-links."""
+        key = hashlib.sha256(json.dumps(self._settings()).encode()).hexdigest()[:24]
+        return os.path.join(self.cache, "prebuilt", key)
+
+    def prebuilt_source(self, wheel_path: str) -> Optional[dict]:
+        """{url, sha256} of the sdist a prebuilt wheel was built from."""
+        try:
+            with open(wheel_path + ".source.json", encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return None
+
+    def prebuilt_by_sdist(self) -> Dict[str, str]:
+        """sdist sha256 -> the prebuilt wheel built from it (for a lock, whose hashes name sdists)."""
+        found: Dict[str, str] = {}
+        folder = self.prebuilt_dir
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".whl") and os.path.exists(os.path.join(folder, name + ".source.json")):
+                source = self.prebuilt_source(os.path.join(folder, name)) or {}
+                if isinstance(source.get("sha256"), str):
+                    found[source["sha256"]] = os.path.join(folder, name)
+        return found
+
+    def forget_stale(self, items) -> bool:
+        """Forgets prebuilt wheels whose local sdist now has other bytes (same version, re-made);
+        True if any was, so the resolution is redone. (pip's own wheel cache trusts a link the same
+        way; a remote sdist is not downloaded again to check.)"""
+        stale = False
+        for item in items:
+            if item.kind != "prebuilt":
+                continue
+            path = unquote(urlsplit(item.url).path)
+            origin = urlsplit((self.prebuilt_source(path) or {}).get("url", ""))
+            if origin.scheme == "file":
+                sdist = unquote(origin.path)
+                if os.path.isfile(sdist) and sha256_file(sdist) != (self.prebuilt_source(path) or {}).get("sha256"):
+                    self.forget_prebuilt(path)
+                    stale = True
+        return stale
+
+    def forget_prebuilt(self, wheel_path: str) -> None:
+        for path in (wheel_path, wheel_path + ".source.json"):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+
+    def build(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str,
+              sdist_url: str = "") -> str:
+        """The wheel built from `archive`, copied into out_dir; from the cache when it was built before."""
+        cached_dir = os.path.join(self.cache, "built-wheels", self.cache_key(sdist_sha256))
+        cached = _single_wheel(cached_dir)
+        if cached is not None:
+            try:
+                read_wheel(cached)
+                if not os.path.exists(os.path.join(self.prebuilt_dir, os.path.basename(cached))):
+                    self._offer(cached, sdist_url, sdist_sha256)
+                return _copy(cached, out_dir)
+            except InvalidWheel:
+                shutil.rmtree(cached_dir, ignore_errors=True)
+        folder = build_folder(self.work, name, version)
+        shutil.rmtree(folder, ignore_errors=True)
+        unpack(archive, folder)
+        wheel_dir = os.path.join(self.work, "wheels", os.path.basename(folder))
+        shutil.rmtree(wheel_dir, ignore_errors=True)
+        env = reproducible_environment(self.base_env, folder, self.cache, self.source_date_epoch)
+        wheel = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
+        self._store(wheel, cached_dir)
+        self._offer(wheel, sdist_url, sdist_sha256)
+        return _copy(wheel, out_dir)
+
+    def _store(self, wheel: str, cached_dir: str) -> None:
+        os.makedirs(os.path.dirname(cached_dir), exist_ok=True)
+        temporary = "%s.tmp-%s" % (cached_dir, uuid.uuid4().hex[:8])
+        os.makedirs(temporary)
+        shutil.copyfile(wheel, os.path.join(temporary, os.path.basename(wheel)))
+        try:
+            os.rename(temporary, cached_dir)
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+    def _offer(self, wheel: str, sdist_url: str, sdist_sha256: str) -> None:
+        """Into the prebuilt folder: the source record first, then the wheel under its final name by
+        an atomic rename, so pip never sees a half-copied wheel."""
+        folder = self.prebuilt_dir
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, os.path.basename(wheel))
+        with open(target + ".source.json", "w", encoding="utf-8") as handle:
+            json.dump({"url": sdist_url, "sha256": sdist_sha256}, handle)
+        temporary = os.path.join(folder, ".%s.tmp" % uuid.uuid4().hex[:8])
+        shutil.copyfile(wheel, temporary)
+        os.rename(temporary, target)
+
+
+def _single_wheel(folder: str) -> Optional[str]:
+    if not os.path.isdir(folder):
+        return None
+    wheels = [f for f in os.listdir(folder) if f.endswith(".whl")]
+    return os.path.join(folder, wheels[0]) if len(wheels) == 1 else None
+
+
+def _copy(path: str, folder: str) -> str:
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, os.path.basename(path))
+    shutil.copyfile(path, target)
+    return target

@@ -1,0 +1,83 @@
+"""The check before the handoff (valid wheels, satisfied sets, unneeded wheels left out) and the
+report, written last."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from wheelwright_helper.events import HelperError
+from wheelwright_helper.handoff import Candidate, check_sets, hand_off
+
+
+def wheel(folder: Path, name: str, version: str, requires=(), metadata_name=None) -> Path:
+    path = folder / ("%s-%s-py3-none-any.whl" % (name, version))
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["Metadata-Version: 2.1", "Name: %s" % (metadata_name or name), "Version: %s" % version]
+    lines += ["Requires-Dist: %s" % r for r in requires]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("%s/__init__.py" % name, "")
+        archive.writestr("%s-%s.dist-info/METADATA" % (name, version), "\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def work(tmp_path):
+    app = Candidate(str(wheel(tmp_path / "app", "demo", "0.1.0", ["django>=4", 'pytest; extra == "test"'])),
+                    "app", "built")
+    deps = [Candidate(str(wheel(tmp_path / "deps", "django", "5.0", ["asgiref"])), "deps", "fetched"),
+            Candidate(str(wheel(tmp_path / "deps", "asgiref", "3.8")), "deps", "fetched"),
+            Candidate(str(wheel(tmp_path / "deps", "pytest", "8.0")), "deps", "fetched"),
+            Candidate(str(wheel(tmp_path / "deps", "setuptools", "70.0")), "deps", "built")]
+    return tmp_path, [app] + deps
+
+
+def test_sets_are_marked_and_unneeded_wheels_dropped(work):
+    _tmp, candidates = work
+    sets = {"runtime": [Requirement("django>=4")], "extra:test": [Requirement("pytest")]}
+    kept = check_sets("demo", candidates, sets, {"python_version": "3.11", "sys_platform": "linux"})
+    by_file = {c.filename.split("-")[0]: c.sets for c in kept}
+    assert by_file == {"demo": ["runtime"], "django": ["runtime"], "asgiref": ["runtime"], "pytest": ["extra:test"]}
+
+
+def test_an_unsatisfied_requirement_is_named(work):
+    _tmp, candidates = work
+    with pytest.raises(HelperError) as caught:
+        check_sets("demo", candidates, {"runtime": [Requirement("django>=6")]}, None)
+    assert caught.value.error == "unsatisfied" and caught.value.exit_code == 24
+    assert caught.value.fields["missing"] == [
+        {"set": "runtime", "requirement": "django>=6", "found": "5.0", "needed_by": None}]
+
+
+def test_invalid_wheels_are_refused(work):
+    tmp, candidates = work
+    broken = tmp / "deps" / "broken-1.0-py3-none-any.whl"
+    broken.write_bytes(b"not a zip")
+    liar = wheel(tmp / "deps", "liar", "1.0", metadata_name="someone-else")
+    for path, reason in ((broken, "BadZipFile"), (liar, "METADATA says someone-else")):
+        with pytest.raises(HelperError) as caught:
+            check_sets("demo", candidates + [Candidate(str(path), "deps", "built")], {}, None)
+        assert caught.value.error == "invalid-wheel" and caught.value.fields["file"] == path.name
+        assert reason in caught.value.fields["reason"]
+
+
+def test_handoff_moves_wheels_and_writes_the_report_last(work):
+    tmp, candidates = work
+    kept = check_sets("demo", candidates, {"runtime": [Requirement("django")]}, None)
+    out = tmp / "out"
+    out.mkdir()
+    report = hand_off(str(out), str(tmp), "demo", ["test"], ["dev"], kept)
+    assert sorted(p.name for p in out.iterdir()) == ["app", "deps", "report.json"]
+    assert [p.name for p in (out / "app").iterdir()] == ["demo-0.1.0-py3-none-any.whl"]
+    assert sorted(p.name for p in (out / "deps").iterdir()) == ["asgiref-3.8-py3-none-any.whl",
+                                                                 "django-5.0-py3-none-any.whl"]
+    written = json.loads((out / "report.json").read_text())
+    assert written == report
+    assert written["version"] == 1 and written["app"] == "demo"
+    assert written["extras"] == ["test"] and written["groups"] == ["dev"]
+    assert set(written["environment"]) >= {"python_version", "sys_platform", "platform_machine"}
+    assert [set(w) for w in written["wheels"]] == [{"filename", "folder", "origin", "sets", "requires"}] * 3
+    assert {w["filename"]: w["origin"] for w in written["wheels"]}["demo-0.1.0-py3-none-any.whl"] == "built"
