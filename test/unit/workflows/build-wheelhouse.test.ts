@@ -1,0 +1,267 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProject } from "../../../src/config/load.js";
+import type { HelperRequest } from "../../../src/domain/helper-request.js";
+import type { Manifest } from "../../../src/domain/manifest.js";
+import type { ExecOptions } from "../../../src/engine/engine.js";
+import {
+  IntegrityError,
+  InterruptedError,
+  ResourceError,
+  UntrustedOutputError,
+} from "../../../src/errors.js";
+import { buildWheelhouse } from "../../../src/workflows/build-wheelhouse.js";
+import { type FakeContainer, FakeEngine } from "../../support/fake-engine.js";
+import { FAKE_COMMIT_TIME, FAKE_SHA, testContext, writeProject } from "../../support/workflow-context.js";
+import { streamOf, tarBytes } from "../builders/tar-stream.js";
+import { wheelMembers, zipBytes } from "../builders/wheel-zip.js";
+
+const event = (message: Record<string, unknown>) => `@@wheelwright ${JSON.stringify(message)}`;
+
+async function wheel(name: string, version: string, metadataExtra = ""): Promise<Buffer> {
+  const members = wheelMembers({
+    name,
+    version,
+    files: [{ name: `${name}/__init__.py`, data: "X = 1\n" }],
+    metadata: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${metadataExtra}`,
+  });
+  return zipBytes(members);
+}
+
+/** A helper that builds demo (the app) and tinydep: writes the handoff folder and prints events. */
+function goodHelper(
+  outcome: { request?: HelperRequest; argv?: readonly string[]; options?: ExecOptions } = {},
+) {
+  return async (argv: readonly string[], options: ExecOptions, container: FakeContainer) => {
+    if (!argv.includes("wheelwright_helper")) return { exitCode: 0 };
+    outcome.argv = argv;
+    outcome.options = options;
+    const request = JSON.parse(
+      String(container.files.get("/wheelwright/input/request.json")),
+    ) as HelperRequest;
+    outcome.request = request;
+    container.files.set(
+      `${request.out}/app/demo-0.1.0-py3-none-any.whl`,
+      await wheel("demo", "0.1.0", "Requires-Dist: tinydep\n"),
+    );
+    if (!request.appOnly)
+      container.files.set(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`, await wheel("tinydep", "1.0"));
+    const wheels = [
+      { filename: "demo-0.1.0-py3-none-any.whl", folder: "app", origin: "built", sets: ["runtime"] },
+      ...(request.appOnly
+        ? []
+        : [
+            {
+              filename: "tinydep-1.0-py3-none-any.whl",
+              folder: "deps",
+              origin: "fetched",
+              sets: ["runtime"],
+            },
+          ]),
+    ];
+    container.files.set(`${request.out}/report.json`, JSON.stringify({ version: 1, app: "demo", wheels }));
+    return {
+      exitCode: 0,
+      output: [
+        event({ kind: "phase", phase: "app" }),
+        event({
+          kind: "app",
+          name: "demo",
+          version: "0.1.0",
+          filename: wheels[0]!.filename,
+          requires: ["tinydep"],
+          extras: [],
+          groups: [],
+        }),
+        event({ kind: "done", wheels: wheels.length }),
+      ].join("\n"),
+    };
+  };
+}
+
+function setup(options: { tool?: string } = {}) {
+  const engine = new FakeEngine();
+  engine.addImage("debian:bookworm-slim");
+  const test = testContext({ engine });
+  const root = writeProject(path.join(test.tmp, "project"), { tool: options.tool });
+  // A git HEAD the build reads from files, and its commit time already known: no git process.
+  mkdirSync(path.join(root, ".git", "refs", "heads"), { recursive: true });
+  writeFileSync(path.join(root, ".git", "HEAD"), "ref: refs/heads/main\n");
+  writeFileSync(path.join(root, ".git", "refs", "heads", "main"), `${FAKE_SHA}\n`);
+  const project = loadProject({ cwd: root, env: test.ctx.env, flags: {} });
+  return { ...test, engine, project, root };
+}
+
+const request = { extras: [], groups: [], requirements: [], force: false };
+const manifestOf = (root: string) =>
+  JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as Manifest;
+
+describe("build workflow (fake engine, fake helper)", () => {
+  it("builds, verifies and publishes; the manifest comes from the wheels, origin and sets from the report", async () => {
+    const { ctx, engine, project, root } = setup();
+    const seen: { request?: HelperRequest; argv?: readonly string[] } = {};
+    engine.execScript = goodHelper(seen);
+    const outcome = await buildWheelhouse(ctx, project, request);
+    expect(outcome.status).toBe("built");
+    const manifest = manifestOf(root);
+    expect(manifest.wheels.map((w) => [w.name, w.version, w.origin, w.sets])).toEqual([
+      ["demo", "0.1.0", "built", ["runtime"]],
+      ["tinydep", "1.0", "fetched", ["runtime"]],
+    ]);
+    expect(manifest.app.requires).toEqual(["tinydep"]);
+    expect(readdirSync(path.join(root, "wheelhouse")).sort()).toEqual([
+      "demo-0.1.0-py3-none-any.whl",
+      "manifest.json",
+      "requirements.txt",
+      "tinydep-1.0-py3-none-any.whl",
+    ]);
+    expect(seen.argv).toEqual([
+      "python3",
+      "-m",
+      "wheelwright_helper",
+      "build",
+      "--request",
+      "/wheelwright/input/request.json",
+    ]);
+    expect(seen.request).toMatchObject({
+      expectName: "demo",
+      sourceDateEpoch: FAKE_COMMIT_TIME,
+      appOnly: false,
+    });
+    // The builder was frozen before its output was read, and removed afterwards.
+    expect(engine.verbs().filter((v) => ["pause", "copyOut", "stop"].includes(v))).toEqual([
+      "pause",
+      "copyOut",
+      "stop",
+    ]);
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("an up-to-date build starts no process and asks the engine nothing", async () => {
+    const { ctx, engine, project, calls } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const before = { calls: calls.length, engine: engine.calls.length };
+    const outcome = await buildWheelhouse(ctx, project, request);
+    expect(outcome.status).toBe("up-to-date");
+    expect(calls.length).toBe(before.calls);
+    expect(engine.calls.length).toBe(before.engine);
+  });
+
+  it("moves index credentials out of every URL into a netrc (mode 0600); the request and argv hold none", async () => {
+    const { ctx, engine, project, secrets } = setup({
+      tool: "",
+    });
+    const withCredentials = loadProject({
+      cwd: project.root,
+      env: ctx.env,
+      flags: { "index-url": "https://alice:S3CRET-pw@pkgs.internal.test/simple" },
+    });
+    const seen: { request?: HelperRequest; argv?: readonly string[]; options?: ExecOptions } = {};
+    engine.execScript = goodHelper(seen);
+    await buildWheelhouse(ctx, withCredentials, request);
+    expect(JSON.stringify(seen.request)).not.toContain("S3CRET");
+    expect(seen.request!.index.indexUrl).toBe("https://pkgs.internal.test/simple");
+    expect(JSON.stringify(seen.argv)).not.toContain("S3CRET");
+    expect(JSON.stringify(seen.options)).not.toContain("S3CRET");
+    const netrc = engine.calls.find((c) => c.verb === "copyIn" && c.args[1] === "/wheelwright/home");
+    expect(netrc?.args[2]).toEqual([".netrc"]);
+    expect(secrets).toContain("S3CRET-pw");
+  });
+
+  it("a symlink named like a wheel in the output: exit 12, the previous wheelhouse intact, no staging left", async () => {
+    const { ctx, engine, project, root } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const before = readdirSync(path.join(root, "wheelhouse")).map((f) =>
+      readFileSync(path.join(root, "wheelhouse", f)),
+    );
+    engine.copyOutTar = () =>
+      streamOf(
+        tarBytes([
+          { path: "out/", type: "Directory" },
+          { path: "out/deps/evil-1.0-py3-none-any.whl", type: "SymbolicLink", linkpath: "/etc/passwd" },
+        ]),
+      );
+    const error = await buildWheelhouse(ctx, project, { ...request, force: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedOutputError);
+    expect((error as UntrustedOutputError).exitCode).toBe(12);
+    expect((error as Error).message).toContain("out/deps/evil-1.0-py3-none-any.whl");
+    const after = readdirSync(path.join(root, "wheelhouse")).map((f) =>
+      readFileSync(path.join(root, "wheelhouse", f)),
+    );
+    expect(after).toEqual(before);
+    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("a wheel whose RECORD lies is refused (exit 7), naming the member", async () => {
+    const { ctx, engine, project } = setup();
+    engine.execScript = async (argv, options, container) => {
+      const result = await goodHelper()(argv, options, container);
+      if (argv.includes("wheelwright_helper")) {
+        const members = wheelMembers({
+          name: "tinydep",
+          version: "1.0",
+          editRecord: (r) => r.replace(/sha256=[^,]+/, "sha256=AAAA"),
+        });
+        container.files.set("/wheelwright/out/deps/tinydep-1.0-py3-none-any.whl", await zipBytes(members));
+      }
+      return result;
+    };
+    const error = await buildWheelhouse(ctx, project, request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect((error as Error).message).toMatch(/tinydep-1.0-py3-none-any.whl/);
+  });
+
+  it("a report that names a file not handed over, or misses one handed over, is refused", async () => {
+    const { ctx, engine, project } = setup();
+    engine.execScript = async (argv, options, container) => {
+      const result = await goodHelper()(argv, options, container);
+      if (argv.includes("wheelwright_helper"))
+        container.files.set("/wheelwright/out/deps/extra-1.0-py3-none-any.whl", await wheel("extra", "1.0"));
+      return result;
+    };
+    await expect(buildWheelhouse(ctx, project, request)).rejects.toThrow(
+      /extra-1.0-py3-none-any.whl was handed over but the report does not list it/,
+    );
+  });
+
+  it("a dependency killed by the builder's memory limit: exit 11, the package named, the memory key in the hint", async () => {
+    const { ctx, engine, project } = setup({ tool: 'memory = "512m"\n' });
+    engine.execScript = (argv) => {
+      if (argv.includes("wheelwright_helper"))
+        return {
+          exitCode: 23,
+          output: event({
+            kind: "error",
+            error: "deps-build",
+            package: "cffi",
+            version: "1.17",
+            signal: 9,
+            tail: ["Killed"],
+          }),
+        };
+      if (argv.join(" ").includes("oom_control"))
+        return { exitCode: 0, output: "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n" };
+      return { exitCode: 0 };
+    };
+    const error = await buildWheelhouse(ctx, project, request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceError);
+    expect((error as Error).message).toMatch(/ran out of memory while building cffi.*limit: 512m/);
+    expect((error as ResourceError).hint).toMatch(/`memory`/);
+  });
+
+  it("interrupted mid-build: the interruption is told, staging removed, the builder removed", async () => {
+    const { ctx, engine, project, root, abort } = setup();
+    engine.execScript = (argv) => {
+      if (argv.includes("wheelwright_helper")) abort.abort(new InterruptedError("SIGINT"));
+      return { exitCode: 130, aborted: true };
+    };
+    await expect(buildWheelhouse(ctx, project, request)).rejects.toBeInstanceOf(InterruptedError);
+    expect(existsSync(path.join(root, "wheelhouse"))).toBe(false);
+    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
+    expect(engine.containers.size).toBe(0);
+  });
+});
