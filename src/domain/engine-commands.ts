@@ -120,7 +120,6 @@ export function mountValue(mount: Mount): string {
   return fields.join(",");
 }
 
-const shellWord = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /**
  * `docker run -i --rm ... sh -c '... exec cat >/dev/null'`: the container's main process ends when
@@ -133,7 +132,7 @@ export function builderRunCommand(binary: EngineBinary, spec: ContainerSpec): En
   if (spec.memory !== undefined) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
   for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
   for (const mount of spec.mounts) argv.push("--mount", mountValue(mount));
-  const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.map(shellWord).join(" ")} && ` : "";
+  const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.map(shellQuote).join(" ")} && ` : "";
   argv.push(spec.image, "-c", `${dirs}echo ${CONTAINER_READY} && exec cat >/dev/null`);
   return { argv, env: {} };
 }

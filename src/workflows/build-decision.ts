@@ -41,6 +41,8 @@ export interface BuildFacts {
   wheelhouse: string;
   runId: string;
   toolVersion: string;
+  /** How many sdist builds and downloads the helper runs at once. */
+  jobs: number;
 }
 
 export interface Decision {
@@ -100,6 +102,8 @@ export async function gatherBuildFacts(
     wheelhouse: project.wheelhouseDir,
     runId: ctx.newRunId(),
     toolVersion: ctx.toolVersion,
+    // One sdist build or download per CPU (the builder's share of the machine).
+    jobs: Math.max(1, availableParallelism()),
   };
 }
 
@@ -136,12 +140,12 @@ export function decideBuild(
   return { inputs, previous, mode, stored };
 }
 
-/** The helper's run, planned for this sandbox's paths. */
+/** The helper's run, planned for a sandbox's paths (the builder's, or `build --dry-run`'s view of them). */
 export function helperFor(
   project: LoadedProject,
   facts: BuildFacts,
   decision: Decision,
-  sandbox: BuildSandbox,
+  sandbox: Pick<BuildSandbox, "paths" | "python">,
   appOnly: boolean,
 ): HelperInvocation {
   const { request } = facts;
@@ -156,8 +160,7 @@ export function helperFor(
     lock: null,
     appOnly,
     freshBuildEnv: request.force,
-    // One sdist build or download per CPU (the builder's share of the machine).
-    jobs: Math.max(1, availableParallelism()),
+    jobs: facts.jobs,
     sourceDateEpoch: facts.sourceDateEpoch,
     staticRequires: project.metadata.dependencies,
   });

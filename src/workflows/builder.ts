@@ -15,7 +15,7 @@ import {
 import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
 import type { Detection } from "../engine/detect.js";
-import type { ContainerEngine } from "../engine/engine.js";
+import type { ContainerEngine, ContainerSpec } from "../engine/engine.js";
 import { startContainerSandbox } from "../execute/container-sandbox.js";
 import { findImageByContent } from "../execute/find-image.js";
 import { HELPER_PARENT } from "../execute/helper-files.js";
@@ -73,29 +73,17 @@ export async function expectedBuilderId(
 
 /** The builder image for this commit, built first when it is missing or older than its folder. */
 async function ensureBuilderImage(ctx: WorkflowContext, choice: BuilderChoice, engine: ContainerEngine) {
-  const { project } = choice;
+  const found = await builderImageFor(ctx, choice, engine);
+  if (found.exists) return found.image;
   const context = contextImageName(choice.context);
-  const { namespace, app } = project.config;
-  // Any image of this project built from the same folders will do, whatever commit it was tagged at.
-  const sameContent = await findImageByContent(engine, {
-    repository: imageRepository(namespace.value, app.value, context),
-    preferredTag: "",
-    labels: {
-      [LABEL_PROJECT]: projectId(namespace.value, app.value),
-      [LABEL_CONTEXT]: context,
-      [LABEL_CONTEXT_HASH]: imageBuilderId(choice).replace(/^image:/, ""),
-    },
-  });
-  if (sameContent !== undefined) return sameContent;
-  const plan = await planImageBuild(ctx, project, { targets: [context], all: false }, engine);
-  const reference = plan.steps.find((s) => s.context === context)!.tags[0]!;
-  const existing = await engine.inspectImage(reference);
+  const plan = await planImageBuild(ctx, choice.project, { targets: [context], all: false }, engine);
+  const existing = await engine.inspectImage(found.image);
   ctx.emit({
     type: "notice",
-    message: `the builder image ${reference} is ${existing === undefined ? "missing" : "older than its folder"}: building it`,
+    message: `the builder image ${found.image} is ${existing === undefined ? "missing" : "older than its folder"}: building it`,
   });
-  await buildImages(ctx, project, plan, engine);
-  return reference;
+  await buildImages(ctx, choice.project, plan, engine);
+  return found.image;
 }
 
 function noticeLocal(ctx: WorkflowContext, detection: Detection, project: LoadedProject): void {
@@ -130,30 +118,67 @@ export async function prepareBuilder(
     };
   }
   const image = await ensureBuilderImage(ctx, choice, detection.engine);
-  const { namespace, app } = project.config;
-  const localDirs = localIndexDirsOf(index, project.root);
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
-  for (const dir of localDirs.filter((d) => !existsSync(d))) {
+  for (const dir of localIndexDirsOf(index, project.root).filter((d) => !existsSync(d))) {
     ctx.emit({
       type: "warning",
       message: `the package location ${dir} does not exist; pip will find nothing there`,
     });
   }
+  const spec = builderSpecFor(project, image, index, runId);
   return {
     builderId: imageBuilderId(choice),
     startSandbox: () =>
       startContainerSandbox({
         engine: detection.engine,
-        spec: builderContainerSpec({
-          name: `wheelwright-${runId}`,
-          image,
-          labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
-          network: project.config.network.value,
-          cacheVolume: cacheVolumeName(namespace.value, app.value),
-          readOnlyHostDirs: localDirs.filter((d) => existsSync(d)),
-        }),
+        spec,
         helperParent: HELPER_PARENT,
         signal: ctx.signal,
       }),
   };
+}
+
+/** The builder container of a run, as planned (the same spec `build --dry-run` prints). */
+export function builderSpecFor(
+  project: LoadedProject,
+  image: string,
+  index: IndexSettings,
+  runId: string,
+): ContainerSpec {
+  const { namespace, app } = project.config;
+  return builderContainerSpec({
+    name: `wheelwright-${runId}`,
+    image,
+    labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
+    network: project.config.network.value,
+    cacheVolume: cacheVolumeName(namespace.value, app.value),
+    // Local index folders are mounted read-only at the same path (those that exist).
+    readOnlyHostDirs: localIndexDirsOf(index, project.root).filter((d) => existsSync(d)),
+    ...(project.config.memory.value === undefined ? {} : { memory: project.config.memory.value }),
+  });
+}
+
+/** The builder image a build would use, without building it: an image of the same content, or the one planned. */
+export async function builderImageFor(
+  ctx: WorkflowContext,
+  choice: BuilderChoice,
+  engine: ContainerEngine | undefined,
+): Promise<{ image: string; exists: boolean }> {
+  const { project } = choice;
+  const context = contextImageName(choice.context);
+  const { namespace, app } = project.config;
+  if (engine !== undefined) {
+    const found = await findImageByContent(engine, {
+      repository: imageRepository(namespace.value, app.value, context),
+      preferredTag: "",
+      labels: {
+        [LABEL_PROJECT]: projectId(namespace.value, app.value),
+        [LABEL_CONTEXT]: context,
+        [LABEL_CONTEXT_HASH]: imageBuilderId(choice).replace(/^image:/, ""),
+      },
+    });
+    if (found !== undefined) return { image: found, exists: true };
+  }
+  const plan = await planImageBuild(ctx, project, { targets: [context], all: false }, engine);
+  return { image: plan.steps.find((s) => s.context === context)!.tags[0]!, exists: false };
 }

@@ -72,7 +72,7 @@ describe("engine command lines", () => {
     expect(argv.slice(-3)).toEqual([
       "a/b-builder:1",
       "-c",
-      `mkdir -p '/w/src' '/w/out' && echo ${CONTAINER_READY} && exec cat >/dev/null`,
+      `mkdir -p /w/src /w/out && echo ${CONTAINER_READY} && exec cat >/dev/null`,
     ]);
   });
 

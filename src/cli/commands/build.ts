@@ -3,13 +3,16 @@
 import path from "node:path";
 import type { BuildOutcome } from "../../workflows/build-wheelhouse.js";
 import { buildWheelhouse } from "../../workflows/build-wheelhouse.js";
+import { planWheelhouseBuild } from "../../workflows/plan-build.js";
 import { runInBuilder } from "../../workflows/run-in-builder.js";
+import { printPlan } from "../print-plan.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface BuildCommandOptions {
   group?: string[];
   requirement?: string[];
   force?: boolean;
+  dryRun?: boolean;
 }
 
 export async function buildCommand(
@@ -24,13 +27,18 @@ export async function buildCommand(
     session.exitCode = await runInBuilder(ctx, project, passthrough);
     return;
   }
-  const started = session.clock();
-  const outcome = await buildWheelhouse(ctx, project, {
+  const request = {
     extras,
     groups: options.group ?? [],
     requirements: options.requirement ?? [],
     force: options.force === true,
-  });
+  };
+  if (options.dryRun) {
+    printPlan(session, await planWheelhouseBuild(ctx, project, request));
+    return;
+  }
+  const started = session.clock();
+  const outcome = await buildWheelhouse(ctx, project, request);
   printSummary(session, outcome, (session.clock() - started) / 1000);
 }
 

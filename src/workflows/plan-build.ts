@@ -1,0 +1,101 @@
+// `wheelwright build --dry-run`: the decision (up to date, restore, app only, full, and why) and, when
+// a build would run, the builder session's exact command lines (the same specs the build runs with:
+// with WHEELWRIGHT_RUN_ID fixed, the same container name too). Nothing is locked, built or written.
+import type { LoadedProject } from "../config/load.js";
+import type { ContainerEngine } from "../engine/engine.js";
+import { BUILDER_PATHS } from "../plan/builder-container.js";
+import { helperSessionSteps } from "../plan/helper-session.js";
+import type { PrintablePlan, PrintableStep } from "../plan/plan.js";
+import {
+  type BuildWheelhouseRequest,
+  decideBuild,
+  gatherBuildFacts,
+  helperFor,
+  precheck,
+} from "./build-decision.js";
+import { binaryFor } from "./build-images.js";
+import { builderImageFor, builderSpecFor } from "./builder.js";
+import type { WorkflowContext } from "./context.js";
+
+export async function planWheelhouseBuild(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  request: BuildWheelhouseRequest,
+): Promise<PrintablePlan> {
+  precheck(project, request);
+  const facts = await gatherBuildFacts(ctx, project, request);
+  const decision = decideBuild(project, request, facts, facts.expectedBuilderId);
+  const command = [
+    "build",
+    ...request.extras,
+    ...request.groups.map((g) => `-g ${g}`),
+    ...(request.force ? ["--force"] : []),
+  ].join(" ");
+  if (decision.mode.kind === "up-to-date")
+    return { version: 1, command, decision: "up to date: inputs unchanged", warnings: [], steps: [] };
+  if (decision.stored !== undefined) {
+    return {
+      version: 1,
+      command,
+      decision: `restore from the result store (${decision.mode.reason}): no builder runs`,
+      warnings: [],
+      steps: [
+        {
+          id: "restore",
+          title: `copy ${decision.stored.wheels.length} stored wheels in, each hash checked, and publish`,
+        },
+      ],
+    };
+  }
+  const detection = await ctx.detectEngine(project.config.engine.value);
+  const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
+  const appOnly = decision.mode.kind === "app-only";
+  if (engine === undefined && detection.kind === "local") {
+    return {
+      version: 1,
+      command,
+      decision: `build with the local engine: ${decision.mode.reason}`,
+      warnings: [],
+      steps: localSteps(appOnly),
+    };
+  }
+  const { image, exists } = await builderImageFor(ctx, facts.choice, engine);
+  const spec = builderSpecFor(project, image, facts.index, facts.runId);
+  const helper = helperFor(project, facts, decision, { paths: BUILDER_PATHS, python: "python3" }, appOnly);
+  const credentials = facts.netrc === "" ? 0 : facts.netrc.trim().split("\n").length;
+  const steps: PrintableStep[] = [
+    ...(exists
+      ? []
+      : [
+          {
+            id: "builder-image",
+            title: `build the builder image ${image} first (\`wheelwright image --dry-run\` shows how)`,
+          },
+        ]),
+    ...helperSessionSteps(
+      binaryFor(project.config.engine.value, engine),
+      spec,
+      helper,
+      decision.inputs.tree.files.length,
+      credentials,
+    ),
+    { id: "publish", title: "verify every wheel, write the manifest and requirements, publish by rename" },
+  ];
+  return { version: 1, command, decision: `build: ${decision.mode.reason}`, warnings: [], steps };
+}
+
+function localSteps(appOnly: boolean): PrintableStep[] {
+  return [
+    {
+      id: "local",
+      title: "copy the source into a temporary folder and run the helper in the local virtual environment",
+    },
+    {
+      id: "helper",
+      title: appOnly
+        ? "build the application's wheel (the dependency wheels are reused)"
+        : "build every wheel",
+    },
+    { id: "publish", title: "verify every wheel, write the manifest and requirements, publish by rename" },
+  ];
+}
