@@ -1,6 +1,7 @@
 // The exact command lines wheelwright sends to the docker (or podman) CLI, as pure functions of
 // domain specs. The CLI adapter runs them and the planners print them, so what `--dry-run` shows
 // is what runs: both call these functions with the same spec.
+import { shellQuote } from "./shell-quote.js";
 
 export type NetworkMode = "default" | "host" | "none";
 export type EngineBinary = "docker" | "podman";
