@@ -90,7 +90,8 @@ function appBuildError(error: HelperErrorEvent, tail: string[]): WheelwrightErro
 }
 
 function depsBuildError(error: HelperErrorEvent, tail: string[]): WheelwrightError {
-  const name = `'${str(error.package) ?? "a dependency"}${str(error.version) === undefined ? "" : ` ${str(error.version)}`}'`;
+  const version = str(error.version) === undefined ? "" : ` ${str(error.version)}`;
+  const name = str(error.package) === undefined ? "a dependency" : `'${str(error.package)}'${version}`;
   return new WheelBuildError(
     `Building the wheel of ${name} failed${error.phase === "fetch" ? " (it could not be fetched)" : ""}`,
     {
