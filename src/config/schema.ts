@@ -100,16 +100,29 @@ export const CONFIG_KEYS = {
   },
   "test-command": {
     schema: z.string().min(1),
-    default: "pytest {source}",
+    default: undefined,
     env: ["WHEELWRIGHT_TEST_COMMAND"],
     describe:
-      "command `test` runs (sh syntax) from an empty folder outside the source; {source} is the source's copy",
+      "command `test` runs (sh syntax) in a copy of the source, as a non-root user, with the app installed from the wheelhouse; default: pytest when the test set has it, else `python manage.py test` (Django), else `python -m unittest`",
   },
   "test-extra": {
     schema: z.string().min(1),
-    default: "test",
+    default: undefined,
     env: ["WHEELWRIGHT_TEST_EXTRA"],
-    describe: "extra installed with the application for `test`",
+    describe: "the extra that holds the test dependencies (default: found, see test-group)",
+  },
+  "test-group": {
+    schema: z.string().min(1),
+    default: undefined,
+    env: ["WHEELWRIGHT_TEST_GROUP"],
+    describe:
+      "the dependency group (PEP 735 or poetry's) that holds the test dependencies; by default the one extra, group or requirements file named test, tests, testing or dev",
+  },
+  "test-requirements": {
+    schema: z.string().min(1),
+    default: undefined,
+    env: ["WHEELWRIGHT_TEST_REQUIREMENTS"],
+    describe: "a requirements file (relative to the source) that holds the test dependencies",
   },
   "dev-context": {
     schema: z.string(),
@@ -187,8 +200,10 @@ export interface ResolvedConfig {
   maxOutputFiles: Sourced<number>;
   maxWheelSize: Sourced<string>;
   maxOutputSize: Sourced<string>;
-  testCommand: Sourced<string>;
-  testExtra: Sourced<string>;
+  testCommand: Sourced<string | undefined>;
+  testExtra: Sourced<string | undefined>;
+  testGroup: Sourced<string | undefined>;
+  testRequirements: Sourced<string | undefined>;
   devContext: Sourced<string>;
 }
 

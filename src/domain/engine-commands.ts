@@ -72,6 +72,8 @@ export interface ExecSpec {
   /** Secret environment: passed by name only, the value travels through the client's environment. */
   secretEnvNames?: readonly string[];
   workdir?: string;
+  /** Run as this user (e.g. `10001`), not the image's. */
+  user?: string;
 }
 
 /** Printed by the builder container's main process once it is ready. */
@@ -121,7 +123,6 @@ export function mountValue(mount: Mount): string {
   return fields.join(",");
 }
 
-
 /**
  * `docker run -i --rm ... sh -c '... exec cat >/dev/null'`: the container's main process ends when
  * our stdin closes, so with --rm it goes away by itself when wheelwright dies, even by SIGKILL
@@ -155,6 +156,7 @@ export function oneOffCommand(binary: EngineBinary, spec: OneOffSpec): EngineCom
 /** `docker exec` with a fixed umask (reproducible wheels); secrets passed by name only (`-e NAME`). */
 export function execCommand(binary: EngineBinary, spec: ExecSpec): EngineCommand {
   const argv = [binary, "exec"];
+  if (spec.user !== undefined) argv.push("--user", spec.user);
   if (spec.workdir !== undefined) argv.push("-w", spec.workdir);
   for (const [key, value] of Object.entries(spec.env ?? {})) argv.push("-e", `${key}=${value}`);
   for (const key of spec.secretEnvNames ?? []) argv.push("-e", key);

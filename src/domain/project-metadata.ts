@@ -66,6 +66,14 @@ function setupPyLiteral(text: string, key: string): string | undefined {
   return match?.[2];
 }
 
+/** poetry's groups (`[tool.poetry.group.<name>]`, and the older `dev-dependencies` as `dev`). */
+function poetryGroups(tool: Table | undefined): string[] {
+  const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
+  if (poetry === undefined) return [];
+  const named = isTable(poetry.group) ? Object.keys(poetry.group) : [];
+  return isTable(poetry["dev-dependencies"]) ? [...named, "dev"] : named;
+}
+
 type Facts = Pick<
   StaticProjectMetadata,
   "toolTable" | "groups" | "extras" | "hasProjectTable" | "dependencies"

@@ -80,6 +80,7 @@ class DockerContainer implements RunningContainer {
       env: options.env,
       secretEnvNames: Object.keys(options.secretEnv ?? {}),
       workdir: options.workdir,
+      ...(options.user === undefined ? {} : { user: options.user }),
     });
     const result = await this.engine.run(command, {
       env: options.secretEnv ?? {},

@@ -62,6 +62,8 @@ export interface ExecOptions {
   /** Secret environment: passed by name only, the value travels through the client's environment. */
   secretEnv?: Record<string, string>;
   workdir?: string;
+  /** Run as this user (a container engine; the local engine runs as the invoking user). */
+  user?: string;
   onOutput?: OutputSink;
   signal?: AbortSignal;
   /** The command's output is the user's: connect it to the terminal. */

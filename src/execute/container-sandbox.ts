@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import * as tar from "tar";
 import type { ContainerEngine, ContainerSpec, ExecOptions, RunningContainer } from "../engine/engine.js";
 import { BUILDER_PATHS } from "../plan/builder-container.js";
-import { HELPER_PACKAGE } from "./helper-files.js";
+import { HELPER_PACKAGE, TESTCHECK_FOLDER } from "./helper-files.js";
 import type { BuildSandbox, SandboxFile } from "./sandbox.js";
 import { tarStream } from "./tar-bytes.js";
 
@@ -34,7 +34,7 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
       Readable.from(
         tar.c(
           { cwd: options.helperParent, portable: true, filter: (file) => !file.includes("__pycache__") },
-          [HELPER_PACKAGE],
+          [HELPER_PACKAGE, TESTCHECK_FOLDER],
         ),
       ),
       BUILDER_PATHS.bin,

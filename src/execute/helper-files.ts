@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 /** The folder holding the `wheelwright_helper` package. */
 export const HELPER_PARENT = fileURLToPath(new URL("../../assets", import.meta.url));
 export const HELPER_PACKAGE = "wheelwright_helper";
+/** The folder `test` puts on PYTHONPATH: a sitecustomize that checks the tests imported the wheel. */
+export const TESTCHECK_FOLDER = "wheelwright_testcheck";
 
 export function helperArgv(python: string, requestFile: string): string[] {
   return [python, "-m", HELPER_PACKAGE, "build", "--request", requestFile];

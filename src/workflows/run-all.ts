@@ -1,6 +1,7 @@
 // `wheelwright all`, the seed's `make all`: clean, the images, the wheelhouse with the test set,
 // the tests from it, and the release image. Stops at the first failure, with that step's error.
 import type { LoadedProject } from "../config/load.js";
+import { buildCommandFor } from "../domain/test-set.js";
 import { requireContainerEngine } from "../engine/detect.js";
 import type { ImageResult } from "../execute/run-image-plan.js";
 import { buildImages, planImageBuild } from "./build-images.js";
@@ -10,6 +11,7 @@ import { cleanProject } from "./clean.js";
 import type { WorkflowContext } from "./context.js";
 import { planReleaseImage, type ReleaseResult, releaseImage } from "./release-image.js";
 import { runTests, type TestResult } from "./run-tests.js";
+import { resolveTestSet } from "./test-set.js";
 
 export interface AllResult {
   images: ImageResult[];
@@ -30,12 +32,12 @@ export async function runAll(ctx: WorkflowContext, project: LoadedProject): Prom
     await planImageBuild(ctx, project, { targets: [], all: true }, engine),
     engine,
   );
-  const extra = project.config.testExtra.value;
-  stage(`build ${extra}`);
+  const set = resolveTestSet(project);
+  stage(buildCommandFor(set).replace(/^wheelwright /, ""));
   const build = await buildWheelhouse(ctx, project, {
-    extras: [extra],
-    groups: [],
-    requirements: [],
+    extras: set?.kind === "extra" ? [set.name] : [],
+    groups: set?.kind === "group" ? [set.name] : [],
+    requirements: set?.kind === "requirements" ? [set.name] : [],
     force: false,
   });
   stage("test");

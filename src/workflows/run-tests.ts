@@ -1,22 +1,32 @@
 // `wheelwright test [-- CMD...]`, the seed's `make test`, done right: a fresh container from the
-// builder image (or docker/dev) installs the application with its test set from the wheelhouse only
-// (--no-index), then runs the test command from an empty folder outside the source, so the installed
-// wheel is what gets tested.
+// builder image (or docker/dev) installs the application and its test set from the wheelhouse only
+// (--no-index), then runs the test command in a copy of the source as a non-root user, checking
+// that the application the tests imported is the installed wheel.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import type { LoadedProject } from "../config/load.js";
-import { normalizeName } from "../domain/names.js";
+import type { Manifest } from "../domain/manifest.js";
 import { shellQuote } from "../domain/shell-quote.js";
+import { buildCommandFor, setLabel, type TestSet } from "../domain/test-set.js";
 import { InputError, IntegrityError, TestsFailedError } from "../errors.js";
 import { receiveReportFile } from "../execute/report-file-output.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
+import { wheelTopLevelModules } from "../execute/wheel-modules.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
+import {
+  defaultTestCommand,
+  INSTALL_FAILED,
+  planTestRun,
+  SOURCE_IMPORTED,
+  type TestPlan,
+} from "../plan/test-plan.js";
 import { nonSourcePaths } from "../project/build-inputs.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { readSourceTree } from "../project/source-tree.js";
 import { prepareBuilder } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
+import { resolveTestSet } from "./test-set.js";
 import { currentWheelhouse } from "./wheelhouse-state.js";
 
 export interface TestRequest {
@@ -28,19 +38,12 @@ export interface TestRequest {
 
 export interface TestResult {
   app: string;
+  set: TestSet | undefined;
   testLine: string;
   junit: string | undefined;
 }
 
-/** Exit code of the script when pip cannot install from the wheelhouse alone. */
-const INSTALL_FAILED = 97;
-
-const SCRIPT = `set -e
-python3 -m venv "$WW_ROOT/venv"
-"$WW_ROOT/venv/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_ROOT/wheels" "$WW_REQUIREMENT" || exit ${INSTALL_FAILED}
-mkdir -p "$WW_ROOT/run" && cd "$WW_ROOT/run"
-export PATH="$WW_ROOT/venv/bin:$PATH"
-exec sh -c "$WW_TEST_COMMAND"`;
+const BASE_PATH = "/appenv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export async function runTests(
   ctx: WorkflowContext,
@@ -56,95 +59,145 @@ export async function runTests(
   }
 }
 
+/** The wheels the test environment installs: the app, and every wheel of the test set, pinned. */
+function testPins(manifest: Manifest, set: TestSet | undefined): string[] {
+  const label = set === undefined ? undefined : setLabel(set);
+  return manifest.wheels
+    .filter(
+      (wheel) => wheel.name === manifest.app.name || (label !== undefined && wheel.sets.includes(label)),
+    )
+    .map((wheel) => `${wheel.name}==${wheel.version}`);
+}
+
 async function testFromWheelhouse(
   ctx: WorkflowContext,
   project: LoadedProject,
   request: TestRequest,
 ): Promise<TestResult> {
-  const extra = normalizeName(project.config.testExtra.value);
+  const set = resolveTestSet(project);
   const manifest = await currentWheelhouse(ctx, project, "test");
-  if (!manifest.inputs.extras.includes(extra)) {
-    throw new InputError(`The wheelhouse holds no wheels for the '${extra}' extra`, {
-      hint: `Run \`wheelwright build ${extra}\` first, then \`wheelwright test\`.`,
+  if (set !== undefined && !manifest.wheels.some((wheel) => wheel.sets.includes(setLabel(set)))) {
+    throw new InputError(`The wheelhouse holds no wheels for the test set (${setLabel(set)}, ${set.why})`, {
+      hint: `Run \`${buildCommandFor(set)}\` first, then \`wheelwright test\`.`,
     });
   }
-  const devFolder = path.join(project.imagesDir, project.config.devContext.value);
-  const context = existsSync(path.join(devFolder, "Dockerfile"))
+  const context = existsSync(path.join(project.imagesDir, project.config.devContext.value, "Dockerfile"))
     ? project.config.devContext.value
     : project.config.builderContext.value;
   const index = resolveIndexSettings(project.config, ctx.env);
   const prepared = await prepareBuilder(ctx, { project, context }, index, ctx.newRunId());
   const sandbox = await prepared.startSandbox();
   try {
-    const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
-    await sandbox.putSource(
-      tree.files.map((f) => f.path),
-      tree.dir,
-    );
-    await sandbox.putWheels(
-      manifest.wheels.map((w) => w.filename),
-      project.wheelhouseDir,
-    );
-    const testLine = (
-      request.command === undefined
-        ? project.config.testCommand.value
-        : request.command.map(shellQuote).join(" ")
-    ).replaceAll("{source}", sandbox.paths.source);
+    const plan = await planFor(project, manifest, set, request, sandbox);
     ctx.emit({
       type: "notice",
-      message: `testing ${manifest.app.name}[${extra}] from the wheelhouse: ${testLine}`,
+      message: `testing ${manifest.app.name}${set === undefined ? "" : ` with ${setLabel(set)} (${set.why})`}: ${plan.testLine}`,
     });
-    const exitCode = await runScript(
-      ctx,
-      sandbox,
-      `${manifest.app.name}[${extra}]`,
-      testLine,
-      request.junitXml,
-    );
+    const exitCode = await runPlan(ctx, project, manifest, sandbox, plan);
     const junit =
       request.junitXml === undefined ? undefined : await takeJunit(ctx, sandbox, request.junitXml);
-    if (exitCode === INSTALL_FAILED) {
-      throw new IntegrityError(
-        `The wheelhouse could not install ${manifest.app.name}[${extra}] on its own (pip --no-index failed)`,
-        {
-          hint: `Run \`wheelwright build ${extra}\` again; the pip error above names what is missing.`,
-        },
-      );
-    }
-    if (exitCode !== 0) {
-      throw new TestsFailedError(`The tests failed (${testLine} exited ${exitCode})`, {
-        hint: "The test output above shows which tests failed.",
-      });
-    }
-    return { app: manifest.app.name, testLine, junit };
+    judgeExit(exitCode, plan.testLine, manifest, set);
+    return { app: manifest.app.name, set, testLine: plan.testLine, junit };
   } finally {
     await sandbox.close();
   }
 }
 
-async function runScript(
-  ctx: WorkflowContext,
+async function planFor(
+  project: LoadedProject,
+  manifest: Manifest,
+  set: TestSet | undefined,
+  request: TestRequest,
   sandbox: BuildSandbox,
-  requirement: string,
-  testLine: string,
-  junitXml: string | undefined,
+): Promise<TestPlan> {
+  const pins = testPins(manifest, set);
+  const command =
+    request.command?.map(shellQuote).join(" ") ??
+    project.config.testCommand.value ??
+    defaultTestCommand(
+      pins.some((pin) => pin.startsWith("pytest==")),
+      existsSync(path.join(project.sourceDir, "manage.py")),
+    );
+  return planTestRun({
+    paths: sandbox.paths,
+    pins,
+    command,
+    appModules: await wheelTopLevelModules(
+      path.join(project.wheelhouseDir, manifest.app.filename),
+      manifest.app.filename,
+    ),
+    junit: request.junitXml !== undefined,
+    basePath: BASE_PATH,
+  });
+}
+
+async function runPlan(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  manifest: Manifest,
+  sandbox: BuildSandbox,
+  plan: TestPlan,
 ): Promise<number> {
-  const root = path.posix.dirname(sandbox.paths.source);
-  const env: Record<string, string> = {
-    WW_ROOT: root,
-    WW_REQUIREMENT: requirement,
-    WW_TEST_COMMAND: testLine,
-    PIP_CONFIG_FILE: "/dev/null",
-  };
-  if (junitXml !== undefined) env.PYTEST_ADDOPTS = `--junitxml=${sandbox.paths.out}/junit.xml`;
-  const result = await sandbox.run(["sh", "-c", SCRIPT], {
-    env,
-    workdir: root,
+  const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
+  await sandbox.putSource(
+    tree.files.map((f) => f.path),
+    tree.dir,
+  );
+  await sandbox.putWheels(
+    manifest.wheels.map((w) => w.filename),
+    project.wheelhouseDir,
+  );
+  const prepared = await sandbox.run(plan.prepare.argv, {
+    env: plan.prepare.env,
+    workdir: plan.prepare.workdir,
+    inheritStdio: true,
+    signal: ctx.signal,
+  });
+  ctx.signal.throwIfAborted();
+  if (prepared.exitCode !== 0)
+    return prepared.exitCode === INSTALL_FAILED ? INSTALL_FAILED : prepared.exitCode;
+  const result = await sandbox.run(plan.run.argv, {
+    env: plan.run.env,
+    workdir: plan.run.workdir,
+    ...(plan.run.user === undefined ? {} : { user: plan.run.user }),
     inheritStdio: true,
     signal: ctx.signal,
   });
   ctx.signal.throwIfAborted();
   return result.exitCode;
+}
+
+function judgeExit(exitCode: number, testLine: string, manifest: Manifest, set: TestSet | undefined): void {
+  if (exitCode === 0) return;
+  const installing = `${manifest.app.name}${set === undefined ? "" : ` and ${setLabel(set)}`}`;
+  if (exitCode === INSTALL_FAILED)
+    throw new IntegrityError(
+      `The wheelhouse could not install ${installing} on its own (pip --no-index failed)`,
+      {
+        hint: `Run \`${buildCommandFor(set)}\` again; the pip error above names what is missing.`,
+      },
+    );
+  if (exitCode === SOURCE_IMPORTED)
+    throw new TestsFailedError(
+      "The tests imported the application from the source copy, not from the installed wheel",
+      {
+        hint: "The line above names the module and the file. Something put the source first on sys.path (a conftest.py, a pythonpath setting, a sys.path.insert): remove it, so the tests test the wheel.",
+      },
+    );
+  if (exitCode === 127 || exitCode === 126)
+    throw new InputError(
+      `The test command \`${testLine}\` was not found in the test environment (exit ${exitCode})`,
+      {
+        hint: `Add the test runner to the test set (${set === undefined ? "there is none: set test-extra, test-group or test-requirements" : setLabel(set)}), or set \`test-command\`.`,
+      },
+    );
+  if (exitCode === 5 && /\bpytest\b/.test(testLine))
+    throw new TestsFailedError("pytest collected no tests (exit 5)", {
+      hint: 'Point the test command at the tests (`test-command = "pytest tests"`), or set `test-command` to what the project runs instead.',
+    });
+  throw new TestsFailedError(`The tests failed (${testLine} exited ${exitCode})`, {
+    hint: "The test output above shows which tests failed.",
+  });
 }
 
 /** Copies pytest's JUnit report to the host path; undefined (with a warning) when there is none. */

@@ -1,0 +1,95 @@
+// Pure planning of `wheelwright test`: the app and its test set installed from the wheelhouse alone
+// into a fresh virtual environment (as root), then the test command run in a copy of the source as a
+// non-root user, with the checks that the installed wheel is what gets imported.
+import type { HelperPaths } from "./helper-session.js";
+
+/** The script's exit code when pip cannot install from the wheelhouse alone. */
+export const INSTALL_FAILED = 97;
+/** wheelwright_testcheck's exit code: the tests imported the application from the source copy. */
+export const SOURCE_IMPORTED = 96;
+/** The user tests run as: the release image's app user (tests that expect a permission error pass). */
+export const TEST_USER = "10001";
+
+const PREPARE = `set -e
+python3 -m venv "$WW_VENV"
+"$WW_VENV/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
+chown -R "$WW_USER" "$WW_SOURCE" "$WW_OUT" "$WW_HOME" 2>/dev/null || true`;
+
+export interface TestPlanInputs {
+  paths: Pick<HelperPaths, "source" | "out" | "home" | "bin"> & { wheels: string };
+  /** `name==version` of the app and of every wheel of its test set. */
+  pins: readonly string[];
+  /** The test command (sh syntax); `{source}` becomes the source copy's path. */
+  command: string;
+  /** The app's top-level modules (the check that they come from the wheel). */
+  appModules: readonly string[];
+  junit: boolean;
+  /** The container's PATH (docker exec replaces it when PATH is given). */
+  basePath: string;
+}
+
+export interface TestExec {
+  argv: string[];
+  env: Record<string, string>;
+  workdir: string;
+  user?: string;
+}
+
+export interface TestPlan {
+  prepare: TestExec;
+  run: TestExec;
+  testLine: string;
+}
+
+export function planTestRun(inputs: TestPlanInputs): TestPlan {
+  const { paths } = inputs;
+  const root = paths.source.replace(/\/[^/]*$/, "");
+  const venv = `${root}/venv`;
+  const testLine = inputs.command.replaceAll("{source}", paths.source);
+  const pytestOptions = [
+    // append: the installed app (site-packages) comes before the source copy on sys.path, while
+    // a tests package and its helpers stay importable by name.
+    "--import-mode=append",
+    "-p no:cacheprovider",
+    ...(inputs.junit ? [`--junitxml=${paths.out}/junit.xml`] : []),
+  ];
+  return {
+    testLine,
+    prepare: {
+      argv: ["sh", "-c", PREPARE],
+      env: {
+        WW_VENV: venv,
+        WW_WHEELS: paths.wheels,
+        WW_PINS: inputs.pins.join(" "),
+        WW_USER: TEST_USER,
+        WW_SOURCE: paths.source,
+        WW_OUT: paths.out,
+        WW_HOME: paths.home,
+        PIP_CONFIG_FILE: "/dev/null",
+      },
+      workdir: root,
+    },
+    run: {
+      argv: ["sh", "-c", testLine],
+      env: {
+        PATH: `${venv}/bin:${inputs.basePath}`,
+        HOME: paths.home,
+        // python -m pytest and manage.py must not put the source copy first on sys.path (3.11+).
+        PYTHONSAFEPATH: "1",
+        PYTHONDONTWRITEBYTECODE: "1",
+        PYTHONPATH: `${paths.bin}/wheelwright_testcheck`,
+        WHEELWRIGHT_SOURCE: paths.source,
+        WHEELWRIGHT_APP_MODULES: inputs.appModules.join(","),
+        PYTEST_ADDOPTS: pytestOptions.join(" "),
+      },
+      workdir: paths.source,
+      user: TEST_USER,
+    },
+  };
+}
+
+/** The default test command: pytest when the test environment has it, Django's runner, or unittest. */
+export function defaultTestCommand(hasPytest: boolean, hasManagePy: boolean): string {
+  if (hasPytest) return "pytest";
+  return hasManagePy ? "python manage.py test" : "python -m unittest";
+}
