@@ -196,7 +196,7 @@ async function pollsScenarios(options: Options, work: string): Promise<Row[]> {
   const sha = await git(ourSrc, "rev-parse --short=12 HEAD");
   const sizes = {
     seed: await imageSize("wwbench-seed/release:bench"),
-    seedBase: await imageSize("wheelwright-seed/base:latest"),
+    seedBase: await imageSize("wwbench-seed/base:latest"),
     ours: await imageSize(`${NS}/polls-release:${sha}-dirty`),
     ourBase: await imageSize(`${NS}/polls-base:${sha}`),
   };
@@ -300,7 +300,7 @@ async function scaling(options: Options, work: string): Promise<ScalingRow[]> {
       mkdirSync(path.join(project, "docker", context), { recursive: true });
       writeFileSync(
         path.join(project, "docker", context, "Dockerfile"),
-        `FROM wheelwright-seed/${context}:latest\n`,
+        `FROM wwbench-seed/${context}:latest\n`,
       );
     }
     appendFileSync(
