@@ -1,6 +1,6 @@
 // The benchmark's command line: `npm run bench -- [--quick] [--runs N] [--sizes 25,100]
-// [--only polls,scaling] [--keep-images]`.
-export const SECTIONS = ["polls", "scaling"] as const;
+// [--only django,polls,scaling] [--load] [--keep-images]`.
+export const SECTIONS = ["django", "polls", "scaling"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface Options {
@@ -11,12 +11,14 @@ export interface Options {
   /** Dependency counts of the scaling projects. */
   sizes: number[];
   only: Section[];
+  /** Run `stress-ng --cpu 1` beside both sides for the whole run. */
+  load: boolean;
   /** Leave the images the run made (faster reruns); by default every one is removed at the end. */
   keepImages: boolean;
 }
 
 const USAGE =
-  "usage: npm run bench -- [--quick] [--runs N] [--sizes 25,100] [--only polls,scaling] [--keep-images]";
+  "usage: npm run bench -- [--quick] [--runs N] [--sizes 25,100] [--only django,polls,scaling] [--load] [--keep-images]";
 
 function positiveIntegers(flag: string, text: string | undefined): number[] {
   const values = (text ?? "").split(",").map(Number);
@@ -32,6 +34,7 @@ export function parseOptions(argv: string[]): Options {
     runs: 0,
     sizes: [],
     only: [...SECTIONS],
+    load: false,
     keepImages: false,
   };
   let runs: number | undefined;
@@ -39,6 +42,7 @@ export function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--quick") continue;
+    else if (arg === "--load") options.load = true;
     else if (arg === "--keep-images") options.keepImages = true;
     else if (arg === "--runs") runs = positiveIntegers(arg, argv[++i])[0];
     else if (arg === "--sizes") sizes = positiveIntegers(arg, argv[++i]);
