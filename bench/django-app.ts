@@ -8,12 +8,12 @@ import { appendFileSync, cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { changeThenRelease } from "./change-release.js";
 import { ensureDebianTool } from "./debian-tool.js";
-import { run } from "./measure.js";
+import { run, setupStep } from "./measure.js";
 import type { Options } from "./options.js";
 import { pair } from "./pair.js";
 import { sizeRows } from "./polls.js";
 import { countProcesses, describePrograms } from "./process-count.js";
-import { CLI, commitAll, NS, REPO, SEED, SEED_NS, seed, ww, wwEnv } from "./sides.js";
+import { buildSeedImages, CLI, commitAll, NS, REPO, SEED_NS, seed, ww, wwEnv } from "./sides.js";
 import { type Goal, type Row, timedRow, valueRow } from "./table.js";
 
 const APP = "shopfront";
@@ -37,7 +37,9 @@ interface Projects {
 /** Generates the app, copies it for the seed, and sets up wheelwright's copy the way a user here would. */
 async function prepare(work: string): Promise<Projects> {
   const dir = path.join(work, "django");
-  await run(`python3 ${path.join(REPO, "bench", "generate-django-app.py")} ${dir}`);
+  await setupStep("generate the Django app", () =>
+    run(`python3 ${path.join(REPO, "bench", "generate-django-app.py")} ${dir}`),
+  );
   const ourSrc = path.join(dir, "project");
   const seedSrc = path.join(dir, "seed-project");
   cpSync(ourSrc, seedSrc, { recursive: true });
@@ -73,8 +75,8 @@ export async function djangoScenarios(options: Options, work: string): Promise<R
   const warmup = !options.quick;
   const rows: Row[] = [];
 
-  await run(`SEED_NS=${SEED_NS} bash ${SEED} image`);
-  await ww(["image", "--all"], ourSrc, env);
+  await buildSeedImages();
+  await setupStep("wheelwright image --all (shopfront)", () => ww(["image", "--all"], ourSrc, env));
   try {
     const cold = await pair({
       name: "django cold",
@@ -166,7 +168,10 @@ async function processRow(ourSrc: string, env: Record<string, string>): Promise<
   // The count is a no-op's only if the build was one.
   if (!count.output.includes("up to date"))
     throw new Error(`the traced build was no no-op:\n${count.output}`);
-  process.stderr.write(`bench: no-op processes: ${count.processes} (${describePrograms(count.programs)})\n`);
+  const said = count.output.split("\n").find((line) => line.includes("up to date"));
+  process.stderr.write(
+    `bench: no-op processes: ${count.processes} (${describePrograms(count.programs)}); ${said}\n`,
+  );
   return valueRow(
     scenario,
     "processes",

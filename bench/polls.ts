@@ -4,10 +4,21 @@
 import { appendFileSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { changeThenRelease } from "./change-release.js";
-import { measure, run } from "./measure.js";
+import { measure, run, setupStep } from "./measure.js";
 import type { Options } from "./options.js";
 import { pair } from "./pair.js";
-import { commitAll, git, imageSize, NS, REPO, SEED, SEED_BASE, SEED_NS, seed, ww } from "./sides.js";
+import {
+  buildSeedImages,
+  commitAll,
+  git,
+  imageSize,
+  NS,
+  REPO,
+  SEED_BASE,
+  SEED_NS,
+  seed,
+  ww,
+} from "./sides.js";
 import { type Row, timedRow, valueRow } from "./table.js";
 
 /** Copies examples/polls twice: one for the seed's commands (which write into it), one git repo for wheelwright. */
@@ -40,8 +51,8 @@ export async function pollsScenarios(options: Options, work: string): Promise<Ro
   const ourBuild = () => ww(["build"], ourSrc, env);
   const rows: Row[] = [];
 
-  await run(`SEED_NS=${SEED_NS} bash ${SEED} image`);
-  await ww(["image", "--all"], ourSrc, env);
+  await buildSeedImages();
+  await setupStep("wheelwright image --all (polls)", () => ww(["image", "--all"], ourSrc, env));
 
   const cold = await pair({
     name: "polls cold",

@@ -3,10 +3,10 @@
 // wheelwright's peak memory.
 import { appendFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { run } from "./measure.js";
+import { run, setupStep } from "./measure.js";
 import type { Options } from "./options.js";
 import { pair, type Samples } from "./pair.js";
-import { commitAll, NS, REPO, SEED_NS, seed, ww } from "./sides.js";
+import { buildSeedImages, commitAll, NS, REPO, SEED_NS, seed, ww } from "./sides.js";
 import { pairwiseSummary, type Summary, summarize } from "./stats.js";
 import { formatRatio, formatValue } from "./table.js";
 
@@ -21,7 +21,9 @@ export interface ScalingRow {
 
 /** The generated project, set up for wheelwright (images FROM the seed's, the local index) and copied for the seed. */
 async function prepare(dir: string, size: number): Promise<{ project: string; seedSrc: string }> {
-  await run(`python3 ${path.join(REPO, "bench", "generate-index.py")} ${dir} ${size}`);
+  await setupStep(`generate the ${size}-dependency project`, () =>
+    run(`python3 ${path.join(REPO, "bench", "generate-index.py")} ${dir} ${size}`),
+  );
   const project = path.join(dir, "project");
   const seedSrc = path.join(dir, "seed-project");
   cpSync(project, seedSrc, { recursive: true });
@@ -35,12 +37,18 @@ async function prepare(dir: string, size: number): Promise<{ project: string; se
   );
   writeFileSync(path.join(project, ".gitignore"), "wheelhouse/\n");
   await commitAll(project, "scale");
+  // Its images (one FROM line each), so the first timed build does not build them.
+  await setupStep(`wheelwright image --all (${size} dependencies)`, () =>
+    ww(["image", "--all"], project, { XDG_CACHE_HOME: path.join(dir, "ww-cache") }),
+  );
   return { project, seedSrc };
 }
 
 export async function scaling(options: Options, work: string): Promise<ScalingRow[]> {
   const rows: ScalingRow[] = [];
   const runs = options.quick ? 1 : Math.min(options.runs, 3);
+  // The projects' own images are FROM the seed's.
+  await buildSeedImages();
   for (const size of options.sizes) {
     const dir = path.join(work, `scale-${size}`);
     const { project, seedSrc } = await prepare(dir, size);

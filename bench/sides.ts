@@ -3,7 +3,7 @@
 // with `wwbench`, so the benchmark can remove every image it made and nothing else.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Measurement, measure, run } from "./measure.js";
+import { type Measurement, measure, run, setupStep } from "./measure.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI = path.join(REPO, "dist", "cli", "main.js");
@@ -42,3 +42,7 @@ export async function imageSize(ref: string): Promise<number | undefined> {
   const out = await run(`docker image inspect -f '{{.Size}}' ${ref}`).catch(() => "");
   return out === "" ? undefined : Number(out) / 1e6;
 }
+
+/** The seed's base and builder images (a cached no-op once built). */
+export const buildSeedImages = (): Promise<string> =>
+  setupStep("the seed's images", () => run(`bash ${SEED} image`, { env: { SEED_NS } }));
