@@ -1,9 +1,11 @@
 """Generates the benchmark's Django application, `shopfront`, into DIR/project (usage:
 generate-django-app.py DIR). It is the kind of project the issue's goals are stated for: a
 PEP 621 pyproject.toml with 16 real dependencies that this machine's local index holds as cp311 or
-pure-Python wheels (with their own dependencies, 29 wheels), a `test` extra, and one dependency of its
-own with a C extension that exists only as an sdist, in a find-links folder inside the project
-(`vendor/`), so every builder has to compile it. Nothing here runs pip: the builders do."""
+pure-Python wheels (26 with their own dependencies), a `test` extra, and one dependency of its own
+with a C extension that exists only as an sdist, in a find-links folder inside the project
+(`vendor/`), so every builder has to compile it: 28 wheels in all with the app's. Nothing here runs
+pip: the builders do. Debian bookworm's Python is 3.11.2, so a dependency that needs a backport
+below 3.11.3 (redis wants async-timeout, which the index lacks) is left out."""
 
 import io
 import os

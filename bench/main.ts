@@ -77,6 +77,11 @@ function writeResults(results: Results, options: Options, facts: Facts, complete
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(CLI)) throw new Error("run `npm run build` first");
+  // Ctrl-C reaches the running side too, which then fails its measurement: the error unwinds
+  // through the clean-up below instead of leaving the run's images and load behind.
+  process.once("SIGINT", () =>
+    process.stderr.write("bench: interrupted: cleaning up (Ctrl-C again to stop now)\n"),
+  );
   const facts = await machineFacts(options);
   const work = mkdtempSync(path.join(os.tmpdir(), "wheelwright-bench-"));
   const results: Results = {};
