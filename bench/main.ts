@@ -78,10 +78,13 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(CLI)) throw new Error("run `npm run build` first");
   // Ctrl-C reaches the running side too, which then fails its measurement: the error unwinds
-  // through the clean-up below instead of leaving the run's images and load behind.
-  process.once("SIGINT", () =>
-    process.stderr.write("bench: interrupted: cleaning up (Ctrl-C again to stop now)\n"),
-  );
+  // through the clean-up below instead of leaving the run's images and load behind. A second
+  // Ctrl-C stops at once. (A listener added with once() let the first Ctrl-C end the process.)
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write("bench: interrupted: cleaning up (Ctrl-C again to stop now)\n");
+  });
   const facts = await machineFacts(options);
   const work = mkdtempSync(path.join(os.tmpdir(), "wheelwright-bench-"));
   const results: Results = {};
