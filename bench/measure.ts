@@ -57,3 +57,12 @@ export async function run(
     throw new Error(`${command} failed (${result.exitCode}): ${String(result.stderr).slice(-2000)}`);
   return String(result.stdout).trim();
 }
+
+/** Runs one untimed set-up step and says on stderr how long it took (image builds dominate a --quick run). */
+export async function setupStep<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stderr.write(`bench: set-up: ${label} (${seconds.toFixed(1)} s, untimed)\n`);
+  return result;
+}

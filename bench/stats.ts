@@ -1,4 +1,6 @@
-// Summaries of timing samples: these machines are noisy, so medians (with min and max), never one run.
+// Summaries of timing samples: these machines are noisy, so medians (with min and max), never one
+// run; and ratios taken pair by pair, each wheelwright run against the seed run beside it, so that
+// a slow minute of the shared machine weighs on both sides of a ratio instead of on one median.
 export interface Summary {
   median: number;
   min: number;
@@ -7,13 +9,24 @@ export interface Summary {
 }
 
 export function summarize(samples: number[]): Summary {
+  if (samples.length === 0) throw new Error("summarize needs at least one sample");
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { median, min: sorted[0]!, max: sorted.at(-1)!, samples };
 }
 
-export function ratio(ours: Summary | undefined, theirs: Summary | undefined): string {
-  if (ours === undefined || theirs === undefined || theirs.median === 0) return "—";
-  return `${(ours.median / theirs.median).toFixed(2)}x`;
+/** Each wheelwright sample divided by the seed sample of the same pair; pairs with a zero seed side are left out. */
+export function pairwiseRatios(ours: number[], seed: number[]): number[] {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(ours.length, seed.length); i++) {
+    if (seed[i]! > 0) ratios.push(ours[i]! / seed[i]!);
+  }
+  return ratios;
+}
+
+/** The summary of the pairwise ratios, or undefined when either side has no sample. */
+export function pairwiseSummary(ours: number[], seed: number[]): Summary | undefined {
+  const ratios = pairwiseRatios(ours, seed);
+  return ratios.length === 0 ? undefined : summarize(ratios);
 }
