@@ -1,15 +1,24 @@
 // What `wheelwright init` writes, as a pure function of the project's facts: the config, the base,
 // builder and release image folders (Debian bookworm, `FROM ${BASE_IMAGE}` wiring), and a
-// .dockerignore. Every file works as written; the release CMD is the one line to adapt.
+// .dockerignore. Every file works as written, for any project shape: with or without runtime
+// dependencies, an app that writes its instance folder, tests that must not run as root.
 
 export interface ScaffoldFacts {
   /** The project's distribution name. */
   name: string;
-  /** Its import package (the module `python -m` runs in the release image). */
-  module: string;
   /** Config values to record (namespace, network, index settings...), already validated. */
   config: Record<string, string | boolean | string[] | number>;
+  /** Comments for config values (why init chose them), by key. */
+  configNotes?: Record<string, string>;
+  /** The release image's CMD (exec form), or undefined with `cmdNote` saying what to set. */
+  cmd: string[] | undefined;
+  /** Why this CMD (or what to set when there is none). */
+  cmdNote: string;
+  /** Environment the release needs to start (e.g. DJANGO_SETTINGS_MODULE). */
+  env?: Record<string, string>;
 }
+
+export const SCHEMA_LINE = "#:schema ./node_modules/wheelwright/schema/wheelwright.schema.json";
 
 function tomlValue(value: string | boolean | string[] | number): string {
   if (typeof value === "boolean" || typeof value === "number") return String(value);
@@ -17,61 +26,74 @@ function tomlValue(value: string | boolean | string[] | number): string {
   return JSON.stringify(value);
 }
 
-export function scaffoldFiles(facts: ScaffoldFacts): Record<string, string> {
-  const config = Object.entries(facts.config)
-    .map(([key, value]) => `${key} = ${tomlValue(value)}`)
-    .join("\n");
-  return {
-    "wheelwright.toml": `# wheelwright's config for ${facts.name} (keys: see \`wheelwright info\` and the README).
+function configFile(facts: ScaffoldFacts): string {
+  const lines = Object.entries(facts.config).flatMap(([key, value]) => [
+    ...(facts.configNotes?.[key] === undefined ? [] : [`# ${facts.configNotes[key]}`]),
+    `${key} = ${tomlValue(value)}`,
+  ]);
+  return `# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
 # The app name defaults to the project's name; images are docker/<folder>, wheels go to wheelhouse/.
-${config}
-`,
-    "docker/base/Dockerfile": `# The base image: what ${facts.name} needs at run time, and nothing to build with.
+${lines.join("\n")}
+`;
+}
+
+const BASE = (name: string) => `# The base image: what ${name} needs at run time, and nothing to build with.
 FROM debian:bookworm-slim
 
 # The application's virtualenv at /appenv. python3-venv is needed only to create it and brings
 # pip's and setuptools' wheels: purged in the same layer, so no wheel file is in the release image.
+# apt's lists and downloaded packages go too (the image has no apt clean hook of its own).
 RUN apt-get update \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \\
  && python3 -m venv /appenv \\
- && DEBIAN_FRONTEND=noninteractive apt-get purge -y --auto-remove python3-venv python3.11-venv python3-pip-whl python3-setuptools-whl \\
- && rm -rf /var/lib/apt/lists/*
+ && DEBIAN_FRONTEND=noninteractive apt-get purge -y --auto-remove \\
+      $(dpkg-query -W -f '\${Package}\\n' 'python3*-venv' python3-pip-whl python3-setuptools-whl 2>/dev/null) \\
+ && apt-get clean \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*
+
+# The user the application (and its tests) run as, and the one folder it may write: /appenv/var
+# (Flask's instance folder is /appenv/var/<app>-instance) and its home.
+RUN useradd --uid 10001 --user-group --create-home --home-dir /home/app --shell /usr/sbin/nologin app \\
+ && install -d -o app -g app /appenv/var
 
 ENV PATH=/appenv/bin:$PATH \\
     PYTHONUNBUFFERED=1 \\
     PYTHONDONTWRITEBYTECODE=1
-`,
-    "docker/builder/Dockerfile": `# The builder image: the base plus every build dependency (add the -dev packages your
-# dependencies compile against here).
+`;
+
+const BUILDER = `# The builder image: the base plus every build dependency (add the -dev packages your
+# dependencies compile against here). wheelwright copies the source in and the wheels out, so
+# the image needs no VOLUME, WORKDIR or CMD of its own.
 ARG BASE_IMAGE
 FROM \${BASE_IMAGE}
 
 RUN apt-get update \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
-      gcc libc6-dev python3-dev libffi-dev libssl-dev python3-venv python3-wheel-whl \\
- && rm -rf /var/lib/apt/lists/* \\
+      gcc g++ libc6-dev python3-dev libffi-dev libssl-dev python3-venv python3-wheel-whl \\
+ && apt-get clean \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \\
  && /appenv/bin/pip install --no-index --disable-pip-version-check /usr/share/python-wheels/wheel-*.whl
+`;
 
-ENV WHEELHOUSE=/wheelhouse \\
-    PIP_WHEEL_DIR=/wheelhouse \\
-    PIP_FIND_LINKS=/wheelhouse \\
-    XDG_CACHE_HOME=/cache
+function releaseCmd(facts: ScaffoldFacts): string {
+  const env = Object.entries(facts.env ?? {}).map(([key, value]) => `ENV ${key}=${JSON.stringify(value)}`);
+  const cmd = facts.cmd === undefined ? [] : [`CMD ${JSON.stringify(facts.cmd)}`];
+  return [`# ${facts.cmdNote}`, ...env, ...cmd].join("\n");
+}
 
-VOLUME /wheelhouse
-VOLUME /application
-WORKDIR /application
-
-CMD ["pip", "wheel", "."]
-`,
-    "docker/release/Dockerfile": `# The release image: the base image plus the runtime wheels, and nothing else. \`wheelwright
+function release(facts: ScaffoldFacts): string {
+  return `# The release image: the base image plus the runtime wheels, and nothing else. \`wheelwright
 # release\` builds it with a context holding this folder and wheels/deps, wheels/app (each with a
 # hash-pinned requirements.txt); the wheels are installed in build stages and only the installed
 # files are copied, so no wheel reaches a layer.
 ARG BASE_IMAGE
 
+# The dependencies in their own layer (reused while they do not change). The folder is made first:
+# an application with no runtime dependencies installs nothing here.
 FROM \${BASE_IMAGE} AS deps
 COPY wheels/deps/ /tmp/wheels/deps/
-RUN pip install --no-index --find-links /tmp/wheels/deps --no-deps --require-hashes \\
+RUN mkdir -p /release/appenv \\
+ && pip install --no-index --find-links /tmp/wheels/deps --no-deps --require-hashes \\
       --disable-pip-version-check --prefix /release/appenv -r /tmp/wheels/deps/requirements.txt
 
 FROM \${BASE_IMAGE} AS app
@@ -80,15 +102,15 @@ RUN pip install --no-index --find-links /tmp/wheels/app --no-deps --require-hash
       --disable-pip-version-check --prefix /release/appenv -r /tmp/wheels/app/requirements.txt
 
 FROM \${BASE_IMAGE}
-RUN useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 WORKDIR /home/app
-# How the application starts: adapt this line (exec form, so signals reach it).
-CMD ["python", "-m", "${facts.module}"]
+${releaseCmd(facts)}
 COPY --from=deps /release/ /
 COPY --from=app /release/ /
 USER 10001
-`,
-    ".dockerignore": `wheelhouse/
+`;
+}
+
+const DOCKERIGNORE = `wheelhouse/
 .wheelhouse.*
 .wheelwright/
 .git
@@ -97,6 +119,14 @@ USER 10001
 *.egg-info
 build/
 dist/
-`,
+`;
+
+export function scaffoldFiles(facts: ScaffoldFacts): Record<string, string> {
+  return {
+    "wheelwright.toml": configFile(facts),
+    "docker/base/Dockerfile": BASE(facts.name),
+    "docker/builder/Dockerfile": BUILDER,
+    "docker/release/Dockerfile": release(facts),
+    ".dockerignore": DOCKERIGNORE,
   };
 }

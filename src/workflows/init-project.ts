@@ -1,11 +1,23 @@
-// `wheelwright init`: scaffolds the config, docker/base, docker/builder, docker/release and a
-// .dockerignore in an existing Python project. Refuses to overwrite a file unless forced.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// `wheelwright init`: reads the project (at --source, or the folder one level down that holds it),
+// then scaffolds the config (with the index settings builds will use), docker/base, docker/builder,
+// docker/release (with a CMD derived from the project) and a .dockerignore, and ignores the
+// wheelhouse in .gitignore. Refuses to overwrite a file unless forced.
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
-import { normalizeName } from "../domain/names.js";
-import { readStaticMetadata } from "../domain/project-metadata.js";
+import { deriveEntryPoint } from "../domain/entry-point.js";
+import { readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
 import { scaffoldFiles } from "../domain/scaffold.js";
 import { InputError } from "../errors.js";
+import { readEntryFacts } from "../project/entry-facts.js";
+import { readHostPipSettings } from "../project/pip-config.js";
 import type { WorkflowContext } from "./context.js";
 
 export interface InitRequest {
@@ -15,30 +27,99 @@ export interface InitRequest {
   force: boolean;
 }
 
-const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
+export interface InitResult {
+  written: string[];
+  /** What init decided, for the summary (`source`, the CMD, the index). */
+  notes: string[];
+}
 
-/** Writes the scaffold; returns the files written (relative to the project). */
-export async function initProject(ctx: WorkflowContext, request: InitRequest): Promise<string[]> {
-  const { root } = request;
-  const metadata = readStaticMetadata({
-    pyproject: read(path.join(root, "pyproject.toml")),
-    setupCfg: read(path.join(root, "setup.cfg")),
-    setupPy: read(path.join(root, "setup.py")),
+const PROJECT_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
+const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
+const isProject = (dir: string) => PROJECT_FILES.some((file) => existsSync(path.join(dir, file)));
+
+/** The source folder: --source, the root itself, or the one folder below it that holds a project. */
+function findSource(root: string, configured: string | undefined): string {
+  if (configured !== undefined) return configured;
+  if (isProject(root)) return ".";
+  const below = readdirSync(root).filter(
+    (name) =>
+      !name.startsWith(".") &&
+      statSync(path.join(root, name)).isDirectory() &&
+      isProject(path.join(root, name)),
+  );
+  if (below.length === 1) return below[0]!;
+  throw new InputError(
+    below.length === 0
+      ? "Not a Python project: there is no setup.py, setup.cfg or pyproject.toml here or one folder down"
+      : `More than one Python project one folder down: ${below.join(", ")}`,
+    {
+      hint:
+        below.length === 0
+          ? "wheelwright builds wheels, so the application needs Python packaging: add a pyproject.toml with a [project] table (name, version, dependencies) and a [build-system] table, then run `wheelwright init` again."
+          : `Choose one: \`wheelwright init --source ${below[0]}\`.`,
+    },
+  );
+}
+
+function readMetadata(sourceDir: string): StaticProjectMetadata {
+  return readStaticMetadata({
+    pyproject: read(path.join(sourceDir, "pyproject.toml")),
+    setupCfg: read(path.join(sourceDir, "setup.cfg")),
+    setupPy: read(path.join(sourceDir, "setup.py")),
   });
+}
+
+/**
+ * The index settings builds will use, written down: the host's pip configuration unless given. A
+ * mirror given only as an extra index (common behind a firewall) becomes the index, so pip does
+ * not try the public index first for every package.
+ */
+function indexConfig(ctx: WorkflowContext, config: InitRequest["config"]) {
+  const values: InitRequest["config"] = {};
+  const notes: Record<string, string> = {};
+  if (config["index-url"] !== undefined || config["extra-index-urls"] !== undefined) return { values, notes };
+  const host = readHostPipSettings(ctx.env).settings;
+  const extras = host.extraIndexUrls ?? [];
+  if (host.indexUrl !== undefined) values["index-url"] = host.indexUrl;
+  else if (extras.length > 0) {
+    values["index-url"] = extras[0]!;
+    notes["index-url"] =
+      "from the host's pip config, whose only indexes are extra ones: the first is the index (builds never try pip's default index)";
+  }
+  const rest = host.indexUrl === undefined ? extras.slice(1) : extras;
+  if (values["index-url"] !== undefined) values["extra-index-urls"] = rest;
+  if (config["find-links"] === undefined && (host.findLinks ?? []).length > 0)
+    values["find-links"] = host.findLinks!;
+  return { values, notes };
+}
+
+export async function initProject(ctx: WorkflowContext, request: InitRequest): Promise<InitResult> {
+  const { root } = request;
+  const source = findSource(root, request.config.source as string | undefined);
+  const sourceDir = path.resolve(root, source);
+  const metadata = readMetadata(sourceDir);
   const name = (request.config.app as string | undefined) ?? metadata.name;
-  if (name === undefined) {
+  if (name === undefined)
     throw new InputError("The project's name cannot be read without running its code", {
       hint: "Give it: `wheelwright init --app NAME`.",
     });
-  }
   if (metadata.toolTable !== undefined && !request.force) {
     throw new InputError("pyproject.toml already has a [tool.wheelwright] table", {
       hint: "The project is set up already. `--force` writes wheelwright.toml, which then takes precedence.",
     });
   }
-  const config = { ...request.config };
+  const index = indexConfig(ctx, request.config);
+  const config: InitRequest["config"] = { ...(source === "." ? {} : { source }), ...index.values, ...request.config };
   if (config.network === undefined) config.network = await networkFor(ctx);
-  const files = scaffoldFiles({ name, module: normalizeName(name).replace(/-/g, "_"), config });
+  const entry = deriveEntryPoint(readEntryFacts(sourceDir, metadata));
+  const files = scaffoldFiles({
+    name,
+    config,
+    configNotes: index.notes,
+    cmd: entry.cmd,
+    cmdNote: entry.note,
+    env: entry.env,
+  });
   const existing = Object.keys(files).filter((file) => existsSync(path.join(root, file)));
   if (existing.length > 0 && !request.force) {
     throw new InputError(
@@ -52,7 +133,28 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), content);
   }
-  return Object.keys(files);
+  const ignored = ignoreWheelhouse(root);
+  return {
+    written: [...Object.keys(files), ...(ignored ? [".gitignore"] : [])],
+    notes: [
+      ...(source === "." ? [] : [`the project is in ${source}/ (source = "${source}")`]),
+      `the release starts it with ${entry.cmd === undefined ? "nothing yet: set CMD in docker/release/Dockerfile" : JSON.stringify(entry.cmd)} (${entry.note.split(":")[0]})`,
+    ],
+  };
+}
+
+/** Adds the wheelhouse and its lock and staging siblings to .gitignore (a build must not make the tree dirty). */
+function ignoreWheelhouse(root: string): boolean {
+  const file = path.join(root, ".gitignore");
+  const text = read(file) ?? "";
+  const lines = text.split(/\r?\n/);
+  const missing = ["wheelhouse/", ".wheelhouse.*"].filter((entry) => !lines.includes(entry));
+  if (missing.length === 0) return false;
+  appendFileSync(
+    file,
+    `${text === "" || text.endsWith("\n") ? "" : "\n"}# wheelwright's outputs\n${missing.join("\n")}\n`,
+  );
+  return true;
 }
 
 /** `host` where the engine has no default bridge (as on machines started with --bridge=none), else the engine's default. */

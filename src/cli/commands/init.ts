@@ -9,12 +9,12 @@ export async function initCommand(session: Session, options: { force?: boolean }
     const value = session.flags[key as ConfigKey];
     if (value !== undefined) config[key] = value as string | boolean | string[] | number;
   }
-  const written = await initProject(workflowContext(session), {
+  const result = await initProject(workflowContext(session), {
     root: session.cwd,
     config,
     force: options.force === true,
   });
   session.out(
-    `${written.map((file) => `wrote ${file}`).join("\n")}\nnext: wheelwright all   (or: wheelwright image --all && wheelwright build)\n`,
+    `${[...result.written.map((file) => `wrote ${file}`), ...result.notes].join("\n")}\nnext: commit, then \`wheelwright all\`   (or: wheelwright image --all && wheelwright build)\n`,
   );
 }
