@@ -25,6 +25,8 @@ export interface ManifestInputs {
   groups: string[];
   requirements: string[];
   sourceDateEpoch: number | undefined;
+  /** Each input's own fingerprint, so the next build can say which one changed. */
+  parts?: import("../plan/build-plan.js").FingerprintParts;
 }
 
 export interface Manifest {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { isManifest, MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
 import { InputError } from "../errors.js";
 import { sha256FileSync } from "../project/file-hash.js";
+import type { StatCache } from "../project/stat-cache.js";
 
 /** Found before the build starts: an output that is a file, or a folder we cannot write. */
 export function checkOutputWritable(wheelhouse: string): void {
@@ -96,12 +97,13 @@ export function readManifest(wheelhouse: string): Manifest | undefined {
   }
 }
 
-/** The wheels of the manifest whose file is missing or whose sha256 differs. */
-export function findDamagedWheels(wheelhouse: string, manifest: Manifest): string[] {
+/** The wheels of the manifest whose file is missing or whose sha256 differs (`hashes`: remembered by stat). */
+export function findDamagedWheels(wheelhouse: string, manifest: Manifest, hashes?: StatCache): string[] {
   return manifest.wheels
     .filter((wheel) => {
       const file = path.join(wheelhouse, wheel.filename);
-      return !existsSync(file) || statSync(file).size !== wheel.size || sha256FileSync(file) !== wheel.sha256;
+      if (!existsSync(file) || statSync(file).size !== wheel.size) return true;
+      return (hashes?.sha256(file) ?? sha256FileSync(file)) !== wheel.sha256;
     })
     .map((wheel) => wheel.filename);
 }

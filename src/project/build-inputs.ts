@@ -1,6 +1,6 @@
 // Everything a wheelhouse build depends on, collected from disk once, and its two fingerprints:
 // all inputs (equal: up to date) and all but the application's own code (equal: reuse the deps).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { insideProject } from "../config/load.js";
@@ -8,8 +8,9 @@ import type { IndexSettings } from "../domain/index-settings.js";
 import { normalizeName } from "../domain/names.js";
 import { InputError } from "../errors.js";
 
-import type { Fingerprints } from "../plan/build-plan.js";
+import type { FingerprintParts, Fingerprints } from "../plan/build-plan.js";
 import { hashFiles, readSourceTree, type SourceTree, SPEC_FILES, sha256Text } from "./source-tree.js";
+import type { StatCache } from "./stat-cache.js";
 
 export interface BuildRequest {
   extras: string[];
@@ -74,19 +75,30 @@ export function nonSourcePaths(project: LoadedProject): string[] {
   const skips = [wheelhouse, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(wheelhouse)}.*`];
   const images = relative(project.imagesDir);
   if (images !== "" && !images.startsWith("..")) skips.push(images);
+  // wheelwright's own config is not the Python project's (the values that decide wheels are fingerprinted).
+  const config = relative(path.join(project.root, "wheelwright.toml"));
+  if (!config.startsWith("..")) skips.push(config);
   return skips;
 }
 
-export function collectBuildInputs(options: {
-  project: LoadedProject;
-  request: BuildRequest;
-  index: IndexSettings;
-  builderId: string;
-  sourceDateEpoch: number | undefined;
-  toolVersion: string;
-}): BuildInputs {
-  const { project, request, index } = options;
-  const requirementFiles = request.requirements.map((file) => {
+/**
+ * pyproject.toml as the build sees it: without its [tool.wheelwright] table, whose keys are
+ * wheelwright's own (those that decide the wheels, such as the index, are fingerprinted as values).
+ */
+export function pyprojectForBuild(text: string): string {
+  const lines = text.split("\n");
+  const kept: string[] = [];
+  let inTable = false;
+  for (const line of lines) {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
+    if (header !== null) inTable = /^tool\.wheelwright(\.|$)/.test(header[1]!.replace(/["']/g, ""));
+    if (!inTable) kept.push(line);
+  }
+  return kept.join("\n");
+}
+
+function requirementFilesOf(project: LoadedProject, request: BuildRequest): string[] {
+  return request.requirements.map((file) => {
     const absolute = insideProject(project.root, file, "-r");
     if (!existsSync(absolute)) throw new InputError(`Requirements file ${file} does not exist`);
     const relative = path.relative(project.sourceDir, absolute);
@@ -96,30 +108,66 @@ export function collectBuildInputs(options: {
       );
     return relative.split(path.sep).join("/");
   });
-  const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
-  const localIndexDirs = localIndexDirsOf(index, project.root);
+}
 
+const short = (value: unknown) => sha256Text(JSON.stringify(value)).slice(0, 16);
+
+export function collectBuildInputs(options: {
+  project: LoadedProject;
+  request: BuildRequest;
+  index: IndexSettings;
+  builderId: string;
+  sourceDateEpoch: number | undefined;
+  toolVersion: string;
+  /** Remembers file hashes by stat (an up-to-date check hashes only what changed). */
+  hashes?: StatCache;
+}): BuildInputs {
+  const { project, request, index } = options;
+  const requirementFiles = requirementFilesOf(project, request);
+  const tree = readSourceTree(project.sourceDir, nonSourcePaths(project), options.hashes);
+  // pyproject.toml without wheelwright's own table: editing `test-command` rebuilds nothing.
+  const pyproject = existsSync(path.join(project.sourceDir, "pyproject.toml"))
+    ? sha256Text(pyprojectForBuild(readFileSync(path.join(project.sourceDir, "pyproject.toml"), "utf8")))
+    : undefined;
+  const files = tree.files.map((file) =>
+    file.path === "pyproject.toml" && pyproject !== undefined ? { ...file, sha256: pyproject } : file,
+  );
   const specNames = new Set([...SPEC_FILES, ...requirementFiles]);
-  const specFiles = tree.files.filter((file) => specNames.has(file.path));
-  const common = JSON.stringify({
+  const localIndexDirs = localIndexDirsOf(index, project.root);
+  // Each input on its own, so a rebuild can say which one changed. The dependency wheels depend
+  // on all but the app's code, its commit time and the sets asked for (a set not built before is
+  // a full build, in which the helper reuses every wheel it already has).
+  const parts: FingerprintParts = {
     tool: options.toolVersion,
     builder: options.builderId,
-    index,
+    index: short(index),
     // A new sdist in a local find-links folder changes what the build may pick.
-    localIndexes: localIndexDirs.map(listingOf),
+    localIndexes: short(localIndexDirs.map(listingOf)),
+    spec: hashFiles(files.filter((file) => specNames.has(file.path))).slice(0, 16),
+    source: hashFiles(files).slice(0, 16),
+    sourceDateEpoch: String(options.sourceDateEpoch ?? "none"),
     // Normalised (PEP 685) so `build Test` and `build test` are the same inputs.
-    extras: [...new Set(request.extras.map(normalizeName))].sort(),
-    groups: [...new Set(request.groups.map(normalizeName))].sort(),
-    requirements: requirementFiles,
-    sourceDateEpoch: options.sourceDateEpoch ?? null,
-  });
+    sets: setLabels(request, requirementFiles).join(" "),
+  };
+  const dependencyParts = ["tool", "builder", "index", "localIndexes", "spec"] as const;
   return {
     tree,
     requirementFiles,
     localIndexDirs,
     fingerprints: {
-      fingerprint: sha256Text(`${common}\n${hashFiles(tree.files)}`),
-      dependencyFingerprint: sha256Text(`${common}\n${hashFiles(specFiles)}`),
+      fingerprint: sha256Text(JSON.stringify(parts)),
+      dependencyFingerprint: sha256Text(JSON.stringify(dependencyParts.map((key) => parts[key]))),
+      parts,
     },
   };
+}
+
+/** The sets a request builds, as the manifest names them: `runtime`, `extra:test`, `group:dev`, `requirements:FILE`. */
+export function setLabels(request: BuildRequest, requirementFiles: readonly string[]): string[] {
+  return [
+    "runtime",
+    ...[...new Set(request.extras.map(normalizeName))].sort().map((e) => `extra:${e}`),
+    ...[...new Set(request.groups.map(normalizeName))].sort().map((g) => `group:${g}`),
+    ...requirementFiles.map((file) => `requirements:${file}`),
+  ];
 }

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "@balena/dockerignore";
 import { sha256FileSync } from "./file-hash.js";
+import type { StatCache } from "./stat-cache.js";
 
 // The package is CommonJS with `module.exports = factory` but types it as an ES default export.
 const dockerignore = createRequire(import.meta.url)("@balena/dockerignore") as () => Ignore;
@@ -25,7 +26,12 @@ export interface SourceTree {
 const ALWAYS_SKIPPED = [".git", ".wheelwright", "__pycache__", ".venv", "node_modules"];
 
 /** `alsoSkip`: paths relative to `dir`; a path ending in `*` skips everything it starts. */
-export function readSourceTree(dir: string, alsoSkip: readonly string[] = []): SourceTree {
+/** `hashes`: remembers hashes by stat (an up-to-date check then hashes only what changed). */
+export function readSourceTree(
+  dir: string,
+  alsoSkip: readonly string[] = [],
+  hashes?: StatCache,
+): SourceTree {
   const ignoreFile = path.join(dir, ".dockerignore");
   const rules = dockerignore().add(
     existsSync(ignoreFile) ? readFileSync(ignoreFile, "utf8").split(/\r?\n/) : [],
@@ -49,15 +55,10 @@ export function readSourceTree(dir: string, alsoSkip: readonly string[] = []): S
     }
   };
   walk("");
+  hashes?.save();
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { dir, files };
 }
-
-/**
- * @deprecated Use `sha256FileSync` (or the async `sha256File`) from `./file-hash.js`; kept so
- * run-build.ts compiles until it is switched over. It streams now: it no longer reads the file whole.
- */
-export const sha256File = sha256FileSync;
 
 export function sha256Text(text: string): string {
   return createHash("sha256").update(text).digest("hex");

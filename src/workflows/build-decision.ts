@@ -11,6 +11,7 @@ import { normalizeName } from "../domain/names.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import { InputError } from "../errors.js";
 import { unknownExtraError } from "../execute/helper-result.js";
+import { localCacheDir } from "../execute/local-sandbox.js";
 import type { ResultStore } from "../execute/result-store.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
 import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
@@ -19,6 +20,7 @@ import { type HelperInvocation, planHelper } from "../plan/helper-session.js";
 import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
 import { readCommitTime } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
+import { StatCache } from "../project/stat-cache.js";
 import { type BuilderChoice, expectedBuilderId } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { commitTimesFile, projectStore } from "./result-store.js";
@@ -43,6 +45,8 @@ export interface BuildFacts {
   toolVersion: string;
   /** How many sdist builds and downloads the helper runs at once. */
   jobs: number;
+  /** wheelwright's cache folder (file hashes remembered by stat live here). */
+  cacheDir: string;
 }
 
 export interface Decision {
@@ -104,6 +108,7 @@ export async function gatherBuildFacts(
     toolVersion: ctx.toolVersion,
     // One sdist build or download per CPU (the builder's share of the machine).
     jobs: Math.max(1, availableParallelism()),
+    cacheDir: localCacheDir(ctx.env),
   };
 }
 
@@ -120,21 +125,28 @@ export function decideBuild(
     builderId,
     sourceDateEpoch: facts.sourceDateEpoch,
     toolVersion: facts.toolVersion,
+    hashes: StatCache.for(facts.cacheDir, project.sourceDir),
   });
   const previous = readManifest(facts.wheelhouse);
-  const intact = previous !== undefined && findDamagedWheels(facts.wheelhouse, previous).length === 0;
+  const wheelHashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
+  const intact =
+    previous !== undefined && findDamagedWheels(facts.wheelhouse, previous, wheelHashes).length === 0;
+  wheelHashes.save();
   let mode = chooseBuildMode(inputs.fingerprints, previous, intact, request.force);
   if (mode.kind === "up-to-date" || request.force) return { inputs, previous, mode, stored: undefined };
   const stored = facts.store.findSet(inputs.fingerprints.fingerprint);
   if (stored === undefined && mode.kind === "full") {
     // The wheelhouse is gone or damaged, but these dependency inputs were built before.
     const sameDeps = facts.store.findDependencies(inputs.fingerprints.dependencyFingerprint);
-    if (sameDeps !== undefined)
+    const wanted = inputs.fingerprints.parts.sets.split(" ");
+    const had = new Set(sameDeps?.inputs.parts?.sets.split(" ") ?? []);
+    if (sameDeps !== undefined && wanted.every((set) => had.has(set)))
       mode = {
         kind: "app-only",
-        reason: "only the application's own code changed (dependency wheels from the result store)",
+        reason: "the wheelhouse is gone, and its dependency wheels are in the result store",
         previous: sameDeps,
         reuseFrom: "store",
+        sets: wanted,
       };
   }
   return { inputs, previous, mode, stored };

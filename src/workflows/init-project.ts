@@ -109,7 +109,11 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     });
   }
   const index = indexConfig(ctx, request.config);
-  const config: InitRequest["config"] = { ...(source === "." ? {} : { source }), ...index.values, ...request.config };
+  const config: InitRequest["config"] = {
+    ...(source === "." ? {} : { source }),
+    ...index.values,
+    ...request.config,
+  };
   if (config.network === undefined) config.network = await networkFor(ctx);
   const entry = deriveEntryPoint(readEntryFacts(sourceDir, metadata));
   const files = scaffoldFiles({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isManifest, type Manifest, requirementsText, sameRequirements } from "../../src/domain/manifest.js";
-import { chooseBuildMode } from "../../src/plan/build-plan.js";
+import { chooseBuildMode, type FingerprintParts, type Fingerprints } from "../../src/plan/build-plan.js";
 
 const manifest: Manifest = {
   schemaVersion: 1,
@@ -67,19 +67,75 @@ describe("manifest", () => {
 });
 
 describe("build mode", () => {
-  const current = { fingerprint: "f1", dependencyFingerprint: "d1" };
+  const parts: FingerprintParts = {
+    tool: "1",
+    builder: "image:b",
+    index: "i",
+    localIndexes: "l",
+    spec: "s",
+    source: "src1",
+    sourceDateEpoch: "1",
+    sets: "runtime extra:test",
+  };
+  const previous = { ...manifest, inputs: { ...manifest.inputs, parts } };
+  const current = (
+    over: Partial<FingerprintParts> = {},
+    fingerprints: Partial<Fingerprints> = {},
+  ): Fingerprints => ({
+    fingerprint: "f1",
+    dependencyFingerprint: "d1",
+    parts: { ...parts, ...over },
+    ...fingerprints,
+  });
   it("does nothing when the inputs are unchanged and the wheelhouse intact", () => {
-    expect(chooseBuildMode(current, manifest, true, false).kind).toBe("up-to-date");
+    expect(chooseBuildMode(current(), previous, true, false).kind).toBe("up-to-date");
   });
-  it("rebuilds only the app when only its code changed", () => {
-    expect(chooseBuildMode({ ...current, fingerprint: "f2" }, manifest, true, false).kind).toBe("app-only");
+  it("rebuilds only the app when its code or the commit time changed, saying which", () => {
+    const code = chooseBuildMode(current({ source: "src2" }, { fingerprint: "f2" }), previous, true, false);
+    expect(code).toMatchObject({
+      kind: "app-only",
+      reason: expect.stringMatching(/^the application's code changed/),
+    });
+    const commit = chooseBuildMode(
+      current({ sourceDateEpoch: "2" }, { fingerprint: "f3" }),
+      previous,
+      true,
+      false,
+    );
+    expect(commit).toMatchObject({ kind: "app-only", reason: expect.stringMatching(/^the commit time/) });
   });
-  it("rebuilds everything when the dependency inputs changed, the wheelhouse is damaged, or --force", () => {
-    expect(
-      chooseBuildMode({ fingerprint: "f2", dependencyFingerprint: "d2" }, manifest, true, false).kind,
-    ).toBe("full");
-    expect(chooseBuildMode(current, manifest, false, false).kind).toBe("full");
-    expect(chooseBuildMode(current, manifest, true, true).kind).toBe("full");
-    expect(chooseBuildMode(current, undefined, false, false).kind).toBe("full");
+  it("reuses the dependency wheels for a smaller set, and builds all for a larger one", () => {
+    const smaller = chooseBuildMode(
+      current({ sets: "runtime" }, { fingerprint: "f4" }),
+      previous,
+      true,
+      false,
+    );
+    expect(smaller).toMatchObject({ kind: "app-only", sets: ["runtime"] });
+    const larger = chooseBuildMode(
+      current({ sets: "runtime extra:test group:dev" }, { fingerprint: "f5" }),
+      previous,
+      true,
+      false,
+    );
+    expect(larger).toMatchObject({
+      kind: "full",
+      reason: expect.stringContaining("runtime extra:test -> runtime extra:test group:dev"),
+    });
+  });
+  it("rebuilds everything when the dependency inputs changed, naming them; a damaged wheelhouse; --force", () => {
+    const spec = chooseBuildMode(
+      current({ spec: "s2", source: "src2" }, { fingerprint: "f2", dependencyFingerprint: "d2" }),
+      previous,
+      true,
+      false,
+    );
+    expect(spec).toMatchObject({
+      kind: "full",
+      reason: expect.stringMatching(/^the dependency spec .* changed$/),
+    });
+    expect(chooseBuildMode(current(), previous, false, false).kind).toBe("full");
+    expect(chooseBuildMode(current(), previous, true, true).kind).toBe("full");
+    expect(chooseBuildMode(current(), undefined, false, false).kind).toBe("full");
   });
 });
