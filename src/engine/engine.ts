@@ -53,6 +53,7 @@ export interface Engine {
   listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]>;
   /** Tags (`repo:tag`) of the images of a repository. */
   listTags(repository: string): Promise<string[]>;
+  tagImage(source: string, target: string): Promise<void>;
   removeImages(ids: string[]): Promise<{ removed: string[]; failed: string[] }>;
 }
 
@@ -121,7 +122,6 @@ export interface ContainerEngine extends Engine {
   /** The digest the registry holds for a reference, undefined when it has none (or is unreachable). */
   remoteDigest(reference: string, insecure: boolean, configDir?: string): Promise<string | undefined>;
   runOnce(spec: OneOffSpec, io?: OneOffIo): Promise<ExecResult>;
-  tagImage(source: string, target: string): Promise<void>;
   /** Removes one tag (the image stays while other tags name it). */
   untagImage(reference: string): Promise<void>;
 

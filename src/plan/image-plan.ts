@@ -41,6 +41,20 @@ export interface ImageRequest {
   tags?: readonly string[];
   /** Extra labels for a single target (release's wheelhouse fingerprint). */
   labels?: Readonly<Record<string, string>>;
+  /**
+   * Requested images too are reused when an image of the same content exists (tagged for this
+   * commit instead of rebuilt): `all` uses it, so a commit that changed no image folder rebuilds
+   * no image (a rebuilt base would get a new id and make every image on it rebuild too).
+   */
+  reuseSameContent?: boolean;
+}
+
+/** An existing image of the same content, given this commit's tags instead of being rebuilt. */
+export interface ImageTagStep extends PrintableStep {
+  readonly kind: "tag-image";
+  readonly context: string;
+  readonly source: string;
+  readonly tags: readonly string[];
 }
 
 export interface ImageBuildStep extends PrintableStep {
@@ -62,6 +76,8 @@ export interface ImageBuildStep extends PrintableStep {
 
 export interface ImagePlan extends PrintablePlan {
   readonly steps: readonly ImageBuildStep[];
+  /** Requested images that exist with the same content (reuseSameContent): tagged, not built. */
+  readonly retags: readonly ImageTagStep[];
   /** Where generated Dockerfiles go: created before the first build, removed after the last. */
   readonly scratchDir: string;
 }
@@ -102,7 +118,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
   // whatever commit its tag names: rebuilding it (say, only because the tree is dirty) would give
   // it a new id and invalidate every layer built on it.
   const reused = (context: string) =>
-    requested.has(context) ? undefined : inputs.existingImages.get(context);
+    requested.has(context) && !request.reuseSameContent ? undefined : inputs.existingImages.get(context);
   const buildArgs = Object.fromEntries(
     [...nodes]
       .sort((a, b) => a.context.localeCompare(b.context))
@@ -123,11 +139,26 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
         nodes,
       }),
     );
+  const retags = targets
+    .filter((context) => reused(context) !== undefined)
+    .map((context): ImageTagStep => {
+      const repository = nodes.find((node) => node.context === context)!.repository;
+      const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${config.version.value}`])];
+      return {
+        kind: "tag-image",
+        id: `tag:${context}`,
+        title: `image ${context}: unchanged, ${reused(context)} tagged ${tags.join(", ")}`,
+        context,
+        source: reused(context)!,
+        tags,
+      };
+    });
   return {
     version: 1,
     command: request.all ? "image --all" : `image ${targets.join(" ")}`,
     warnings: gitWarnings(inputs.git),
     steps,
+    retags,
     scratchDir: inputs.scratchDir,
   };
 }

@@ -51,7 +51,7 @@ export async function planImageBuild(
   if (engine === undefined) return draft;
   const existing = new Map<string, string>();
   for (const planned of draft.steps) {
-    if (planned.reason === "requested") continue;
+    if (planned.reason === "requested" && !request.reuseSameContent) continue;
     const found = await findImageByContent(engine, {
       repository: planned.repository,
       preferredTag: planned.tags[0]!,
@@ -73,7 +73,17 @@ export async function buildImages(
   sweepStaleScratch(ctx.tmpdir);
   const scratch = makeScratch(plan.scratchDir);
   try {
-    return await runImagePlan({
+    const retagged: ImageResult[] = [];
+    for (const retag of plan.retags) {
+      for (const tag of retag.tags) await engine.tagImage(retag.source, tag);
+      ctx.emit({ type: "notice", message: retag.title });
+      retagged.push({
+        context: retag.context,
+        imageId: (await engine.inspectImage(retag.source))?.id ?? retag.source,
+        tags: retag.tags,
+      });
+    }
+    const built = await runImagePlan({
       plan,
       engine,
       pull: project.config.pull.value,
@@ -81,6 +91,7 @@ export async function buildImages(
       clock: ctx.clock,
       signal: ctx.signal,
     });
+    return [...retagged, ...built];
   } finally {
     scratch.dispose();
   }

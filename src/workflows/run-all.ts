@@ -29,7 +29,7 @@ export async function runAll(ctx: WorkflowContext, project: LoadedProject): Prom
   const images = await buildImages(
     ctx,
     project,
-    await planImageBuild(ctx, project, { targets: [], all: true }, engine),
+    await planImageBuild(ctx, project, { targets: [], all: true, reuseSameContent: true }, engine),
     engine,
   );
   const set = resolveTestSet(project);

@@ -60,7 +60,7 @@ export async function imageCommand(
   // Planned first without an engine: every input problem is found before any engine call.
   const draft = await planImageBuild(ctx, project, request, undefined);
   if (options.dryRun) {
-    printPlan(session, draft);
+    printPlan(session, { ...draft, steps: [...draft.retags, ...draft.steps] });
     return;
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "image");

@@ -52,6 +52,34 @@ describe("image workflow (fake engine)", () => {
     expect(plan.steps[0]!.spec.buildArgs.BASE_IMAGE).toBe("acme/demo-base:0123456789ab");
   });
 
+  it("reuseSameContent (as `all` asks): unchanged image folders are tagged for this commit, not rebuilt", async () => {
+    const { ctx, engine, project } = setup();
+    await buildImages(
+      ctx,
+      project,
+      await planImageBuild(ctx, project, { targets: [], all: true }, engine),
+      engine,
+    );
+    const builds = engine.calls.filter((c) => c.verb === "buildImage").length;
+    engine.tags.delete("acme/demo-base:0123456789ab");
+    engine.tags.delete("acme/demo-builder:0123456789ab");
+    const plan = await planImageBuild(
+      ctx,
+      project,
+      { targets: [], all: true, reuseSameContent: true },
+      engine,
+    );
+    expect(plan.steps).toEqual([]);
+    expect(plan.retags.map((r) => r.context)).toEqual(["base", "builder"]);
+    const results = await buildImages(ctx, project, plan, engine);
+    expect(engine.calls.filter((c) => c.verb === "buildImage").length).toBe(builds);
+    expect(engine.tags.has("acme/demo-base:0123456789ab")).toBe(true);
+    expect(results.map((r) => r.tags[0])).toEqual([
+      "acme/demo-base:0123456789ab",
+      "acme/demo-builder:0123456789ab",
+    ]);
+  });
+
   it("tags a dirty tree <sha>-dirty and warns", async () => {
     const { ctx, engine, project, events } = setup({ dirty: true });
     const plan = await planImageBuild(ctx, project, { targets: ["base"], all: false }, engine);
