@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_helper_env, request_for, run_helper, write_project
+from conftest import SETUPTOOLS, copy_helper_env, request_for, run_helper, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -208,3 +208,23 @@ def test_a_build_requirement_no_index_offers_says_what_is_offered(tmp_path, link
     assert run.returncode == 20, run.explain()
     assert run.error["error"] == "app-build" and run.error["phase"] == "build-env"
     assert run.error["not_found"] == "flit_core<1" and run.error["offered"]  # what the index does have
+
+
+def test_sdist_metadata_without_a_fresh_environment_and_the_fallback(tmp_path, links, shared_cache):
+    cache = tmp_path / "cache"  # nothing built before: pip must prepare the sdists' metadata
+    cache.mkdir()
+    copy_helper_env(shared_cache, cache)
+    # A setuptools app: its build environment prepares a setuptools sdist's metadata directly.
+    source = write_project(tmp_path / "proj", dependencies=["wwcext"], backend=SETUPTOOLS)
+    run = run_helper(request_for(tmp_path, source, cache, links), tmp_path)
+    assert run.returncode == 0, run.explain()
+    resolve_log = [e["line"] for e in run.of("log") if e["step"] == "resolve"]
+    assert not any("Installing build dependencies" in line for line in resolve_log)
+    assert "resolving again with build isolation" not in resolve_log
+    # A flit sdist needs what that environment lacks: pip says so, and the isolated way decides.
+    write_project(source, dependencies=["wwcext", "wwpure"], backend=SETUPTOOLS)
+    shutil.rmtree(run.out)
+    run = run_helper(request_for(tmp_path, source, cache, links), tmp_path)
+    assert run.returncode == 0, run.explain()
+    assert "resolving again with build isolation" in [e["line"] for e in run.of("log")]
+    assert sorted(w["filename"].split("-")[0] for w in run.report["wheels"]) == ["demo", "wwcext", "wwpure"]
