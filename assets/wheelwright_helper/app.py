@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from packaging.utils import canonicalize_name
 
@@ -19,14 +19,15 @@ from .wheelfile import InvalidWheel, read_wheel, wheel_name_version
 
 
 def build_app(source: str, out_dir: str, expect_name: Optional[str], envs: BuildEnvs, environ: Dict[str, str],
-              runner: ProcessRunner) -> AppFacts:
+              runner: ProcessRunner) -> Tuple[AppFacts, str]:
+    """The app's facts, and the interpreter of the build environment that built it."""
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
     try:
-        build_wheel(source, out_dir, envs, environ, runner, "app")
+        _wheel, python = build_wheel(source, out_dir, envs, environ, runner, "app")
     except BackendFailure as failure:
         raise HelperError("app-build", **failure.event_fields()) from None
-    return check_app_wheel(out_dir, expect_name)
+    return check_app_wheel(out_dir, expect_name), python
 
 
 def check_app_wheel(out_dir: str, expect_name: Optional[str]) -> AppFacts:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import build as pypa_build
 
@@ -88,8 +88,9 @@ def environment_satisfies(folder: str, requirements) -> bool:
 
 
 def build_wheel(source_dir: str, out_dir: str, envs: BuildEnvs, environ: Dict[str, str], runner: ProcessRunner,
-                step: str, package: Optional[str] = None) -> str:
-    """Builds one wheel into `out_dir`; returns its path. Raises BackendFailure or Cancelled."""
+                step: str, package: Optional[str] = None) -> Tuple[str, str]:
+    """Builds one wheel into `out_dir`; returns its path and the build environment's interpreter.
+    Raises BackendFailure or Cancelled."""
     hooks = _Runner(runner, environ, step, package)
     try:
         reader = pypa_build.ProjectBuilder(source_dir, runner=hooks)
@@ -108,7 +109,7 @@ def build_wheel(source_dir: str, out_dir: str, envs: BuildEnvs, environ: Dict[st
         builder = pypa_build.ProjectBuilder(source_dir, python_executable=python, runner=hooks)
     os.makedirs(out_dir, exist_ok=True)
     try:
-        return builder.build("wheel", out_dir)
+        return builder.build("wheel", out_dir), python
     except (pypa_build.BuildBackendException, Cancelled) as error:
         raise _failure("build", error, hooks) from None
 

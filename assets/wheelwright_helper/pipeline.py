@@ -58,6 +58,7 @@ class Build:
         self.runner = runner
         self.env = env
         self.environment = dict(default_environment())
+        self.app_python: Optional[str] = None
         self.threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="phase")
         self.deps: Optional[DepsBuilder] = None
 
@@ -129,10 +130,15 @@ class Build:
         if not request.app_only:
             early = self.threads.submit(self._early_start, inputs)
         try:
-            app = app_future.result()
+            app, app_python = app_future.result()
         except BaseException:
             self.runner.cancel()
             raise
+        # Most sdists build with setuptools: an app environment that has it can prepare their
+        # metadata without a fresh environment each (see Resolver.resolve); one that has not would
+        # only make the isolated resolution run second.
+        if environment_satisfies(os.path.dirname(os.path.dirname(app_python)), ["setuptools"]):
+            self.app_python = app_python
         remember_metadata(self.request.cache, self._metadata_name(), app.requires, app.extras)
         emit("app", name=app.name, version=app.version, filename=app.filename, requires=list(app.requires),
              extras=list(app.extras), groups=sorted(normalised_groups(inputs.groups_table)))
@@ -214,10 +220,21 @@ class Build:
         return items
 
     def _resolve(self, roots: List[str], constraints: List[str]) -> List[Item]:
-        items = self.resolver.resolve(roots, constraints)
+        items = self._resolve_once(roots, constraints)
         if self.sdists.forget_stale(items):
-            items = self.resolver.resolve(roots, constraints)
+            items = self._resolve_once(roots, constraints)
         return items
+
+    def _resolve_once(self, roots: List[str], constraints: List[str]) -> List[Item]:
+        python = self.app_python
+        if python is not None:
+            try:
+                return self.resolver.resolve(roots, constraints, build_python=python)
+            except HelperError:
+                # An sdist needs build requirements the app's environment lacks (or anything else
+                # went wrong): the isolated resolution below decides, and reports its own failure.
+                emit("log", step="resolve", line="resolving again with build isolation")
+        return self.resolver.resolve(roots, constraints)
 
     def _resolve_lock(self, inputs: Inputs) -> List[Item]:
         assert inputs.lock is not None

@@ -88,7 +88,12 @@ class Resolver:
         self.prebuilt = prebuilt
 
     def resolve(self, roots: Sequence[str], constraints: Sequence[str] = (), no_deps: bool = False,
-                step: str = "resolve", offer_prebuilt: bool = True) -> List[Item]:
+                step: str = "resolve", offer_prebuilt: bool = True, build_python: Optional[str] = None) -> List[Item]:
+        """With `build_python` (a build environment's interpreter), pip runs under it without build
+        isolation, so an sdist's metadata is prepared with the packages already there instead of in
+        a fresh environment installed for it (the costliest step of a cold resolution); pip's
+        --check-build-dependencies refuses an sdist whose build requirements that environment does
+        not meet, and the caller then resolves again the isolated way."""
         os.makedirs(self.folder, exist_ok=True)
         with self._counter_lock:
             number = next(self._counter)
@@ -97,8 +102,13 @@ class Resolver:
         report_file = os.path.join(self.folder, "report-%d.json" % number)
         with open(roots_file, "w", encoding="utf-8") as handle:
             handle.write("".join(line + "\n" for line in roots))
-        argv = pip_command() + ["install", "--dry-run", "--ignore-installed", "--report", report_file,
-                                "--progress-bar", "off"] + self.pip_args
+        argv = pip_command()
+        if build_python is not None:
+            argv += ["--python", build_python]
+        argv += ["install", "--dry-run", "--ignore-installed", "--report", report_file, "--progress-bar", "off"]
+        if build_python is not None:
+            argv += ["--no-build-isolation", "--check-build-dependencies"]
+        argv += self.pip_args
         if no_deps:
             argv.append("--no-deps")
         if offer_prebuilt and self.prebuilt and os.path.isdir(self.prebuilt):

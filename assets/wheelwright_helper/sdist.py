@@ -110,7 +110,7 @@ class SdistBuilder:
         wheel_dir = os.path.join(self.work, "wheels", os.path.basename(folder))
         shutil.rmtree(wheel_dir, ignore_errors=True)
         env = reproducible_environment(self.base_env, folder, self.cache, self.source_date_epoch)
-        wheel = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
+        wheel, _python = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
         self._store(wheel, cached_dir)
         self._offer(wheel, sdist_url, sdist_sha256)
         return _copy(wheel, out_dir)

@@ -127,10 +127,13 @@ def links(tmp_path_factory) -> Path:
     return folder
 
 
+SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
 def write_project(folder: Path, name: str = "demo", dependencies=(), optional=None, groups=None,
-                  extra_files=None) -> Path:
+                  extra_files=None, backend: str = FLIT) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [FLIT, '[project]', 'name = "%s"' % name, 'version = "0.1.0"', 'description = "a test project"',
+    lines = [backend, '[project]', 'name = "%s"' % name, 'version = "0.1.0"', 'description = "a test project"',
              'dependencies = %s' % json.dumps(list(dependencies))]
     if optional:
         lines.append("[project.optional-dependencies]")
@@ -141,6 +144,8 @@ def write_project(folder: Path, name: str = "demo", dependencies=(), optional=No
             items = ", ".join(json.dumps(v) if isinstance(v, str) else '{include-group = "%s"}' % v["include-group"]
                               for v in value)
             lines.append("%s = [%s]" % (key, items))
+    if backend == SETUPTOOLS:
+        lines += ["[tool.setuptools]", 'packages = ["%s"]' % name]
     (folder / "pyproject.toml").write_text("\n".join(lines) + "\n")
     (folder / name).mkdir(exist_ok=True)
     (folder / name / "__init__.py").write_text("")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_helper_env, request_for, run_helper, write_project
+from conftest import SETUPTOOLS, copy_helper_env, request_for, run_helper, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +121,9 @@ def test_a_c_extension_builds_byte_identical_in_two_builders(tmp_path, links, sh
         cache = root / "cache"
         cache.mkdir(parents=True)
         copy_helper_env(shared_cache, cache)  # fresh caches: nothing built before
-        source = write_project(root / "src", dependencies=["wwcext"])
+        # A setuptools app: its build environment also prepares the setuptools sdist's metadata,
+        # with no fresh environment for it (no "Installing build dependencies" in the resolution).
+        source = write_project(root / "src", dependencies=["wwcext"], backend=SETUPTOOLS)
         request = request_for(root, source, cache, links)
         old = os.umask(umask)
         try:
@@ -129,10 +131,20 @@ def test_a_c_extension_builds_byte_identical_in_two_builders(tmp_path, links, sh
         finally:
             os.umask(old)
         assert run.returncode == 0, run.explain()
+        resolve_log = [e["line"] for e in run.of("log") if e["step"] == "resolve"]
+        assert not any("Installing build dependencies" in line for line in resolve_log)
+        assert "resolving again with build isolation" not in resolve_log
         built = {p.name: sha256(p) for p in sorted((run.out / "deps").iterdir()) + [next((run.out / "app").iterdir())]}
         assert any("linux" in name for name in built)  # the compiled one
         hashes.append(built)
     assert hashes[0] == hashes[1]
+    # A flit sdist needs what the app's environment lacks: pip says so, and the isolated way decides.
+    write_project(source, dependencies=["wwcext", "wwpure"], backend=SETUPTOOLS)
+    shutil.rmtree(run.out)
+    run = run_helper(request, root)
+    assert run.returncode == 0, run.explain()
+    assert "resolving again with build isolation" in [e["line"] for e in run.of("log")]
+    assert sorted(w["filename"].split("-")[0] for w in run.report["wheels"]) == ["demo", "wwcext", "wwpure"]
 
 
 def test_unknown_extra_lists_the_available_ones(tmp_path, links, shared_cache):
