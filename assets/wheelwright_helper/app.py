@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from typing import Dict, Optional, Tuple
 
 from packaging.utils import canonicalize_name
@@ -46,5 +47,22 @@ def check_app_wheel(out_dir: str, expect_name: Optional[str]) -> AppFacts:
     if metadata.name != name:
         raise HelperError("invalid-wheel", file=filename,
                           reason="METADATA names %s, the file name %s" % (metadata.name, name))
+    check_python(metadata.requires_python)
     extras = sorted({canonicalize_name(e) for e in metadata.provides_extra})
     return AppFacts(name, version, filename, list(metadata.requires), extras)
+
+
+def check_python(requires_python: Optional[str]) -> None:
+    """The app's Requires-Python against the builder's interpreter: a mismatch is told here, at build,
+    not later by pip at install time (where no rebuild can help)."""
+    if not requires_python:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    here = "%d.%d.%d" % sys.version_info[:3]
+    try:
+        ok = SpecifierSet(requires_python).contains(here, prereleases=True)
+    except InvalidSpecifier:
+        return
+    if not ok:
+        raise HelperError("app-python", requires=requires_python, python=here)

@@ -25,6 +25,7 @@ EXIT_CODES = {
     "app-build": EXIT_APP_BUILD,
     "app-name": EXIT_APP_NAME,
     "app-count": EXIT_APP_NAME,
+    "app-python": EXIT_INPUT,
     "unknown-extra": EXIT_INPUT,
     "group-cycle": EXIT_INPUT,
     "requirements": EXIT_INPUT,

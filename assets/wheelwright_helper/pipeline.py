@@ -38,6 +38,9 @@ from .resolve import Item, Resolver
 from .sdist import SdistBuilder
 from .sets import AppFacts, build_sets, pip_roots
 
+# 1980-01-01T00:00:00Z: the earliest time a zip file can hold.
+DEPENDENCY_SOURCE_DATE_EPOCH = 315532800
+
 
 @dataclass
 class Inputs:
@@ -103,8 +106,10 @@ class Build:
                              request.fresh_build_env)
         envs.satisfies = environment_satisfies
         self.hash_tables = hash_policy(inputs.requirement_files, inputs.lock)
-        sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner, request.source_date_epoch,
-                              json.dumps(index_args))
+        # Dependencies are built with a fixed SOURCE_DATE_EPOCH, not the app's commit time: their wheels
+        # are reused across commits, so a cold build at any commit must give the same bytes.
+        sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner,
+                              DEPENDENCY_SOURCE_DATE_EPOCH, json.dumps(index_args))
         self.sdists = sdists
         self.resolver = Resolver(self.runner, self.env, request.work, index_args, sdists.prebuilt_dir)
         fetcher = Fetcher(request.cache, request.work, self.env)

@@ -39,8 +39,11 @@ def read_pyproject(source: str) -> dict:
 
 
 def dependency_groups_table(pyproject: dict) -> Dict[str, list]:
+    """PEP 735's `[dependency-groups]`, and poetry's groups (which a PEP 735 group of the same name wins over)."""
+    from .poetry import poetry_groups
+
     table = pyproject.get("dependency-groups") or {}
-    return table if isinstance(table, dict) else {}
+    return {**poetry_groups(pyproject), **(table if isinstance(table, dict) else {})}
 
 
 def static_metadata(pyproject: dict, static_requires: Optional[List[str]]) -> Optional[Tuple[List[str], List[str]]]:

@@ -7,7 +7,7 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import List
+from typing import Optional, List
 
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
@@ -18,6 +18,7 @@ class WheelMetadata:
     version: str
     requires: List[str]
     provides_extra: List[str]  # as written; compare them normalised
+    requires_python: Optional[str] = None
 
 
 class InvalidWheel(ValueError):
@@ -57,7 +58,7 @@ def read_wheel(path: str, check_members: bool = True) -> WheelMetadata:
         raise InvalidWheel("METADATA has no Name or Version")
     return WheelMetadata(
         canonicalize_name(name), version, message.get_all("Requires-Dist") or [],
-        message.get_all("Provides-Extra") or [],
+        message.get_all("Provides-Extra") or [], message.get("Requires-Python"),
     )
 
 

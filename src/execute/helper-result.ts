@@ -119,6 +119,11 @@ function inputErrors(error: HelperErrorEvent): WheelwrightError | undefined {
         strings(error.available),
         strings(error.available_groups),
       );
+    case "app-python":
+      return new InputError(
+        `The application requires Python ${str(error.requires)}, and the builder has Python ${str(error.python)}`,
+        { hint: "Build with a builder image whose Python matches (its base image's Debian release decides it), or widen requires-python." },
+      );
     case "group-cycle":
       return new InputError(
         `The dependency group '${str(error.group)}' includes itself (${strings(error.chain).join(" -> ")})`,
