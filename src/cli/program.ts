@@ -78,7 +78,8 @@ function addTestReleaseRun(program: Command, session: SessionOf): void {
       "install the app with its test extra from the wheelhouse only, in a fresh builder (or docker/dev) container, and run the test command from outside the source (the seed's `make test`); `test -- CMD` runs CMD instead",
     )
     .option("--junit-xml <file>", "write the JUnit XML report of pytest to this host path")
-    .action(async (options: { junitXml?: string }, command: Command) => {
+    .option(...DRY_RUN)
+    .action(async (options: { junitXml?: string; dryRun?: boolean }, command: Command) => {
       const current = session(command);
       const { testCommand } = await import("./commands/test.js");
       await testCommand(current, current.passthrough, options);

@@ -122,7 +122,9 @@ function inputErrors(error: HelperErrorEvent): WheelwrightError | undefined {
     case "app-python":
       return new InputError(
         `The application requires Python ${str(error.requires)}, and the builder has Python ${str(error.python)}`,
-        { hint: "Build with a builder image whose Python matches (its base image's Debian release decides it), or widen requires-python." },
+        {
+          hint: "Build with a builder image whose Python matches (its base image's Debian release decides it), or widen requires-python.",
+        },
       );
     case "group-cycle":
       return new InputError(

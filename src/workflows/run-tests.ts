@@ -69,11 +69,8 @@ function testPins(manifest: Manifest, set: TestSet | undefined): string[] {
     .map((wheel) => `${wheel.name}==${wheel.version}`);
 }
 
-async function testFromWheelhouse(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  request: TestRequest,
-): Promise<TestResult> {
+/** The wheelhouse's manifest and the test set, checked to be there; the image folder tests run in. */
+export async function testInputs(ctx: WorkflowContext, project: LoadedProject) {
   const set = resolveTestSet(project);
   const manifest = await currentWheelhouse(ctx, project, "test");
   if (set !== undefined && !manifest.wheels.some((wheel) => wheel.sets.includes(setLabel(set)))) {
@@ -84,6 +81,15 @@ async function testFromWheelhouse(
   const context = existsSync(path.join(project.imagesDir, project.config.devContext.value, "Dockerfile"))
     ? project.config.devContext.value
     : project.config.builderContext.value;
+  return { set, manifest, context };
+}
+
+async function testFromWheelhouse(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  request: TestRequest,
+): Promise<TestResult> {
+  const { set, manifest, context } = await testInputs(ctx, project);
   const index = resolveIndexSettings(project.config, ctx.env);
   const prepared = await prepareBuilder(ctx, { project, context }, index, ctx.newRunId());
   const sandbox = await prepared.startSandbox();
@@ -103,12 +109,12 @@ async function testFromWheelhouse(
   }
 }
 
-async function planFor(
+export async function planFor(
   project: LoadedProject,
   manifest: Manifest,
   set: TestSet | undefined,
   request: TestRequest,
-  sandbox: BuildSandbox,
+  sandbox: Pick<BuildSandbox, "paths">,
 ): Promise<TestPlan> {
   const pins = testPins(manifest, set);
   const command =

@@ -7,6 +7,7 @@ import { type Manifest, REQUIREMENTS_FILE, requirementsText } from "../domain/ma
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import { InputError, IntegrityError } from "../errors.js";
 import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
+import { changedInputs } from "../plan/build-plan.js";
 import { collectBuildInputs } from "../project/build-inputs.js";
 import { readCommitTime } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
@@ -52,7 +53,10 @@ export async function currentWheelhouse(
     request: {
       extras: manifest.inputs.extras,
       groups: manifest.inputs.groups,
-      requirements: manifest.inputs.requirements,
+      // The manifest records them relative to the source; a request names them from the project root.
+      requirements: manifest.inputs.requirements.map((file) =>
+        path.relative(project.root, path.join(project.sourceDir, file)).split(path.sep).join("/"),
+      ),
     },
     index,
     builderId: await expectedBuilderId(
@@ -66,9 +70,17 @@ export async function currentWheelhouse(
     toolVersion: ctx.toolVersion,
   });
   if (inputs.fingerprints.fingerprint !== manifest.inputs.fingerprint) {
-    const extras = manifest.inputs.extras.join(" ");
-    throw new InputError(`The wheelhouse at ${where} was built from other sources than the current tree`, {
-      hint: `Run \`wheelwright build${extras === "" ? "" : ` ${extras}`}\` to bring it up to date, then \`wheelwright ${command}\`.`,
+    const build = [
+      "wheelwright build",
+      ...manifest.inputs.extras,
+      ...manifest.inputs.groups.map((group) => `-g ${group}`),
+      ...manifest.inputs.requirements.map((file) => `-r ${file}`),
+    ].join(" ");
+    throw new InputError(`The wheelhouse at ${where} was built from other inputs than the current ones`, {
+      details: changedInputs(inputs.fingerprints.parts, manifest.inputs.parts).map(
+        (what) => `changed: ${what}`,
+      ),
+      hint: `Run \`${build}\` to bring it up to date, then \`wheelwright ${command}\`.`,
     });
   }
   return manifest;

@@ -2,11 +2,14 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../../errors.js";
+import { planTests } from "../../workflows/plan-test.js";
 import { runTests } from "../../workflows/run-tests.js";
+import { printPlan } from "../print-plan.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface TestOptions {
   junitXml?: string;
+  dryRun?: boolean;
 }
 
 export async function testCommand(
@@ -18,6 +21,10 @@ export async function testCommand(
   const junitXml = options.junitXml === undefined ? undefined : path.resolve(session.cwd, options.junitXml);
   if (junitXml !== undefined && existsSync(junitXml) && statSync(junitXml).isDirectory()) {
     throw new InputError(`--junit-xml ${options.junitXml} is a folder; give a file path`);
+  }
+  if (options.dryRun) {
+    printPlan(session, await planTests(workflowContext(session), project, { command, junitXml }));
+    return;
   }
   const result = await runTests(workflowContext(session), project, { command, junitXml });
   if (result.junit !== undefined)

@@ -1,0 +1,54 @@
+// `wheelwright test --dry-run`: the test set, the wheels installed, and the builder session's exact
+// command lines (prepare as root, the tests as the app user). Nothing is started.
+import type { LoadedProject } from "../config/load.js";
+import { setLabel } from "../domain/test-set.js";
+import type { ContainerEngine } from "../engine/engine.js";
+import { BUILDER_PATHS, builderSessionSteps } from "../plan/builder-container.js";
+import type { PrintablePlan } from "../plan/plan.js";
+import { resolveIndexSettings } from "../project/pip-config.js";
+import { binaryFor } from "./build-images.js";
+import { builderImageFor, builderSpecFor } from "./builder.js";
+import type { WorkflowContext } from "./context.js";
+import { planFor, type TestRequest, testInputs } from "./run-tests.js";
+
+export async function planTests(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  request: TestRequest,
+): Promise<PrintablePlan> {
+  const { set, manifest, context } = await testInputs(ctx, project);
+  const plan = await planFor(project, manifest, set, request, { paths: BUILDER_PATHS });
+  const detection = await ctx.detectEngine(project.config.engine.value);
+  const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
+  const { image } = await builderImageFor(ctx, { project, context }, engine);
+  const spec = builderSpecFor(project, image, resolveIndexSettings(project.config, ctx.env), ctx.newRunId());
+  const steps = builderSessionSteps(binaryFor(project.config.engine.value, engine), spec, {
+    copiesIn: [
+      { dir: BUILDER_PATHS.source, what: "the source" },
+      { dir: BUILDER_PATHS.bin, what: "the helper and the test check (wheelwright_testcheck)" },
+      { dir: BUILDER_PATHS.wheels, what: `the wheelhouse (${manifest.wheels.length} wheels)` },
+    ],
+    execs: [
+      {
+        id: "prepare",
+        title: "install the app and its test set from the wheelhouse alone (as root)",
+        spec: { container: spec.name, ...plan.prepare },
+      },
+      {
+        id: "tests",
+        title: `run the tests as user ${plan.run.user}`,
+        spec: { container: spec.name, ...plan.run },
+      },
+    ],
+    ...(request.junitXml === undefined
+      ? {}
+      : { copyOut: { from: BUILDER_PATHS.out, what: "the JUnit report" } }),
+  });
+  return {
+    version: 1,
+    command: "test",
+    decision: `test ${manifest.app.name}${set === undefined ? " (no test set)" : ` with ${setLabel(set)} (${set.why})`}: ${plan.testLine}`,
+    warnings: [],
+    steps,
+  };
+}
