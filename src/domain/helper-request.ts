@@ -16,7 +16,7 @@ export interface HelperRequest {
   lock: { path: string; format: "pylock" | "uv" | "poetry" | "requirements" } | null;
   appOnly: boolean;
   freshBuildEnv: boolean;
-  index: { indexUrl: string | null; extraIndexUrls: string[]; findLinks: string[] };
+  index: { indexUrl: string | null; extraIndexUrls: string[]; findLinks: string[]; noIndex?: boolean };
   jobs: number;
   sourceDateEpoch: number | null;
   staticRequires: string[] | null;

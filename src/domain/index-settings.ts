@@ -5,6 +5,8 @@ export interface IndexSettings {
   indexUrl: string | undefined;
   extraIndexUrls: string[];
   findLinks: string[];
+  /** No index at all, only find-links (when pip's default index is unreachable and nothing replaces it). */
+  noIndex?: boolean;
 }
 
 /** pip's own environment variables override its config files, as pip itself does. */

@@ -61,6 +61,7 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
       indexUrl: inputs.index.indexUrl ?? null,
       extraIndexUrls: [...inputs.index.extraIndexUrls],
       findLinks: [...inputs.index.findLinks],
+      ...(inputs.index.noIndex ? { noIndex: true } : {}),
     },
     jobs: inputs.jobs,
     sourceDateEpoch: inputs.sourceDateEpoch ?? null,

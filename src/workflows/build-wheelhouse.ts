@@ -20,6 +20,7 @@ import { wheelSetOf } from "../execute/wheel-set.js";
 import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
+import { DEFAULT_INDEX, unreachableIndexes, withoutUnreachable } from "../project/index-probe.js";
 import {
   type BuildFacts,
   type BuildWheelhouseRequest,
@@ -47,7 +48,7 @@ export async function buildWheelhouse(
   request: BuildWheelhouseRequest,
 ): Promise<BuildOutcome> {
   precheck(project, request);
-  const facts = await gatherBuildFacts(ctx, project, request);
+  let facts = await gatherBuildFacts(ctx, project, request);
   const wheelhouse = project.wheelhouseDir;
   checkOutputWritable(wheelhouse);
   const lock = lockWheelhouse(wheelhouse, ["wheelwright build", ...request.extras].join(" "));
@@ -58,7 +59,8 @@ export async function buildWheelhouse(
       return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
     const restored = restoreFromStore(ctx, project, facts, decision);
     if (restored !== undefined) return restored;
-    // Only now is the engine asked: an up-to-date check must not cost engine calls.
+    // Only now are the indexes and the engine asked: an up-to-date check must not cost either.
+    facts = await withReachableIndexes(ctx, facts);
     const prepared = await prepareBuilder(ctx, facts.choice, facts.index, facts.runId);
     if (prepared.builderId !== facts.expectedBuilderId) {
       // The engine that answered is not the one expected (e.g. docker down, local used instead).
@@ -79,6 +81,23 @@ export async function buildWheelhouse(
   } finally {
     lock.release();
   }
+}
+
+/** The facts with unreachable indexes left out, each said in a warning with how to turn it off. */
+async function withReachableIndexes(ctx: WorkflowContext, facts: BuildFacts): Promise<BuildFacts> {
+  const unreachable = await unreachableIndexes(facts.helperIndex, ctx.env);
+  for (const { url, reason } of unreachable) {
+    ctx.emit({
+      type: "warning",
+      message:
+        url === DEFAULT_INDEX && facts.helperIndex.indexUrl === undefined
+          ? `pip's default index ${url} cannot be reached (${reason}): building without it. Set \`index-url\` to your mirror to say so for good.`
+          : `the index ${url} cannot be reached (${reason}): building without it. Remove it from the index settings if it is gone for good.`,
+    });
+  }
+  return unreachable.length === 0
+    ? facts
+    : { ...facts, helperIndex: withoutUnreachable(facts.helperIndex, unreachable) };
 }
 
 /** A set built before from exactly these inputs, published from the store (every hash checked). */

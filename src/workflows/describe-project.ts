@@ -1,7 +1,7 @@
 // `wheelwright info`: the resolved config and where each value came from, the image names, the git
 // state, and the engine found (with why the others were rejected) and what it can do.
 import type { LoadedProject } from "../config/load.js";
-import { originText, type ResolvedConfig } from "../config/schema.js";
+import { type Origin, originText, type ResolvedConfig } from "../config/schema.js";
 import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { imageRepository } from "../domain/image-ref.js";
 import { urlSecrets } from "../domain/index-settings.js";
@@ -9,6 +9,7 @@ import { contextImageName, imageBuildArg } from "../domain/names.js";
 import type { CandidateReport } from "../engine/detect.js";
 import { listContextFolders } from "../project/contexts.js";
 import { readGitFacts } from "../project/git.js";
+import { readHostPipSettings } from "../project/pip-config.js";
 import { ignoredPaths } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 
@@ -29,6 +30,41 @@ export interface ProjectDescription {
         rootless: boolean;
       };
   candidates: CandidateReport[];
+  /** The index settings builds use, each with where it came from. */
+  index: { key: string; value: string | string[] | null; from: string }[];
+}
+
+/** Each index setting as builds use it, and where it came from: the config, the host's pip, or pip's default. */
+function effectiveIndex(project: LoadedProject, env: Readonly<Record<string, string | undefined>>) {
+  const { config } = project;
+  const host = readHostPipSettings(env);
+  const hostFrom =
+    host.files.length === 0
+      ? "PIP_* variables"
+      : `host pip config (${host.files.join(", ")}, PIP_* variables)`;
+  const pick = <T>(
+    key: string,
+    configured: { value: T | undefined; origin: Origin },
+    fromHost: T | undefined,
+    fallback: T,
+    none: string,
+  ) =>
+    configured.value !== undefined
+      ? { key, value: configured.value, from: originText(configured.origin) }
+      : fromHost !== undefined
+        ? { key, value: fromHost, from: hostFrom }
+        : { key, value: fallback, from: none };
+  return [
+    pick<string | null>(
+      "index-url",
+      config.indexUrl,
+      host.settings.indexUrl,
+      null,
+      "pip's default index (https://pypi.org/simple)",
+    ),
+    pick<string[]>("extra-index-urls", config.extraIndexUrls, host.settings.extraIndexUrls, [], "none"),
+    pick<string[]>("find-links", config.findLinks, host.settings.findLinks, [], "none"),
+  ];
 }
 
 export async function describeProject(
@@ -73,5 +109,14 @@ export async function describeProject(
     value: sourced.value as unknown,
     origin: originText(sourced.origin),
   }));
-  return { version: 1, root: project.root, settings, git, images, engine, candidates: detection.report };
+  return {
+    version: 1,
+    root: project.root,
+    settings,
+    git,
+    images,
+    engine,
+    candidates: detection.report,
+    index: effectiveIndex(project, ctx.env),
+  };
 }

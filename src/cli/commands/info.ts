@@ -14,6 +14,10 @@ function infoText(info: ProjectDescription): string {
       `  ${setting.key.padEnd(15)} ${JSON.stringify(setting.value ?? null).padEnd(32)} (${setting.origin})`,
     );
   }
+  lines.push("", "index (what builds use)");
+  for (const entry of info.index) {
+    lines.push(`  ${entry.key.padEnd(17)} ${JSON.stringify(entry.value).padEnd(32)} (${entry.from})`);
+  }
   const git = info.git;
   lines.push(
     "",
