@@ -15,6 +15,8 @@ export interface FingerprintParts {
   sourceDateEpoch: string;
   /** The sets asked for, space-separated (`runtime extra:test`). */
   sets: string;
+  /** For a version read from git (setuptools-scm, hatch-vcs): the commit, which decides it. */
+  scm?: string;
 }
 
 export interface Fingerprints {
@@ -44,6 +46,7 @@ const PART_NAMES: Record<keyof FingerprintParts, string> = {
   source: "the application's code",
   sourceDateEpoch: "the commit time (SOURCE_DATE_EPOCH)",
   sets: "the sets asked for",
+  scm: "the commit the version is read from (setuptools-scm)",
 };
 
 /** Which inputs differ from the previous build's, in words. */

@@ -32,6 +32,8 @@ export interface HelperInputs {
   jobs: number;
   sourceDateEpoch: number | undefined;
   staticRequires: readonly string[] | undefined;
+  /** More environment for the helper and the backends it runs (e.g. SETUPTOOLS_SCM_PRETEND_VERSION). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface HelperInvocation {
@@ -82,6 +84,7 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
       PYTHONHASHSEED: "0",
       PIP_DISABLE_PIP_VERSION_CHECK: "1",
       PIP_NO_INPUT: "1",
+      ...inputs.env,
     },
   };
 }

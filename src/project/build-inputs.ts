@@ -121,6 +121,8 @@ export function collectBuildInputs(options: {
   toolVersion: string;
   /** Remembers file hashes by stat (an up-to-date check hashes only what changed). */
   hashes?: StatCache;
+  /** The commit, when the project's version is read from git. */
+  scmCommit?: string;
 }): BuildInputs {
   const { project, request, index } = options;
   const requirementFiles = requirementFilesOf(project, request);
@@ -148,6 +150,7 @@ export function collectBuildInputs(options: {
     sourceDateEpoch: String(options.sourceDateEpoch ?? "none"),
     // Normalised (PEP 685) so `build Test` and `build test` are the same inputs.
     sets: setLabels(request, requirementFiles).join(" "),
+    ...(options.scmCommit === undefined ? {} : { scm: options.scmCommit }),
   };
   const dependencyParts = ["tool", "builder", "index", "localIndexes", "spec"] as const;
   return {

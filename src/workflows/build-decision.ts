@@ -18,8 +18,9 @@ import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
 import { type BuildMode, chooseBuildMode } from "../plan/build-plan.js";
 import { type HelperInvocation, planHelper } from "../plan/helper-session.js";
 import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
-import { readCommitTime } from "../project/git.js";
+import { readCommitTime, readHeadSha } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
+import { usesScmVersion } from "../project/scm-version.js";
 import { StatCache } from "../project/stat-cache.js";
 import { type BuilderChoice, expectedBuilderId } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
@@ -47,6 +48,8 @@ export interface BuildFacts {
   jobs: number;
   /** wheelwright's cache folder (file hashes remembered by stat live here). */
   cacheDir: string;
+  /** The commit, when the project's version is read from git (setuptools-scm, hatch-vcs). */
+  scmCommit: string | undefined;
 }
 
 export interface Decision {
@@ -109,6 +112,7 @@ export async function gatherBuildFacts(
     // One sdist build or download per CPU (the builder's share of the machine).
     jobs: Math.max(1, availableParallelism()),
     cacheDir: localCacheDir(ctx.env),
+    scmCommit: usesScmVersion(project.sourceDir) ? (readHeadSha(project.root) ?? "unknown") : undefined,
   };
 }
 
@@ -126,6 +130,7 @@ export function decideBuild(
     sourceDateEpoch: facts.sourceDateEpoch,
     toolVersion: facts.toolVersion,
     hashes: StatCache.for(facts.cacheDir, project.sourceDir),
+    ...(facts.scmCommit === undefined ? {} : { scmCommit: facts.scmCommit }),
   });
   const previous = readManifest(facts.wheelhouse);
   const wheelHashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
@@ -159,6 +164,7 @@ export function helperFor(
   decision: Decision,
   sandbox: Pick<BuildSandbox, "paths" | "python">,
   appOnly: boolean,
+  scmVersion?: string,
 ): HelperInvocation {
   const { request } = facts;
   return planHelper({
@@ -175,5 +181,6 @@ export function helperFor(
     jobs: facts.jobs,
     sourceDateEpoch: facts.sourceDateEpoch,
     staticRequires: project.metadata.dependencies,
+    env: scmVersion === undefined ? {} : { SETUPTOOLS_SCM_PRETEND_VERSION: scmVersion },
   });
 }

@@ -21,6 +21,7 @@ import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execut
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
 import { DEFAULT_INDEX, unreachableIndexes, withoutUnreachable } from "../project/index-probe.js";
+import { readScmVersion } from "../project/scm-version.js";
 import {
   type BuildFacts,
   type BuildWheelhouseRequest,
@@ -149,13 +150,15 @@ async function buildAndPublish(
       (s) => s.description,
     );
     let session: Awaited<ReturnType<typeof runBuildSession>>;
+    const scmVersion =
+      facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
     try {
       const appOnly = decision.mode.kind === "app-only";
       session = await runBuildSession({
         sandbox,
         tree: decision.inputs.tree,
-        helper: helperFor(project, facts, decision, sandbox, appOnly),
-        fullHelper: appOnly ? helperFor(project, facts, decision, sandbox, false) : undefined,
+        helper: helperFor(project, facts, decision, sandbox, appOnly, scmVersion),
+        fullHelper: appOnly ? helperFor(project, facts, decision, sandbox, false, scmVersion) : undefined,
         previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
         netrc: facts.netrc,
         timeoutSeconds: config.timeout.value,

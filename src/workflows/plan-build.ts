@@ -6,6 +6,7 @@ import type { ContainerEngine } from "../engine/engine.js";
 import { BUILDER_PATHS } from "../plan/builder-container.js";
 import { helperSessionSteps } from "../plan/helper-session.js";
 import type { PrintablePlan, PrintableStep } from "../plan/plan.js";
+import { readScmVersion } from "../project/scm-version.js";
 import {
   type BuildWheelhouseRequest,
   decideBuild,
@@ -61,7 +62,16 @@ export async function planWheelhouseBuild(
   }
   const { image, exists } = await builderImageFor(ctx, facts.choice, engine);
   const spec = builderSpecFor(project, image, facts.index, facts.runId);
-  const helper = helperFor(project, facts, decision, { paths: BUILDER_PATHS, python: "python3" }, appOnly);
+  const scmVersion =
+    facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
+  const helper = helperFor(
+    project,
+    facts,
+    decision,
+    { paths: BUILDER_PATHS, python: "python3" },
+    appOnly,
+    scmVersion,
+  );
   const credentials = facts.netrc === "" ? 0 : facts.netrc.trim().split("\n").length;
   const steps: PrintableStep[] = [
     ...(exists

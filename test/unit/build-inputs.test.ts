@@ -42,3 +42,13 @@ describe("build inputs", () => {
     expect(changed.dependencyFingerprint).toBe(first.dependencyFingerprint);
   });
 });
+
+describe("versions read from git", () => {
+  it("follows setuptools-scm's default scheme", async () => {
+    const { scmVersionFrom } = await import("../../src/project/scm-version.js");
+    expect(scmVersionFrom("v8.5.0-0-gabc1234", 40, "abc1234", false)).toBe("8.5.0");
+    expect(scmVersionFrom("v8.5.0-3-gabc1234", 43, "abc1234", false)).toBe("8.5.1.dev3+gabc1234");
+    expect(scmVersionFrom("1.2-0-gabc1234", 9, "abc1234", true)).toBe("1.3.dev0+gabc1234.dirty");
+    expect(scmVersionFrom("", 12, "abc1234", false)).toBe("0.1.dev12+gabc1234");
+  });
+});
