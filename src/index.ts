@@ -21,3 +21,4 @@ export { runAll } from "./workflows/run-all.js";
 export { runInBuilder } from "./workflows/run-in-builder.js";
 export { runInRelease } from "./workflows/run-release.js";
 export { runTests } from "./workflows/run-tests.js";
+export { writeLock } from "./workflows/write-lock.js";

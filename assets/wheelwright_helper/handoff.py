@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -27,6 +27,9 @@ class Candidate:
     origin: str  # "built" | "fetched"
     sets: List[str] = field(default_factory=list)
     requires: List[str] = field(default_factory=list)
+    # For a wheel built here: the sdist it was built from ({name, sha256}), so a lock written from the
+    # wheelhouse can name the file an index offers, not only the wheel built from it.
+    sdist: Optional[Dict[str, str]] = None
 
     @property
     def filename(self) -> str:
@@ -80,8 +83,11 @@ def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: 
     entries = []
     for wheel in sorted(wheels, key=lambda w: w.filename):
         shutil.move(wheel.path, os.path.join(out, wheel.folder, wheel.filename))
-        entries.append({"filename": wheel.filename, "folder": wheel.folder, "origin": wheel.origin,
-                        "sets": sorted(wheel.sets), "requires": wheel.requires})
+        entry = {"filename": wheel.filename, "folder": wheel.folder, "origin": wheel.origin,
+                 "sets": sorted(wheel.sets), "requires": wheel.requires}
+        if wheel.sdist is not None:
+            entry["sdist"] = wheel.sdist
+        entries.append(entry)
     report = {"version": REPORT_VERSION, "app": app_name, "environment": dict(default_environment()),
               "extras": sorted(extras), "groups": sorted(groups), "wheels": entries}
     # Written last, and whole: the host takes the report's presence to mean the handoff is complete.

@@ -11,6 +11,8 @@ import os
 import shutil
 from dataclasses import dataclass
 from typing import Dict, List, Optional
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -159,9 +161,28 @@ class Build:
         self.deps.submit(items)
         built = self.deps.wait(items)
         emit("phase", phase="check")
-        candidates = [app_candidate] + [Candidate(w.path, "deps", w.origin) for w in built.values()]
+        candidates = [app_candidate] + [
+            Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w)) for w in built.values()
+        ]
         wheels = check_sets(app.name, candidates, sets, self.environment)
         return self._hand_off(app, inputs, wheels)
+
+    def _sdist_of(self, wheel) -> Optional[Dict[str, str]]:
+        """The sdist a dependency's wheel was built from, as {name, sha256}; None for a fetched wheel."""
+        if wheel.origin != "built":
+            return None
+        item = wheel.item
+        local = url2pathname(urlsplit(item.url).path)
+        source = self.sdists.prebuilt_source(local) if item.kind == "prebuilt" else None
+        url = (source or {}).get("url") or item.url
+        sha256 = (source or {}).get("sha256") or item.sha256
+        parts = urlsplit(url)
+        name = os.path.basename(url2pathname(parts.path))
+        if not sha256 or not name.endswith((".tar.gz", ".zip", ".tar.bz2")):
+            return None
+        # A local file is named by its path; an index's by its URL (never with credentials: netrc holds them).
+        where = {"path": url2pathname(parts.path)} if parts.scheme == "file" else {"url": parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()}
+        return {"name": name, "sha256": sha256, **where}
 
     def _hand_off(self, app: AppFacts, inputs: Inputs, wheels: List[Candidate]) -> dict:
         report = hand_off(self.request.out, self.request.work, app.name, app.extras,

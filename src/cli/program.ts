@@ -158,6 +158,16 @@ function addPushInfo(program: Command, session: SessionOf): void {
       await pushCommand(session(command), tags, options);
     });
   program
+    .command("lock")
+    .description(
+      "write a pylock.toml (PEP 751) from the current wheelhouse: later builds then install exactly these versions, hashes enforced",
+    )
+    .option("-o, --output <file>", "where to write it (default: pylock.toml in the source folder)")
+    .action(async (options: { output?: string }, command: Command) => {
+      const { lockCommand } = await import("./commands/lock.js");
+      await lockCommand(session(command), options);
+    });
+  program
     .command("info")
     .description("show the resolved config and where each value came from, the image names and the engine")
     .action(async (_options: unknown, command: Command) => {

@@ -124,6 +124,13 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_TEST_REQUIREMENTS"],
     describe: "a requirements file (relative to the source) that holds the test dependencies",
   },
+  lock: {
+    schema: z.string().min(1),
+    default: undefined,
+    env: ["WHEELWRIGHT_LOCK"],
+    describe:
+      "lock file the build installs exactly (pylock.toml, uv.lock, poetry.lock or a hash-pinned requirements file, relative to the source; `none`: resolve afresh); default: the first of pylock.toml, uv.lock, poetry.lock the source holds",
+  },
   "dev-context": {
     schema: z.string(),
     default: "dev",
@@ -204,6 +211,7 @@ export interface ResolvedConfig {
   testExtra: Sourced<string | undefined>;
   testGroup: Sourced<string | undefined>;
   testRequirements: Sourced<string | undefined>;
+  lock: Sourced<string | undefined>;
   devContext: Sourced<string>;
 }
 

@@ -13,6 +13,8 @@ export interface ManifestWheel {
   origin: "built" | "fetched";
   /** Which requested sets needed it: `runtime`, `extra:test`, `group:dev`, `requirements:dev.txt`. */
   sets: string[];
+  /** For a wheel built from an sdist: that sdist (a lock written from the wheelhouse names it). */
+  sdist?: { name: string; sha256: string; url?: string; path?: string };
 }
 
 export interface ManifestInputs {

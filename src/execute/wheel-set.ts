@@ -23,6 +23,22 @@ const reportSchema = z.object({
         folder: z.enum(["app", "deps"]),
         origin: z.enum(["built", "fetched"]),
         sets: z.array(z.string().regex(SET_NAME)).max(1000),
+        sdist: z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9._+!-]{1,255}\.(tar\.gz|tar\.bz2|zip)$/),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+            url: z
+              .string()
+              .max(2000)
+              .regex(/^https?:\/\/[^@\s]+$/)
+              .optional(),
+            path: z
+              .string()
+              .max(4000)
+              .regex(/^\/[^\0\n]*$/)
+              .optional(),
+          })
+          .optional(),
       }),
     )
     .max(100_000),
@@ -110,7 +126,10 @@ export async function wheelSetOf(
       throw new IntegrityError(`The builder handed over two wheels of ${wheel.name}`);
     names.add(wheel.name);
   }
-  const wheels = verified.map(({ entry, wheel }) => manifestWheel(wheel, entry.origin, entry.sets));
+  const wheels = verified.map(({ entry, wheel }) => ({
+    ...manifestWheel(wheel, entry.origin, entry.sets),
+    ...(entry.origin === "built" && entry.sdist !== undefined ? { sdist: entry.sdist } : {}),
+  }));
   return {
     app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
     wheels,

@@ -42,7 +42,7 @@ const PART_NAMES: Record<keyof FingerprintParts, string> = {
   builder: "the builder image",
   index: "the index settings",
   localIndexes: "a local index or find-links folder",
-  spec: "the dependency spec (pyproject.toml, setup.py, setup.cfg or a requirements file)",
+  spec: "the dependency spec (pyproject.toml, setup.py, setup.cfg, a requirements or lock file)",
   source: "the application's code",
   sourceDateEpoch: "the commit time (SOURCE_DATE_EPOCH)",
   sets: "the sets asked for",

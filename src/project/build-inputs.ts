@@ -123,6 +123,8 @@ export function collectBuildInputs(options: {
   hashes?: StatCache;
   /** The commit, when the project's version is read from git. */
   scmCommit?: string;
+  /** The lock file (relative to the source): part of the dependency spec. */
+  lockFile?: string;
 }): BuildInputs {
   const { project, request, index } = options;
   const requirementFiles = requirementFilesOf(project, request);
@@ -134,7 +136,11 @@ export function collectBuildInputs(options: {
   const files = tree.files.map((file) =>
     file.path === "pyproject.toml" && pyproject !== undefined ? { ...file, sha256: pyproject } : file,
   );
-  const specNames = new Set([...SPEC_FILES, ...requirementFiles]);
+  const specNames = new Set([
+    ...SPEC_FILES,
+    ...requirementFiles,
+    ...(options.lockFile === undefined ? [] : [options.lockFile]),
+  ]);
   const localIndexDirs = localIndexDirsOf(index, project.root);
   // Each input on its own, so a rebuild can say which one changed. The dependency wheels depend
   // on all but the app's code, its commit time and the sets asked for (a set not built before is

@@ -1,11 +1,13 @@
 // What a wheelhouse build depends on and what it must do, decided before any engine call: the
 // facts (index settings with their credentials moved into a netrc, SOURCE_DATE_EPOCH, the builder
 // expected, the result store), the fingerprints, and the mode (up to date, restore, app only, full).
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { netrcText, separateCredentials } from "../domain/helper-request.js";
 import { type IndexSettings, urlSecrets } from "../domain/index-settings.js";
+import { chooseLock, LOCK_FILES, type LockChoice } from "../domain/lock-file.js";
 import type { Manifest } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
@@ -50,6 +52,25 @@ export interface BuildFacts {
   cacheDir: string;
   /** The commit, when the project's version is read from git (setuptools-scm, hatch-vcs). */
   scmCommit: string | undefined;
+  /** The lock file the build installs exactly, if any. */
+  lock: LockChoice | undefined;
+}
+
+/** The lock file to build from (configured, or found in the source), checked to exist. */
+export function resolveLock(project: LoadedProject): LockChoice | undefined {
+  const choice = chooseLock(
+    project.config.lock.value,
+    LOCK_FILES.filter((file) => existsSync(path.join(project.sourceDir, file))),
+  );
+  if (choice !== undefined && "problem" in choice) throw new InputError(choice.problem);
+  if (choice !== undefined && !existsSync(path.join(project.sourceDir, choice.path)))
+    throw new InputError(
+      `lock: ${choice.path} does not exist in the source (${project.config.source.value})`,
+      {
+        hint: 'Set `lock` to the lock file\'s path relative to the source, or `lock = "none"` to resolve afresh.',
+      },
+    );
+  return choice;
 }
 
 export interface Decision {
@@ -113,6 +134,7 @@ export async function gatherBuildFacts(
     jobs: Math.max(1, availableParallelism()),
     cacheDir: localCacheDir(ctx.env),
     scmCommit: usesScmVersion(project.sourceDir) ? (readHeadSha(project.root) ?? "unknown") : undefined,
+    lock: resolveLock(project),
   };
 }
 
@@ -131,6 +153,7 @@ export function decideBuild(
     toolVersion: facts.toolVersion,
     hashes: StatCache.for(facts.cacheDir, project.sourceDir),
     ...(facts.scmCommit === undefined ? {} : { scmCommit: facts.scmCommit }),
+    ...(facts.lock === undefined ? {} : { lockFile: facts.lock.path }),
   });
   const previous = readManifest(facts.wheelhouse);
   const wheelHashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
@@ -175,7 +198,7 @@ export function helperFor(
     extras: request.extras,
     groups: request.groups,
     requirements: decision.inputs.requirementFiles,
-    lock: null,
+    lock: facts.lock ?? null,
     appOnly,
     freshBuildEnv: request.force,
     jobs: facts.jobs,

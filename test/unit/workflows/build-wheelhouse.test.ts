@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../../src/config/load.js";
@@ -153,16 +154,20 @@ describe("build workflow (fake engine, fake helper)", () => {
     const { ctx, engine, project, secrets } = setup({
       tool: "",
     });
+    // A listening socket on loopback: the index is reachable (the build probes it), and no name is looked up.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
     const withCredentials = loadProject({
       cwd: project.root,
       env: ctx.env,
-      flags: { "index-url": "https://alice:S3CRET-pw@pkgs.internal.test/simple" },
+      flags: { "index-url": `http://alice:S3CRET-pw@127.0.0.1:${port}/simple` },
     });
     const seen: { request?: HelperRequest; argv?: readonly string[]; options?: ExecOptions } = {};
     engine.execScript = goodHelper(seen);
-    await buildWheelhouse(ctx, withCredentials, request);
+    await buildWheelhouse(ctx, withCredentials, request).finally(() => server.close());
     expect(JSON.stringify(seen.request)).not.toContain("S3CRET");
-    expect(seen.request!.index.indexUrl).toBe("https://pkgs.internal.test/simple");
+    expect(seen.request!.index.indexUrl).toBe(`http://127.0.0.1:${port}/simple`);
     expect(JSON.stringify(seen.argv)).not.toContain("S3CRET");
     expect(JSON.stringify(seen.options)).not.toContain("S3CRET");
     const netrc = engine.calls.find((c) => c.verb === "copyIn" && c.args[1] === "/wheelwright/home");
