@@ -1,7 +1,7 @@
 // Writing a staged wheelhouse and publishing it: the wheels moved in from where they were received
 // or reused, the manifest and the pinned requirements written, then one rename swaps it in. A full
 // disk is told as such (which folder, how much was being written), never as an internal error.
-import { copyFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   MANIFEST_FILE,
@@ -13,6 +13,7 @@ import {
 import { formatBytes } from "../domain/sizes.js";
 import { IntegrityError, ResourceError } from "../errors.js";
 import { sha256FileSync } from "../project/file-hash.js";
+import type { StatCache } from "../project/stat-cache.js";
 import type { ResultStore } from "./result-store.js";
 import { publish } from "./wheelhouse.js";
 
@@ -35,14 +36,22 @@ export function writingTo<T>(folder: string, bytes: number, write: () => T): T {
 /** Copies a wheel kept from before into staging, checking it is still exactly the one recorded. */
 export function reuseWheel(
   wheel: ManifestWheel,
-  from: { wheelhouse: string } | { store: ResultStore },
+  from: { wheelhouse: string; hashes?: StatCache } | { store: ResultStore },
   staging: string,
 ): void {
   const target = path.join(staging, wheel.filename);
   const ok = writingTo(staging, wheel.size, () => {
     if ("store" in from) return from.store.copyOut(wheel.sha256, target);
-    copyFileSync(path.join(from.wheelhouse, wheel.filename), target);
-    return sha256FileSync(target) === wheel.sha256;
+    // A hard link where it can (the staging folder is beside the wheelhouse): no copy, and the
+    // hash remembered for the file's unchanged stat is the linked file's too.
+    const source = path.join(from.wheelhouse, wheel.filename);
+    try {
+      linkSync(source, target);
+      return (from.hashes?.sha256(source) ?? sha256FileSync(target)) === wheel.sha256;
+    } catch {
+      copyFileSync(source, target);
+      return sha256FileSync(target) === wheel.sha256;
+    }
   });
   if (!ok)
     throw new IntegrityError(`${wheel.filename} changed while it was reused (sha256 mismatch)`, {

@@ -2,7 +2,7 @@
 // check hashes only what changed. Kept in wheelwright's cache folder, one file per folder hashed;
 // a cache that cannot be read or written only costs hashing again.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sha256FileSync } from "./file-hash.js";
 
@@ -61,12 +61,12 @@ export class StatCache {
     return sha256;
   }
 
-  /** Writes the cache back, forgetting files not asked about this time. */
+  /** Writes the cache back (when it learnt something), forgetting files that no longer exist. */
   save(): void {
-    if (this.file === undefined) return;
-    const forgotten = Object.keys(this.entries).some((file) => !this.seen.has(file));
-    if (!this.dirty && !forgotten) return;
-    const kept = Object.fromEntries(Object.entries(this.entries).filter(([file]) => this.seen.has(file)));
+    if (this.file === undefined || !this.dirty) return;
+    const kept = Object.fromEntries(
+      Object.entries(this.entries).filter(([file]) => this.seen.has(file) || existsSync(file)),
+    );
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(`${this.file}.${process.pid}`, JSON.stringify(kept));

@@ -22,6 +22,7 @@ import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
 import { DEFAULT_INDEX, unreachableIndexes, withoutUnreachable } from "../project/index-probe.js";
 import { readScmVersion } from "../project/scm-version.js";
+import { StatCache } from "../project/stat-cache.js";
 import {
   type BuildFacts,
   type BuildWheelhouseRequest,
@@ -216,9 +217,11 @@ function reusedDependencies(
 ): ManifestWheel[] {
   if (decision.mode.kind !== "app-only") return [];
   const { previous, reuseFrom } = decision.mode;
-  const from = reuseFrom === "store" ? { store: facts.store } : { wheelhouse: facts.wheelhouse };
+  const hashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
+  const from = reuseFrom === "store" ? { store: facts.store } : { wheelhouse: facts.wheelhouse, hashes };
   const deps = previous.wheels.filter((wheel) => wheel.name !== normalizeName(appName));
   for (const wheel of deps) reuseWheel(wheel, from, staging);
+  hashes.save();
   return deps;
 }
 
