@@ -14,6 +14,7 @@ export const EXIT_CODES = {
   locked: 10,
   resources: 11,
   untrusted: 12,
+  unreproducible: 13,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -33,6 +34,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   locked: "another run holds the lock",
   resources: "resource exhausted (disk, memory, time)",
   untrusted: "the builder's output broke the trust boundary",
+  unreproducible: "`build --check-reproducible`: a second build gave other bytes",
   interrupted: "interrupted (SIGINT)",
   terminated: "terminated (SIGTERM)",
 };
@@ -145,5 +147,12 @@ export class InterruptedError extends WheelwrightError {
     super(signal === "SIGINT" ? "interrupted" : "terminated", `Interrupted by ${signal}`, {
       hint: "Everything this run had started was stopped and removed; nothing it had not finished was kept.",
     });
+  }
+}
+
+/** `build --check-reproducible`: the second build's wheels differ from the first's. */
+export class NotReproducibleError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("unreproducible", message, extra);
   }
 }

@@ -56,6 +56,10 @@ function addImageAndBuild(program: Command, session: SessionOf): void {
     .option("-g, --group <name>", "include a PEP 735 dependency group (repeatable)", collect)
     .option("-r, --requirement <file>", "include a requirements file (repeatable)", collect)
     .option("-f, --force", "rebuild every wheel even when the inputs are unchanged")
+    .option(
+      "--check-reproducible",
+      "build the set a second time in a fresh builder under other conditions and compare every wheel (exit 13 when they differ)",
+    )
     .option(...DRY_RUN)
     .action(async (extras: string[], options: BuildFlags, command: Command) => {
       const current = session(command);
@@ -68,6 +72,7 @@ interface BuildFlags {
   group?: string[];
   requirement?: string[];
   force?: boolean;
+  checkReproducible?: boolean;
   dryRun?: boolean;
 }
 

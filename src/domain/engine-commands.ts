@@ -46,6 +46,8 @@ export interface ContainerSpec {
   makeDirs: readonly string[];
   /** Memory limit (`--memory`), e.g. `4g`; undefined: the engine's default (none). */
   memory?: string;
+  /** The container's hostname (`--check-reproducible` builds a second time under another one). */
+  hostname?: string;
 }
 
 /** A one-off container (`docker run --rm`): the release check, `run`, `test`. */
@@ -132,6 +134,7 @@ export function builderRunCommand(binary: EngineBinary, spec: ContainerSpec): En
   const argv = [binary, "run", "-i", "--rm", "--name", spec.name, "--entrypoint", "sh"];
   if (spec.network !== "default") argv.push("--network", spec.network);
   if (spec.memory !== undefined) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
+  if (spec.hostname !== undefined) argv.push("--hostname", spec.hostname);
   for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
   for (const mount of spec.mounts) argv.push("--mount", mountValue(mount));
   const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.map(shellQuote).join(" ")} && ` : "";

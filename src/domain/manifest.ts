@@ -37,6 +37,8 @@ export interface Manifest {
   inputs: ManifestInputs;
   app: { name: string; version: string; filename: string; requires: string[] };
   wheels: ManifestWheel[];
+  /** Set by `build --check-reproducible`: a second build under other conditions gave the same bytes. */
+  reproducible?: { checked: true; conditions: string[] };
 }
 
 /** The helper's report.json, as it writes it. */

@@ -15,6 +15,8 @@ export interface ContainerSandboxOptions {
   /** The folder holding the helper package. */
   helperParent: string;
   signal?: AbortSignal;
+  /** A cache volume made for this builder alone, removed with it. */
+  temporaryVolume?: string;
 }
 
 /** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
@@ -117,5 +119,7 @@ class ContainerSandbox implements BuildSandbox {
   async close(): Promise<void> {
     await this.helperCopied;
     await this.container.stop();
+    if (this.options.temporaryVolume !== undefined)
+      await this.options.engine.removeVolume(this.options.temporaryVolume);
   }
 }

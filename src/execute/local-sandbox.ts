@@ -18,6 +18,8 @@ export interface LocalSandboxOptions {
   /** Python to create the venv with (default `python3`). */
   python?: string;
   tmpdir?: string;
+  /** Empty caches of its own (removed with it), not the shared local cache. */
+  freshCache?: boolean;
 }
 
 export function localCacheDir(env: Readonly<Record<string, string | undefined>>): string {
@@ -55,7 +57,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<B
     wheels: path.join(work, "wheels"),
     home: path.join(work, "home"),
     input: path.join(work, "input"),
-    cache: path.join(cache, "local-cache"),
+    cache: options.freshCache ? path.join(work, "cache") : path.join(cache, "local-cache"),
   };
   for (const dir of [paths.source, paths.out, paths.work, paths.wheels, paths.home, paths.input])
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -42,6 +42,7 @@ export interface BuilderContainerInputs {
   /** Host folders the builder must read (file:// indexes, find-links), mounted read-only at the same path. */
   readOnlyHostDirs: readonly string[];
   memory?: string;
+  hostname?: string;
 }
 
 export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerSpec {
@@ -63,6 +64,7 @@ export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerS
     mounts,
     makeDirs: [p.source, p.out, p.work, p.bin, p.wheels, p.home, p.input],
     ...(inputs.memory === undefined ? {} : { memory: inputs.memory }),
+    ...(inputs.hostname === undefined ? {} : { hostname: inputs.hostname }),
   };
 }
 

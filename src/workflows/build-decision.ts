@@ -30,6 +30,8 @@ import { commitTimesFile, projectStore } from "./result-store.js";
 
 export interface BuildWheelhouseRequest extends BuildRequest {
   force: boolean;
+  /** Build the set a second time in a fresh builder under other conditions and compare every wheel. */
+  checkReproducible?: boolean;
 }
 
 export interface BuildFacts {
@@ -160,6 +162,9 @@ export function decideBuild(
   const intact =
     previous !== undefined && findDamagedWheels(facts.wheelhouse, previous, wheelHashes).length === 0;
   wheelHashes.save();
+  // A reproducibility check builds everything, twice: nothing is taken from before.
+  if (request.checkReproducible)
+    return { inputs, previous, mode: { kind: "full", reason: "--check-reproducible" }, stored: undefined };
   let mode = chooseBuildMode(inputs.fingerprints, previous, intact, request.force);
   if (mode.kind === "up-to-date" || request.force) return { inputs, previous, mode, stored: undefined };
   const stored = facts.store.findSet(inputs.fingerprints.fingerprint);

@@ -33,6 +33,7 @@ import {
   precheck,
 } from "./build-decision.js";
 import { prepareBuilder } from "./builder.js";
+import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
@@ -131,6 +132,86 @@ function restoreFromStore(
   }
 }
 
+/** One builder session, from its start to the verified wheel set it handed over (received into `intoDir`). */
+export async function buildOnce(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  startSandbox: () => Promise<BuildSandbox>,
+  intoDir: string,
+  variant?: { workSuffix: string; env: Record<string, string> },
+) {
+  const { config } = project;
+  const sandbox = await step(
+    ctx.emit,
+    "builder",
+    "start the builder",
+    startSandbox,
+    ctx.clock,
+    (s) => s.description,
+  );
+  let session: Awaited<ReturnType<typeof runBuildSession>>;
+  const scmVersion =
+    facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
+  const helper = (appOnly: boolean) => {
+    const paths =
+      variant === undefined
+        ? sandbox.paths
+        : { ...sandbox.paths, work: `${sandbox.paths.work}${variant.workSuffix}` };
+    const planned = helperFor(
+      project,
+      facts,
+      decision,
+      { paths, python: sandbox.python },
+      appOnly,
+      scmVersion,
+    );
+    return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
+  };
+  try {
+    const appOnly = decision.mode.kind === "app-only" && variant === undefined;
+    session = await runBuildSession({
+      sandbox,
+      tree: decision.inputs.tree,
+      helper: helper(appOnly),
+      fullHelper: appOnly ? helper(false) : undefined,
+      previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
+      netrc: facts.netrc,
+      timeoutSeconds: config.timeout.value,
+      memory: config.memory.value,
+      container: !sandbox.description.startsWith("local"),
+      limits: {
+        maxFiles: config.maxOutputFiles.value,
+        maxFileBytes: parseSize(config.maxWheelSize.value),
+        maxTotalBytes: parseSize(config.maxOutputSize.value),
+      },
+      intoDir,
+      signal: ctx.signal,
+      emit: ctx.emit,
+      clock: ctx.clock,
+    });
+  } finally {
+    await sandbox.close();
+  }
+  const set = await step(
+    ctx.emit,
+    "verify",
+    "verify every wheel as an installer would",
+    () => wheelSetOf(session.received, { appName: project.metadata.name }),
+    ctx.clock,
+  );
+  if (
+    decision.mode.kind === "app-only" &&
+    !session.full &&
+    !sameRequirements(set.app.requires, decision.mode.previous.app.requires)
+  )
+    throw new IntegrityError(
+      "The application's wheel requires other packages than the builder reported while building it",
+    );
+  return { session, set };
+}
+
 async function buildAndPublish(
   ctx: WorkflowContext,
   project: LoadedProject,
@@ -139,66 +220,28 @@ async function buildAndPublish(
   builderId: string,
   startSandbox: () => Promise<BuildSandbox>,
 ): Promise<Manifest> {
-  const { config } = project;
   const staging = createStaging(project.wheelhouseDir, facts.runId);
   try {
-    const sandbox = await step(
-      ctx.emit,
-      "builder",
-      "start the builder",
+    const { session, set } = await buildOnce(
+      ctx,
+      project,
+      facts,
+      decision,
       startSandbox,
-      ctx.clock,
-      (s) => s.description,
+      `${staging}/.incoming`,
     );
-    let session: Awaited<ReturnType<typeof runBuildSession>>;
-    const scmVersion =
-      facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
-    try {
-      const appOnly = decision.mode.kind === "app-only";
-      session = await runBuildSession({
-        sandbox,
-        tree: decision.inputs.tree,
-        helper: helperFor(project, facts, decision, sandbox, appOnly, scmVersion),
-        fullHelper: appOnly ? helperFor(project, facts, decision, sandbox, false, scmVersion) : undefined,
-        previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
-        netrc: facts.netrc,
-        timeoutSeconds: config.timeout.value,
-        memory: config.memory.value,
-        container: !sandbox.description.startsWith("local"),
-        limits: {
-          maxFiles: config.maxOutputFiles.value,
-          maxFileBytes: parseSize(config.maxWheelSize.value),
-          maxTotalBytes: parseSize(config.maxOutputSize.value),
-        },
-        intoDir: `${staging}/.incoming`,
-        signal: ctx.signal,
-        emit: ctx.emit,
-        clock: ctx.clock,
-      });
-    } finally {
-      await sandbox.close();
-    }
-    const set = await step(
-      ctx.emit,
-      "verify",
-      "verify every wheel as an installer would",
-      () => wheelSetOf(session.received, { appName: project.metadata.name }),
-      ctx.clock,
-    );
-    if (
-      decision.mode.kind === "app-only" &&
-      !session.full &&
-      !sameRequirements(set.app.requires, decision.mode.previous.app.requires)
-    )
-      throw new IntegrityError(
-        "The application's wheel requires other packages than the builder reported while building it",
-      );
+    const checked = facts.request.checkReproducible
+      ? await checkReproducible(ctx, project, facts, decision, session.received, `${staging}/.again`)
+      : undefined;
     for (const file of session.received.files) moveInto(staging, file.path, file.filename);
     rmSync(`${staging}/.incoming`, { recursive: true, force: true });
     const wheels = session.full
       ? set.wheels
       : [...set.wheels, ...reusedDependencies(facts, decision, set.app.name, staging)];
-    const manifest = composeManifest(ctx, facts, decision, builderId, set.app, wheels);
+    const manifest: Manifest = {
+      ...composeManifest(ctx, facts, decision, builderId, set.app, wheels),
+      ...(checked === undefined ? {} : { reproducible: checked }),
+    };
     ctx.signal.throwIfAborted();
     publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);
     facts.store.save(manifest, project.wheelhouseDir);
@@ -208,7 +251,10 @@ async function buildAndPublish(
   }
 }
 
-/** App-only: the previous dependency wheels, copied in and checked against their recorded hashes. */
+/**
+ * App-only: the previous dependency wheels the sets asked for need (a smaller set keeps fewer, and
+ * each keeps only the labels of the sets asked for), linked or copied in and checked against their hashes.
+ */
 function reusedDependencies(
   facts: BuildFacts,
   decision: Decision,
@@ -216,10 +262,13 @@ function reusedDependencies(
   staging: string,
 ): ManifestWheel[] {
   if (decision.mode.kind !== "app-only") return [];
-  const { previous, reuseFrom } = decision.mode;
+  const { previous, reuseFrom, sets } = decision.mode;
   const hashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
   const from = reuseFrom === "store" ? { store: facts.store } : { wheelhouse: facts.wheelhouse, hashes };
-  const deps = previous.wheels.filter((wheel) => wheel.name !== normalizeName(appName));
+  const deps = previous.wheels
+    .filter((wheel) => wheel.name !== normalizeName(appName))
+    .map((wheel) => ({ ...wheel, sets: wheel.sets.filter((set) => sets.includes(set)) }))
+    .filter((wheel) => wheel.sets.length > 0);
   for (const wheel of deps) reuseWheel(wheel, from, staging);
   hashes.save();
   return deps;

@@ -28,6 +28,14 @@ import { listContextFolders } from "../project/contexts.js";
 import { buildImages, planImageBuild } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 
+/**
+ * A second builder for `build --check-reproducible`: another name and hostname, and empty caches
+ * (a temporary cache volume or folder, removed with it), so nothing of the first build is reused.
+ */
+export interface BuilderVariant {
+  suffix: string;
+}
+
 export interface PreparedBuilder {
   /** The builder that will really run (may differ from the one expected). */
   builderId: string;
@@ -101,6 +109,7 @@ export async function prepareBuilder(
   choice: BuilderChoice,
   index: IndexSettings,
   runId: string,
+  variant?: BuilderVariant,
 ): Promise<PreparedBuilder> {
   const { project } = choice;
   const detection = await ctx.detectEngine(project.config.engine.value);
@@ -114,6 +123,7 @@ export async function prepareBuilder(
           env: ctx.env,
           helperParent: HELPER_PARENT,
           tmpdir: ctx.tmpdir,
+          freshCache: variant !== undefined,
         }),
     };
   }
@@ -144,14 +154,17 @@ export function builderSpecFor(
   image: string,
   index: IndexSettings,
   runId: string,
+  variant?: BuilderVariant,
 ): ContainerSpec {
   const { namespace, app } = project.config;
+  const name = variant === undefined ? `wheelwright-${runId}` : `wheelwright-${runId}-${variant.suffix}`;
   return builderContainerSpec({
-    name: `wheelwright-${runId}`,
+    name,
+    ...(variant === undefined ? {} : { hostname: `wheelwright-${variant.suffix}` }),
     image,
     labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
     network: project.config.network.value,
-    cacheVolume: cacheVolumeName(namespace.value, app.value),
+    cacheVolume: variant === undefined ? cacheVolumeName(namespace.value, app.value) : name,
     // Local index folders are mounted read-only at the same path (those that exist).
     readOnlyHostDirs: localIndexDirsOf(index, project.root).filter((d) => existsSync(d)),
     ...(project.config.memory.value === undefined ? {} : { memory: project.config.memory.value }),

@@ -12,6 +12,7 @@ export interface BuildCommandOptions {
   group?: string[];
   requirement?: string[];
   force?: boolean;
+  checkReproducible?: boolean;
   dryRun?: boolean;
 }
 
@@ -32,6 +33,7 @@ export async function buildCommand(
     groups: options.group ?? [],
     requirements: options.requirement ?? [],
     force: options.force === true,
+    checkReproducible: options.checkReproducible === true,
   };
   if (options.dryRun) {
     printPlan(session, await planWheelhouseBuild(ctx, project, request));
@@ -52,7 +54,9 @@ function printSummary(session: Session, outcome: BuildOutcome, seconds: number):
   }
   const rel = path.relative(session.cwd, outcome.wheelhouse) || ".";
   if (outcome.status === "up-to-date") {
-    session.out(`${rel}: up to date (${manifest.wheels.length} wheels, inputs unchanged)\n`);
+    session.out(
+      `${rel}: up to date (${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}, inputs unchanged)\n`,
+    );
     return;
   }
   const lines = manifest.wheels.map(
@@ -60,7 +64,12 @@ function printSummary(session: Session, outcome: BuildOutcome, seconds: number):
       `  ${w.filename.padEnd(60)} ${(w.size / 1024).toFixed(0).padStart(7)} KiB  ${w.origin.padEnd(7)}  ${w.sha256.slice(0, 12)}  ${w.sets.join(",")}`,
   );
   const total = manifest.wheels.reduce((sum, w) => sum + w.size, 0);
+  const count = `${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}`;
+  const reproducible =
+    manifest.reproducible === undefined
+      ? ""
+      : `reproducible: a second build gave the same bytes (${manifest.reproducible.conditions.join(", ")})\n`;
   session.out(
-    `${lines.join("\n")}\n${rel}: ${manifest.wheels.length} wheels, ${(total / 1024 / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s (${outcome.mode.reason})\n`,
+    `${lines.join("\n")}\n${reproducible}${rel}: ${count}, ${(total / 1024 / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s (${outcome.mode.reason})\n`,
   );
 }
