@@ -16,9 +16,9 @@ export interface ScaffoldFacts {
   cmdNote: string;
   /** Environment the release needs to start (e.g. DJANGO_SETTINGS_MODULE). */
   env?: Record<string, string>;
+  /** The config's JSON schema (a path or URL): the first line of wheelwright.toml points editors at it. */
+  schema?: string;
 }
-
-export const SCHEMA_LINE = "#:schema ./node_modules/wheelwright/schema/wheelwright.schema.json";
 
 function tomlValue(value: string | boolean | string[] | number): string {
   if (typeof value === "boolean" || typeof value === "number") return String(value);
@@ -31,7 +31,8 @@ function configFile(facts: ScaffoldFacts): string {
     ...(facts.configNotes?.[key] === undefined ? [] : [`# ${facts.configNotes[key]}`]),
     `${key} = ${tomlValue(value)}`,
   ]);
-  return `# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
+  const schema = facts.schema === undefined ? "" : `#:schema ${facts.schema}\n`;
+  return `${schema}# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
 # The app name defaults to the project's name; images are docker/<folder>, wheels go to wheelhouse/.
 ${lines.join("\n")}
 `;
