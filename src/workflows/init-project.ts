@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { deriveEntryPoint } from "../domain/entry-point.js";
 import { readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
 import { scaffoldFiles } from "../domain/scaffold.js";
@@ -19,6 +20,9 @@ import { InputError } from "../errors.js";
 import { readEntryFacts } from "../project/entry-facts.js";
 import { readHostPipSettings } from "../project/pip-config.js";
 import type { WorkflowContext } from "./context.js";
+
+/** The config's JSON schema as this package ships it (editors that read `#:schema` use it). */
+const SCHEMA_PATH = fileURLToPath(new URL("../../schema/wheelwright.schema.json", import.meta.url));
 
 export interface InitRequest {
   root: string;
@@ -123,6 +127,7 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     cmd: entry.cmd,
     cmdNote: entry.note,
     env: entry.env,
+    schema: SCHEMA_PATH,
   });
   const existing = Object.keys(files).filter((file) => existsSync(path.join(root, file)));
   if (existing.length > 0 && !request.force) {
