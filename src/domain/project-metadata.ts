@@ -83,10 +83,9 @@ type Named = Pick<StaticProjectMetadata, "name" | "nameSource" | "version">;
 /** What pyproject.toml says (its tables, extras and groups) and the name it declares, if any. */
 function readPyproject(text: string): { facts: Facts; named: Named | undefined } {
   const document = parseTomlFile(text, "pyproject.toml");
-  const groups = isTable(document["dependency-groups"])
-    ? Object.keys(document["dependency-groups"]).map(normalizeName)
-    : [];
   const tool = isTable(document.tool) ? document.tool : undefined;
+  const pep735 = isTable(document["dependency-groups"]) ? Object.keys(document["dependency-groups"]) : [];
+  const groups = [...new Set([...pep735, ...poetryGroups(tool)].map(normalizeName))];
   const toolTable = tool !== undefined && isTable(tool.wheelwright) ? tool.wheelwright : undefined;
   const project = isTable(document.project) ? document.project : undefined;
   let extras: string[] | undefined;

@@ -6,9 +6,10 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import * as tar from "tar";
+import type { ExecOptions, ExecResult } from "../engine/engine.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { EngineUnavailableError } from "../errors.js";
-import type { BuildSandbox, SandboxPaths } from "./sandbox.js";
+import type { BuildSandbox, SandboxFile, SandboxPaths } from "./sandbox.js";
 
 export interface LocalSandboxOptions {
   runner: ProcessRunner;
@@ -61,62 +62,79 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<B
   };
   for (const dir of [paths.source, paths.out, paths.work, paths.wheels, paths.home, paths.input])
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return {
-    description: `local virtual environment (${venv})`,
-    paths,
-    python,
-    async putSource(files, sourceDir) {
-      for (const file of files) {
-        mkdirSync(path.dirname(path.join(paths.source, file)), { recursive: true });
-        cpSync(path.join(sourceDir, file), path.join(paths.source, file), { verbatimSymlinks: true });
-      }
-    },
-    async putWheels(files, dir) {
-      for (const file of files) cpSync(path.join(dir, file), path.join(paths.wheels, file));
-    },
-    async putFiles(dir, files) {
-      for (const file of files) {
-        writeFileSync(path.join(dir, file.name), file.content, { mode: file.mode });
-        chmodSync(path.join(dir, file.name), file.mode);
-      }
-    },
-    async run(argv, runOptions = {}) {
-      const result = await options.runner.run(argv, {
-        cwd: runOptions.workdir ?? paths.source,
-        env: {
-          ...options.env,
-          ...runOptions.env,
-          ...runOptions.secretEnv,
-          VIRTUAL_ENV: venv,
-          PATH: `${path.dirname(python)}:${options.env.PATH ?? ""}`,
-        },
-        onLine: runOptions.onOutput,
-        signal: runOptions.signal,
-        inheritStdio: runOptions.inheritStdio,
-      });
-      return {
-        exitCode: result.exitCode,
-        output: `${result.stdout}${result.stderr}`,
-        aborted: result.aborted,
-      };
-    },
-    async readOutput(into) {
-      // The same archive a container's `cp` gives (top folder `out/`), links kept as links (the
-      // host's receiver refuses them): nothing is followed or unpacked here.
-      const pack = tar.c({ cwd: path.dirname(paths.out), portable: true, follow: false }, [
-        path.basename(paths.out),
-      ]);
-      await new Promise<void>((resolve, reject) => {
-        pack.on("error", reject);
-        into.on("error", reject);
-        into.on("finish", resolve);
-        (pack as unknown as NodeJS.ReadableStream).pipe(into);
-      });
-    },
-    oomKills: async () => undefined,
-    engineAnswers: async () => true,
-    async close() {
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
+  return new LocalSandbox(options, venv, python, work, paths);
+}
+
+class LocalSandbox implements BuildSandbox {
+  readonly description: string;
+
+  constructor(
+    private readonly options: LocalSandboxOptions,
+    private readonly venv: string,
+    readonly python: string,
+    private readonly work: string,
+    readonly paths: SandboxPaths,
+  ) {
+    this.description = `local virtual environment (${venv})`;
+  }
+
+  async putSource(files: readonly string[], sourceDir: string): Promise<void> {
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(this.paths.source, file)), { recursive: true });
+      cpSync(path.join(sourceDir, file), path.join(this.paths.source, file), { verbatimSymlinks: true });
+    }
+  }
+
+  async putWheels(files: readonly string[], dir: string): Promise<void> {
+    for (const file of files) cpSync(path.join(dir, file), path.join(this.paths.wheels, file));
+  }
+
+  async putFiles(dir: string, files: readonly SandboxFile[]): Promise<void> {
+    for (const file of files) {
+      writeFileSync(path.join(dir, file.name), file.content, { mode: file.mode });
+      chmodSync(path.join(dir, file.name), file.mode);
+    }
+  }
+
+  async run(argv: readonly string[], runOptions: ExecOptions = {}): Promise<ExecResult> {
+    const result = await this.options.runner.run(argv, {
+      cwd: runOptions.workdir ?? this.paths.source,
+      env: {
+        ...this.options.env,
+        ...runOptions.env,
+        ...runOptions.secretEnv,
+        VIRTUAL_ENV: this.venv,
+        PATH: `${path.dirname(this.python)}:${this.options.env.PATH ?? ""}`,
+      },
+      onLine: runOptions.onOutput,
+      signal: runOptions.signal,
+      inheritStdio: runOptions.inheritStdio,
+    });
+    return { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`, aborted: result.aborted };
+  }
+
+  async readOutput(into: NodeJS.WritableStream): Promise<void> {
+    // The same archive a container's `cp` gives (top folder `out/`), links kept as links (the
+    // host's receiver refuses them): nothing is followed or unpacked here.
+    const out = this.paths.out;
+    const pack = tar.c({ cwd: path.dirname(out), portable: true, follow: false }, [path.basename(out)]);
+    await new Promise<void>((resolve, reject) => {
+      pack.on("error", reject);
+      into.on("error", reject);
+      into.on("finish", resolve);
+      (pack as unknown as NodeJS.ReadableStream).pipe(into);
+    });
+  }
+
+  async oomKills(): Promise<number | undefined> {
+    return undefined;
+  }
+
+  async engineAnswers(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    rmSync(this.work, { recursive: true, force: true });
+  }
 }

@@ -13,16 +13,14 @@ import { normalizeName } from "../domain/names.js";
 import { parseSize } from "../domain/sizes.js";
 import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
-import { runBuildSession } from "../execute/build-session.js";
-import { moveInto, publishManifest, reuseWheel } from "../execute/publish-wheelhouse.js";
+import { runBuildSession, type SessionInputs } from "../execute/build-session.js";
+import { moveInto, publishManifest } from "../execute/publish-wheelhouse.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
 import { wheelSetOf } from "../execute/wheel-set.js";
 import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
-import { DEFAULT_INDEX, unreachableIndexes, withoutUnreachable } from "../project/index-probe.js";
 import { readScmVersion } from "../project/scm-version.js";
-import { StatCache } from "../project/stat-cache.js";
 import {
   type BuildFacts,
   type BuildWheelhouseRequest,
@@ -32,6 +30,7 @@ import {
   helperFor,
   precheck,
 } from "./build-decision.js";
+import { restoreFromStore, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
 import { prepareBuilder } from "./builder.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
@@ -86,51 +85,7 @@ export async function buildWheelhouse(
   }
 }
 
-/** The facts with unreachable indexes left out, each said in a warning with how to turn it off. */
-async function withReachableIndexes(ctx: WorkflowContext, facts: BuildFacts): Promise<BuildFacts> {
-  const unreachable = await unreachableIndexes(facts.helperIndex, ctx.env);
-  for (const { url, reason } of unreachable) {
-    ctx.emit({
-      type: "warning",
-      message:
-        url === DEFAULT_INDEX && facts.helperIndex.indexUrl === undefined
-          ? `pip's default index ${url} cannot be reached (${reason}): building without it. Set \`index-url\` to your mirror to say so for good.`
-          : `the index ${url} cannot be reached (${reason}): building without it. Remove it from the index settings if it is gone for good.`,
-    });
-  }
-  return unreachable.length === 0
-    ? facts
-    : { ...facts, helperIndex: withoutUnreachable(facts.helperIndex, unreachable) };
-}
-
-/** A set built before from exactly these inputs, published from the store (every hash checked). */
-function restoreFromStore(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  facts: BuildFacts,
-  decision: Decision,
-): BuildOutcome | undefined {
-  if (decision.stored === undefined) return undefined;
-  ctx.emit({ type: "notice", message: `restoring from the result store: ${decision.mode.reason}` });
-  const staging = createStaging(project.wheelhouseDir, facts.runId);
-  try {
-    for (const wheel of decision.stored.wheels) reuseWheel(wheel, { store: facts.store }, staging);
-    ctx.signal.throwIfAborted();
-    publishManifest(project.wheelhouseDir, staging, facts.runId, decision.stored);
-    return {
-      status: "restored",
-      mode: { kind: "full", reason: "restored from the result store" },
-      manifest: decision.stored,
-      wheelhouse: project.wheelhouseDir,
-    };
-  } catch (error) {
-    // A store that let us down (a wheel gone or changed) only means building after all.
-    if ((error as { code?: string }).code !== "integrity") throw error;
-    return undefined;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
+type Variant = { workSuffix: string; env: Record<string, string> };
 
 /** One builder session, from its start to the verified wheel set it handed over (received into `intoDir`). */
 export async function buildOnce(
@@ -140,9 +95,8 @@ export async function buildOnce(
   decision: Decision,
   startSandbox: () => Promise<BuildSandbox>,
   intoDir: string,
-  variant?: { workSuffix: string; env: Record<string, string> },
+  variant?: Variant,
 ) {
-  const { config } = project;
   const sandbox = await step(
     ctx.emit,
     "builder",
@@ -152,45 +106,12 @@ export async function buildOnce(
     (s) => s.description,
   );
   let session: Awaited<ReturnType<typeof runBuildSession>>;
-  const scmVersion =
-    facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
-  const helper = (appOnly: boolean) => {
-    const paths =
-      variant === undefined
-        ? sandbox.paths
-        : { ...sandbox.paths, work: `${sandbox.paths.work}${variant.workSuffix}` };
-    const planned = helperFor(
-      project,
-      facts,
-      decision,
-      { paths, python: sandbox.python },
-      appOnly,
-      scmVersion,
-    );
-    return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
-  };
   try {
-    const appOnly = decision.mode.kind === "app-only" && variant === undefined;
-    session = await runBuildSession({
-      sandbox,
-      tree: decision.inputs.tree,
-      helper: helper(appOnly),
-      fullHelper: appOnly ? helper(false) : undefined,
-      previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
-      netrc: facts.netrc,
-      timeoutSeconds: config.timeout.value,
-      memory: config.memory.value,
-      container: !sandbox.description.startsWith("local"),
-      limits: {
-        maxFiles: config.maxOutputFiles.value,
-        maxFileBytes: parseSize(config.maxWheelSize.value),
-        maxTotalBytes: parseSize(config.maxOutputSize.value),
-      },
-      intoDir,
-      signal: ctx.signal,
-      emit: ctx.emit,
-      clock: ctx.clock,
-    });
+    const scmVersion =
+      facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
+    session = await runBuildSession(
+      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant),
+    );
   } finally {
     await sandbox.close();
   }
@@ -210,6 +131,55 @@ export async function buildOnce(
       "The application's wheel requires other packages than the builder reported while building it",
     );
   return { session, set };
+}
+
+function sessionInputs(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  sandbox: BuildSandbox,
+  intoDir: string,
+  scmVersion: string | undefined,
+  variant: Variant | undefined,
+): SessionInputs {
+  const { config } = project;
+  const helper = (appOnly: boolean) => {
+    const paths =
+      variant === undefined
+        ? sandbox.paths
+        : { ...sandbox.paths, work: `${sandbox.paths.work}${variant.workSuffix}` };
+    const planned = helperFor(
+      project,
+      facts,
+      decision,
+      { paths, python: sandbox.python },
+      appOnly,
+      scmVersion,
+    );
+    return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
+  };
+  const appOnly = decision.mode.kind === "app-only" && variant === undefined;
+  return {
+    sandbox,
+    tree: decision.inputs.tree,
+    helper: helper(appOnly),
+    fullHelper: appOnly ? helper(false) : undefined,
+    previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
+    netrc: facts.netrc,
+    timeoutSeconds: config.timeout.value,
+    memory: config.memory.value,
+    container: !sandbox.description.startsWith("local"),
+    limits: {
+      maxFiles: config.maxOutputFiles.value,
+      maxFileBytes: parseSize(config.maxWheelSize.value),
+      maxTotalBytes: parseSize(config.maxOutputSize.value),
+    },
+    intoDir,
+    signal: ctx.signal,
+    emit: ctx.emit,
+    clock: ctx.clock,
+  };
 }
 
 async function buildAndPublish(
@@ -249,29 +219,6 @@ async function buildAndPublish(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/**
- * App-only: the previous dependency wheels the sets asked for need (a smaller set keeps fewer, and
- * each keeps only the labels of the sets asked for), linked or copied in and checked against their hashes.
- */
-function reusedDependencies(
-  facts: BuildFacts,
-  decision: Decision,
-  appName: string,
-  staging: string,
-): ManifestWheel[] {
-  if (decision.mode.kind !== "app-only") return [];
-  const { previous, reuseFrom, sets } = decision.mode;
-  const hashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
-  const from = reuseFrom === "store" ? { store: facts.store } : { wheelhouse: facts.wheelhouse, hashes };
-  const deps = previous.wheels
-    .filter((wheel) => wheel.name !== normalizeName(appName))
-    .map((wheel) => ({ ...wheel, sets: wheel.sets.filter((set) => sets.includes(set)) }))
-    .filter((wheel) => wheel.sets.length > 0);
-  for (const wheel of deps) reuseWheel(wheel, from, staging);
-  hashes.save();
-  return deps;
 }
 
 function composeManifest(

@@ -59,3 +59,15 @@ describe("static project metadata", () => {
     expect(() => readStaticMetadata(none)).toThrow(/neither a setup.py nor a pyproject.toml/);
   });
 });
+
+describe("poetry's groups", () => {
+  it("are groups too: [tool.poetry.group.<name>] and the older dev-dependencies (as dev)", () => {
+    const metadata = readStaticMetadata({
+      pyproject:
+        '[tool.poetry]\nname = "rich"\nversion = "1"\n[tool.poetry.group.test.dependencies]\npytest = "^7"\n[tool.poetry.dev-dependencies]\nblack = "*"\n',
+      setupCfg: undefined,
+      setupPy: undefined,
+    });
+    expect(metadata.groups.sort()).toEqual(["dev", "test"]);
+  });
+});
