@@ -28,32 +28,13 @@ import {
   classifyOutputEntry,
   type OutputEntryVerdict,
   type OutputFolder,
-  printableEntryName,
   REPORT_ENTRY,
 } from "../domain/builder-output-entry.js";
-import { ResourceError, UntrustedOutputError } from "../errors.js";
+import { ResourceError } from "../errors.js";
+import { MAX_REPORT_BYTES, type OutputLimits } from "./output-limits.js";
+import { unreadable, violation } from "./output-violations.js";
 
-export interface OutputLimits {
-  maxFiles: number;
-  maxFileBytes: number;
-  maxTotalBytes: number;
-}
-
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
-
-export const DEFAULT_OUTPUT_LIMITS: OutputLimits = {
-  // A large application's wheelhouse holds a few hundred wheels; ten times that is not a real build.
-  maxFiles: 5000,
-  // Room for the largest wheels there are (GPU libraries run to hundreds of MiB), yet a build step
-  // cannot hand over a file the size of a disk.
-  maxFileBytes: 2 * GiB,
-  // Ten of the largest wheels: more than any real set, small enough to stop a disk-filling build step.
-  maxTotalBytes: 20 * GiB,
-};
-
-/** report.json is read into memory to parse it: bounded. */
-export const MAX_REPORT_BYTES = 16 * MiB;
+export { DEFAULT_OUTPUT_LIMITS, MAX_REPORT_BYTES, type OutputLimits } from "./output-limits.js";
 
 export interface ReceivedFile {
   folder: OutputFolder;
@@ -97,25 +78,8 @@ export async function receiveBuilderOutput(
   }
 }
 
-const VIOLATION_HINT =
-  "A build step in the builder produced it (the builder runs every dependency's build code). " +
-  "Nothing was written outside the staging folder and the previous wheelhouse is intact.";
-
-function violation(entry: string, rule: string): UntrustedOutputError {
-  return new UntrustedOutputError(`${printableEntryName(entry)}: ${rule}`, { hint: VIOLATION_HINT });
-}
-
-function unreadable(reason: string, entry?: string): UntrustedOutputError {
-  const where = entry === undefined ? "" : `${printableEntryName(entry)}: `;
-  return new UntrustedOutputError(`The builder's output is not a readable archive: ${where}${reason}`, {
-    hint:
-      "The copy out of the builder was cut short (did the engine stop?) or a build step produced it. " +
-      "Nothing was written outside the staging folder and the previous wheelhouse is intact.",
-  });
-}
-
 // Bytes after the end-of-archive marker are read and dropped, up to this much.
-const MAX_TRAILING_BYTES = MiB;
+const MAX_TRAILING_BYTES = 1024 * 1024;
 
 class OutputReceiver {
   private readonly files: ReceivedFile[] = [];

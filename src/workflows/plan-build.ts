@@ -8,7 +8,9 @@ import { helperSessionSteps } from "../plan/helper-session.js";
 import type { PrintablePlan, PrintableStep } from "../plan/plan.js";
 import { readScmVersion } from "../project/scm-version.js";
 import {
+  type BuildFacts,
   type BuildWheelhouseRequest,
+  type Decision,
   decideBuild,
   gatherBuildFacts,
   helperFor,
@@ -48,6 +50,17 @@ export async function planWheelhouseBuild(
       ],
     };
   }
+  return planBuilderRun(ctx, project, facts, decision, command);
+}
+
+/** The plan of a build that runs: the local engine's steps, or the builder session's command lines. */
+async function planBuilderRun(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  command: string,
+): Promise<PrintablePlan> {
   const detection = await ctx.detectEngine(project.config.engine.value);
   const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
   const appOnly = decision.mode.kind === "app-only";

@@ -24,6 +24,13 @@ export async function currentWheelhouse(
   project: LoadedProject,
   command: string,
 ): Promise<Manifest> {
+  const manifest = intactWheelhouse(project, command);
+  await checkBuiltFromCurrentInputs(ctx, project, manifest, command);
+  return manifest;
+}
+
+/** The wheelhouse's manifest, once every wheel and the pinned requirements match it. */
+function intactWheelhouse(project: LoadedProject, command: string): Manifest {
   const where = project.config.wheelhouse.value;
   const manifest = readManifest(project.wheelhouseDir);
   if (manifest === undefined) {
@@ -47,6 +54,17 @@ export async function currentWheelhouse(
       },
     );
   }
+  return manifest;
+}
+
+/** Refuses a wheelhouse whose recorded fingerprint is not the current inputs' one, naming what changed. */
+async function checkBuiltFromCurrentInputs(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  manifest: Manifest,
+  command: string,
+): Promise<void> {
+  const where = project.config.wheelhouse.value;
   const index = resolveIndexSettings(project.config, ctx.env);
   const inputs = collectBuildInputs({
     project,
@@ -83,5 +101,4 @@ export async function currentWheelhouse(
       hint: `Run \`${build}\` to bring it up to date, then \`wheelwright ${command}\`.`,
     });
   }
-  return manifest;
 }
