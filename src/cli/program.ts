@@ -80,7 +80,7 @@ function addTestReleaseRun(program: Command, session: SessionOf): void {
   program
     .command("test")
     .description(
-      "install the app with its test extra from the wheelhouse only, in a fresh builder (or docker/dev) container, and run the test command from outside the source (the seed's `make test`); `test -- CMD` runs CMD instead",
+      "install the app and its test set (extra, group or requirements file) from the wheelhouse only, in a fresh builder (or docker/dev) container, and run the test command as a non-root user against the installed wheel (the seed's `make test`); `test -- CMD` runs CMD instead",
     )
     .option("--junit-xml <file>", "write the JUnit XML report of pytest to this host path")
     .option(...DRY_RUN)

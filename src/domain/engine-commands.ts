@@ -125,6 +125,16 @@ export function mountValue(mount: Mount): string {
   return fields.join(",");
 }
 
+/** What the builder container may not do, whichever engine runs it. */
+export const BUILDER_CONFINEMENT: readonly string[] = [
+  "--cap-drop",
+  "ALL",
+  "--security-opt",
+  "no-new-privileges",
+  "--pids-limit",
+  "4096",
+];
+
 /**
  * `docker run -i --rm ... sh -c '... exec cat >/dev/null'`: the container's main process ends when
  * our stdin closes, so with --rm it goes away by itself when wheelwright dies, even by SIGKILL
@@ -132,6 +142,9 @@ export function mountValue(mount: Mount): string {
  */
 export function builderRunCommand(binary: EngineBinary, spec: ContainerSpec): EngineCommand {
   const argv = [binary, "run", "-i", "--rm", "--name", spec.name, "--entrypoint", "sh"];
+  // Build code needs no capability, no setuid and no fork bomb's worth of processes: it runs as the
+  // image's root with none of root's powers over the kernel.
+  argv.push(...BUILDER_CONFINEMENT);
   if (spec.network !== "default") argv.push("--network", spec.network);
   if (spec.memory !== undefined) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
   if (spec.hostname !== undefined) argv.push("--hostname", spec.hostname);

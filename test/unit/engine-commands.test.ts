@@ -69,6 +69,8 @@ describe("engine command lines", () => {
     expect(argv.slice(0, 5)).toEqual(["podman", "run", "-i", "--rm", "--name"]);
     expect(argv).toContain("type=bind,source=/opt/pypi,target=/opt/pypi,readonly");
     expect(argv.join(" ")).toContain("--memory 2g --memory-swap 2g");
+    // Build code runs without capabilities, setuid or an unbounded process count.
+    expect(argv.join(" ")).toContain("--cap-drop ALL --security-opt no-new-privileges --pids-limit 4096");
     expect(argv.slice(-3)).toEqual([
       "a/b-builder:1",
       "-c",
