@@ -9,12 +9,12 @@ import { GIT_ENV } from "./fixtures.js";
 /** Fixture projects' namespace (fixtures.ts writes it into every project's config). */
 export const FIXTURE_NAMESPACE = "wwtest";
 
-/** The engine-side names of a fixture project called `scenario`. */
-export function projectNames(scenario: string) {
+/** The engine-side names of a fixture project called `scenario` (in `namespace`, default the fixtures'). */
+export function projectNames(scenario: string, namespace = FIXTURE_NAMESPACE) {
   return {
-    project: projectId(FIXTURE_NAMESPACE, scenario),
-    cacheVolume: cacheVolumeName(FIXTURE_NAMESPACE, scenario),
-    releaseRepository: `${FIXTURE_NAMESPACE}/${scenario}-release`,
+    project: projectId(namespace, scenario),
+    cacheVolume: cacheVolumeName(namespace, scenario),
+    releaseRepository: `${namespace}/${scenario}-release`,
   };
 }
 

@@ -276,3 +276,25 @@ export async function removeProjectImages(project: string, host?: string): Promi
   doomed.sort((a, b) => b.depth - a.depth);
   for (const image of doomed) await docker(["image", "rm", "-f", image.id], host);
 }
+
+/**
+ * Processes whose command line or environment mentions `marker` (a run id): the engine clients a
+ * SIGKILLed wheelwright leaves running until they finish on their own.
+ */
+export function processesOfRun(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    for (const file of ["cmdline", "environ"]) {
+      try {
+        if (readFileSync(`/proc/${entry}/${file}`).includes(marker)) {
+          found.push(Number(entry));
+          break;
+        }
+      } catch {
+        // it ended, or is not ours to read
+      }
+    }
+  }
+  return found;
+}
