@@ -18,6 +18,7 @@ import {
   listing,
   makeWorld,
   NOTHING_LEFT,
+  outside,
   placeProject,
   processesOfRun,
   removeCacheVolume,
@@ -126,6 +127,10 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     expect(snapshot(path.join(root, "wheelhouse"))).toEqual(wheelhouse);
 
     setDependencies(root, ["tinydep", "cext"]);
+    // Everything outside the wheelhouse now, but for the dead run's lock and staging folder.
+    const expected = Object.fromEntries(
+      Object.entries(outside(world, root)).filter(([entry]) => !entry.includes("/.wheelhouse.")),
+    );
     const next = await run(["build"]);
     expect(next.exitCode, next.stderr).toBe(0);
     expect(next.stderr).not.toMatch(/locked/);
@@ -134,7 +139,7 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     const cleaned = await run(["clean"]);
     expect(cleaned.exitCode, cleaned.stderr).toBe(0);
     expect(besideWheelhouse(root)).toEqual([]);
-    expect(runFolders(world)).toEqual([]);
+    expect(outside(world, root)).toEqual(expected);
     expect(await engineLeftovers({ ...names, since })).toEqual(NOTHING_LEFT);
     const all = await run(["clean", "--all"]);
     expect(all.exitCode, all.stderr).toBe(0);
@@ -148,6 +153,7 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     addReleaseFolder(root, "ir_release_kill");
     expect((await run(["build"])).exitCode).toBe(0);
     const since = Date.now() / 1000;
+    const before = outside(world, root);
 
     // 1. While the image builds: the context (a copy of every runtime wheel) is in the scratch folder.
     const first = newRunId();
@@ -197,7 +203,7 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     expect((await run(["build"])).exitCode).toBe(0);
     const released = await run(["release"]);
     expect(released.exitCode, released.stderr).toBe(0);
-    expect(runFolders(world)).toEqual([]);
+    expect(outside(world, root)).toEqual(before);
     expect(await engineLeftovers({ ...names, since })).toEqual(NOTHING_LEFT);
   });
 
@@ -222,6 +228,7 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     const env = { DOCKER_CONFIG: userConfig };
     const userBefore = listing(userConfig);
     const since = Date.now() / 1000;
+    const before = outside(world, root);
 
     const killed = newRunId();
     const engineConfig = path.join(scratchOf(world, killed), "engine-config", "config.json");
@@ -248,7 +255,7 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
     expect(next.exitCode, next.stderr).toBe(0);
     expect(next.stdout).toContain(`${names.releaseRepository}:`);
     expect(existsSync(scratchOf(world, killed))).toBe(false);
-    expect(runFolders(world)).toEqual([]);
+    expect(outside(world, root)).toEqual(before);
     expect(listing(userConfig)).toEqual(userBefore);
     for (const text of [next.stdout, next.stderr]) expect(text).not.toContain(password);
     expect(await engineLeftovers({ ...names, since })).toMatchObject({ containers: [], candidateTags: [] });
