@@ -148,7 +148,10 @@ export async function prepareBuilder(
   };
 }
 
-/** The image's VOLUME paths (none when there is no engine or no such image yet). */
+/**
+ * The image's VOLUME paths: none when there is no engine or no such image yet (so `--dry-run` of a
+ * build that must first build its builder image cannot show the tmpfs mounts the run will add).
+ */
 export async function imageVolumesOf(engine: ContainerEngine | undefined, image: string): Promise<string[]> {
   return (await engine?.inspectImage(image))?.volumes ?? [];
 }

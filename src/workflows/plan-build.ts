@@ -61,7 +61,6 @@ export async function planWheelhouseBuild(
     };
   }
   const { image, exists } = await builderImageFor(ctx, facts.choice, engine);
-  // An image not built yet has VOLUME lines nobody knows yet: the real run adds their tmpfs mounts.
   const spec = builderSpecFor(project, image, facts.index, facts.runId, await imageVolumesOf(engine, image));
   const scmVersion =
     facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
