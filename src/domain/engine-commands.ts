@@ -28,8 +28,8 @@ export interface ImageBuildSpec {
 }
 
 export interface Mount {
-  kind: "bind" | "volume";
-  /** Host path for a bind mount, volume name for a volume. */
+  kind: "bind" | "volume" | "tmpfs";
+  /** Host path for a bind mount, volume name for a volume; unused for a tmpfs. */
   source: string;
   target: string;
   readOnly: boolean;
@@ -120,7 +120,11 @@ export function imageBuildCommand(binary: EngineBinary, spec: ImageBuildSpec): E
 /** A `--mount` value: docker parses it as one CSV record, so a field holding a comma or quote is quoted. */
 export function mountValue(mount: Mount): string {
   const field = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const fields = [`type=${mount.kind}`, field(`source=${mount.source}`), field(`target=${mount.target}`)];
+  const fields = [
+    `type=${mount.kind}`,
+    ...(mount.kind === "tmpfs" ? [] : [field(`source=${mount.source}`)]),
+    field(`target=${mount.target}`),
+  ];
   if (mount.readOnly) fields.push("readonly");
   return fields.join(",");
 }

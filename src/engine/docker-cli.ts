@@ -158,7 +158,11 @@ export class DockerCli implements ContainerEngine {
       Created: string;
       RepoTags: string[] | null;
       Size?: number;
-      Config?: { Labels?: Record<string, string> | null; User?: string };
+      Config?: {
+        Labels?: Record<string, string> | null;
+        User?: string;
+        Volumes?: Record<string, unknown> | null;
+      };
     };
     return {
       id: raw.Id,
@@ -167,6 +171,7 @@ export class DockerCli implements ContainerEngine {
       repoTags: raw.RepoTags ?? [],
       user: raw.Config?.User ?? "",
       size: raw.Size ?? 0,
+      volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
     };
   }
 

@@ -37,6 +37,8 @@ export interface ImageInfo {
   /** The image's USER ("" when not set). */
   user: string;
   size: number;
+  /** The image's VOLUME paths (a container gets an anonymous volume at each, unless something is mounted there). */
+  volumes: string[];
 }
 
 export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;

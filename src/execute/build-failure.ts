@@ -34,8 +34,10 @@ export async function explainHelperFailure(
   }
   if (!(await context.sandbox.engineAnswers()))
     return engineStopped("built the wheelhouse", result.output.join("\n"));
-  const killed = result.exitCode === 137 || result.error?.signal === 9;
-  if (killed && ((await context.sandbox.oomKills()) ?? 0) > 0) {
+  // The memory cgroup counts every OOM kill in the builder. Any kill means the build ran out of
+  // memory, whichever process the kernel chose (pip's build-dependency subprocess, say, whose -9 the
+  // helper sees only as pip's failure) and whatever exit code the helper then reported.
+  if (((await context.sandbox.oomKills()) ?? 0) > 0) {
     const what = result.error?.package ?? result.lastPackage;
     return new ResourceError(
       `The builder ran out of memory${what === undefined ? "" : ` while building ${String(what)}`} and was killed (limit: ${context.memory ?? "the engine's"})`,

@@ -6,7 +6,7 @@ import { PassThrough } from "node:stream";
 import { z } from "zod";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
-import { IntegrityError, UntrustedOutputError, type WheelwrightError } from "../errors.js";
+import { IntegrityError, UntrustedOutputError, WheelwrightError } from "../errors.js";
 import { type OutputLimits, type ReceivedOutput, receiveBuilderOutput } from "./builder-output.js";
 import type { BuildSandbox } from "./sandbox.js";
 import { type VerifiedWheel, verifyWheel } from "./verify-wheel.js";
@@ -61,8 +61,11 @@ export async function receiveOutput(
   ]);
   if (received.status === "fulfilled" && copied.status === "fulfilled") return received.value;
   const receiverError = received.status === "rejected" ? (received.reason as unknown) : undefined;
-  if (receiverError instanceof UntrustedOutputError && !/not a readable archive/.test(receiverError.message))
-    throw receiverError;
+  // The receiver's own verdict (a violation, the host's disk full) is the cause: stopping, it
+  // destroyed the copy's pipe, and the copy's error (an AbortError) only says so.
+  const truncated =
+    receiverError instanceof UntrustedOutputError && /not a readable archive/.test(receiverError.message);
+  if (receiverError instanceof WheelwrightError && !truncated) throw receiverError;
   if (copied.status === "rejected") throw copied.reason;
   throw receiverError;
 }

@@ -37,6 +37,9 @@ export function checkOutputWritable(wheelhouse: string): void {
   }
 }
 
+/** A run's staging or retired folder; run ids are hex, or WHEELWRIGHT_RUN_ID's lowercase letters and digits. */
+const RUN_FOLDER = /\.(staging|old)-[0-9a-z]+$/;
+
 const staging = (wheelhouse: string, runId: string) =>
   path.join(path.dirname(wheelhouse), `.${path.basename(wheelhouse)}.staging-${runId}`);
 const retired = (wheelhouse: string, runId: string) =>
@@ -51,7 +54,7 @@ export function recoverWheelhouse(wheelhouse: string): void {
   if (!existsSync(parent)) return;
   const prefix = `.${path.basename(wheelhouse)}.`;
   const leftovers = readdirSync(parent).filter(
-    (name) => name.startsWith(prefix) && /\.(staging|old)-[0-9a-f]+$/.test(name),
+    (name) => name.startsWith(prefix) && RUN_FOLDER.test(name),
   );
   const old = leftovers.find((name) => name.includes(".old-"));
   if (!existsSync(wheelhouse) && old !== undefined) renameSync(path.join(parent, old), wheelhouse);
@@ -64,7 +67,7 @@ export function wheelhouseLeftovers(wheelhouse: string): string[] {
   if (!existsSync(parent)) return [];
   const prefix = `.${path.basename(wheelhouse)}.`;
   return readdirSync(parent)
-    .filter((name) => name.startsWith(prefix) && /\.(staging|old)-[0-9a-z]+$/.test(name))
+    .filter((name) => name.startsWith(prefix) && RUN_FOLDER.test(name))
     .map((name) => path.join(parent, name));
 }
 

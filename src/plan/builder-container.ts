@@ -41,6 +41,12 @@ export interface BuilderContainerInputs {
   cacheVolume: string;
   /** Host folders the builder must read (file:// indexes, find-links), mounted read-only at the same path. */
   readOnlyHostDirs: readonly string[];
+  /**
+   * The image's VOLUME paths. Each gets a tmpfs: otherwise the engine makes an anonymous volume
+   * there, which `--rm` removes with the container but which outlives it when the engine is killed
+   * (issue 8); nothing the build keeps is written there.
+   */
+  imageVolumes: readonly string[];
   memory?: string;
   hostname?: string;
 }
@@ -55,6 +61,10 @@ export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerS
       readOnly: true,
     })),
   ];
+  for (const target of inputs.imageVolumes) {
+    if (!mounts.some((mount) => mount.target === target))
+      mounts.push({ kind: "tmpfs", source: "", target, readOnly: false });
+  }
   const p = BUILDER_PATHS;
   return {
     name: inputs.name,

@@ -135,7 +135,7 @@ export async function prepareBuilder(
       message: `the package location ${dir} does not exist; pip will find nothing there`,
     });
   }
-  const spec = builderSpecFor(project, image, index, runId);
+  const spec = builderSpecFor(project, image, index, runId, await imageVolumesOf(detection.engine, image));
   return {
     builderId: imageBuilderId(choice),
     startSandbox: () =>
@@ -148,12 +148,21 @@ export async function prepareBuilder(
   };
 }
 
+/**
+ * The image's VOLUME paths: none when there is no engine or no such image yet (so `--dry-run` of a
+ * build that must first build its builder image cannot show the tmpfs mounts the run will add).
+ */
+export async function imageVolumesOf(engine: ContainerEngine | undefined, image: string): Promise<string[]> {
+  return (await engine?.inspectImage(image))?.volumes ?? [];
+}
+
 /** The builder container of a run, as planned (the same spec `build --dry-run` prints). */
 export function builderSpecFor(
   project: LoadedProject,
   image: string,
   index: IndexSettings,
   runId: string,
+  imageVolumes: readonly string[],
   variant?: BuilderVariant,
 ): ContainerSpec {
   const { namespace, app } = project.config;
@@ -167,6 +176,7 @@ export function builderSpecFor(
     cacheVolume: variant === undefined ? cacheVolumeName(namespace.value, app.value) : name,
     // Local index folders are mounted read-only at the same path (those that exist).
     readOnlyHostDirs: localIndexDirsOf(index, project.root).filter((d) => existsSync(d)),
+    imageVolumes,
     ...(project.config.memory.value === undefined ? {} : { memory: project.config.memory.value }),
   });
 }

@@ -17,7 +17,7 @@ import {
   precheck,
 } from "./build-decision.js";
 import { binaryFor } from "./build-images.js";
-import { builderImageFor, builderSpecFor } from "./builder.js";
+import { builderImageFor, builderSpecFor, imageVolumesOf } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 
 export async function planWheelhouseBuild(
@@ -74,7 +74,7 @@ async function planBuilderRun(
     };
   }
   const { image, exists } = await builderImageFor(ctx, facts.choice, engine);
-  const spec = builderSpecFor(project, image, facts.index, facts.runId);
+  const spec = builderSpecFor(project, image, facts.index, facts.runId, await imageVolumesOf(engine, image));
   const scmVersion =
     facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
   const helper = helperFor(

@@ -7,7 +7,7 @@ import { BUILDER_PATHS, builderSessionSteps } from "../plan/builder-container.js
 import type { PrintablePlan } from "../plan/plan.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { binaryFor } from "./build-images.js";
-import { builderImageFor, builderSpecFor } from "./builder.js";
+import { builderImageFor, builderSpecFor, imageVolumesOf } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { planFor, type TestRequest, testInputs } from "./run-tests.js";
 
@@ -21,7 +21,8 @@ export async function planTests(
   const detection = await ctx.detectEngine(project.config.engine.value);
   const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
   const { image } = await builderImageFor(ctx, { project, context }, engine);
-  const spec = builderSpecFor(project, image, resolveIndexSettings(project.config, ctx.env), ctx.newRunId());
+  const index = resolveIndexSettings(project.config, ctx.env);
+  const spec = builderSpecFor(project, image, index, ctx.newRunId(), await imageVolumesOf(engine, image));
   const steps = builderSessionSteps(binaryFor(project.config.engine.value, engine), spec, {
     copiesIn: [
       { dir: BUILDER_PATHS.source, what: "the source" },

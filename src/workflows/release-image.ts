@@ -12,6 +12,7 @@ import { judgeReleaseImage } from "../execute/release-check.js";
 import { makeReleaseContext } from "../execute/release-context.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
+import { verifyWheel } from "../execute/verify-wheel.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
 import { binaryFor, planImageBuild } from "./build-images.js";
@@ -99,7 +100,18 @@ async function buildCheckTag(
   sweepStaleScratch(ctx.tmpdir);
   const scratch = makeScratch(path.dirname(plan.contextDir));
   try {
-    await step(ctx.emit, "context", plan.steps[0]!.title, async () => makeReleaseContext(plan), ctx.clock);
+    await step(
+      ctx.emit,
+      "context",
+      plan.steps[0]!.title,
+      async () => {
+        makeReleaseContext(plan);
+        // pip's --require-hashes checks each file's hash, never its RECORD: a wheel whose RECORD lies
+        // would be installed as it is. The copies are what the image gets, so they are what is verified.
+        await Promise.all(plan.copies.map((copy) => verifyWheel(copy.to, path.basename(copy.to))));
+      },
+      ctx.clock,
+    );
     await runImagePlan({
       plan: plan.image,
       engine,

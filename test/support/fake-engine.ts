@@ -223,6 +223,7 @@ export class FakeEngine implements ContainerEngine {
       repoTags: [...this.tags].filter(([, id]) => id === image.id).map(([tag]) => tag),
       user: image.user,
       size: 1_000_000,
+      volumes: [],
     };
   }
 

@@ -101,12 +101,13 @@ export function writeProject(
 export async function writeWheelhouse(
   ctx: WorkflowContext,
   project: LoadedProject,
-  wheels: { name: string; version: string; sets: string[]; content?: string }[],
+  wheels: { name: string; version: string; sets: string[]; content?: string | Buffer }[],
 ): Promise<Manifest> {
   const { collectBuildInputs } = await import("../../src/project/build-inputs.js");
   const { imageBuilderId } = await import("../../src/workflows/builder.js");
   const { requirementsText } = await import("../../src/domain/manifest.js");
   const { createHash } = await import("node:crypto");
+  const { wheelMembers, zipBytes } = await import("../unit/builders/wheel-zip.js");
   const extras = [
     ...new Set(
       wheels
@@ -124,11 +125,21 @@ export async function writeWheelhouse(
     toolVersion: ctx.toolVersion,
   });
   mkdirSync(project.wheelhouseDir, { recursive: true });
-  const entries = wheels.map((wheel) => {
+  const entries = [];
+  for (const wheel of wheels) {
     const filename = `${wheel.name}-${wheel.version}-py3-none-any.whl`;
-    const content = wheel.content ?? `wheel ${wheel.name}`;
+    // A real wheel unless the test wants other bytes: release verifies every wheel it ships.
+    const content =
+      wheel.content ??
+      (await zipBytes(
+        wheelMembers({
+          name: wheel.name.replace(/-/g, "_"),
+          version: wheel.version,
+          metadata: `Metadata-Version: 2.1\nName: ${wheel.name}\nVersion: ${wheel.version}\n`,
+        }),
+      ));
     writeFileSync(path.join(project.wheelhouseDir, filename), content);
-    return {
+    entries.push({
       name: wheel.name,
       version: wheel.version,
       filename,
@@ -136,8 +147,8 @@ export async function writeWheelhouse(
       sha256: createHash("sha256").update(content).digest("hex"),
       origin: "fetched" as const,
       sets: wheel.sets,
-    };
-  });
+    });
+  }
   const app = entries[0]!;
   const manifest: Manifest = {
     schemaVersion: 1,
