@@ -16,6 +16,8 @@ export interface Session {
   emit: EventSink;
   json: boolean;
   signal: AbortSignal;
+  /** The caller's stdin (`push --password-stdin` reads the password from it). */
+  stdin: NodeJS.ReadableStream;
   flags: Partial<Record<ConfigKey, unknown>>;
   toolVersion: string;
   /** The words after `--` (for `build -- CMD`), undefined when there was no `--`. */

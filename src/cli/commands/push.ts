@@ -23,9 +23,9 @@ export interface PushOptions {
   passwordStdin?: boolean;
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer | string));
   return Buffer.concat(chunks)
     .toString("utf8")
     .replace(/\r?\n$/, "");
@@ -106,7 +106,7 @@ export async function pushCommand(
   }
 
   if (options.passwordStdin) {
-    const password = await readStdin();
+    const password = await readStdin(session.stdin);
     session.setRedactor(createRedactor(password.length >= 3 ? [password] : []));
     const login = await engine.login(registry, options.username!, password);
     if (login.exitCode !== 0) throw registryFailure(registry, "the login", login.output, login.timedOut);
