@@ -50,9 +50,13 @@ function images(): EngineObject[] {
   }
   if (refsById.size === 0) return [];
   const labels = new Map<string, Record<string, string>>();
-  for (const line of lines(
-    docker(["image", "inspect", "--format", "{{.Id}}\t{{json .Config.Labels}}", ...refsById.keys()]),
-  )) {
+  // Other users of the engine may remove an image between the list and this: those are left out.
+  const inspected = execaSync(
+    "docker",
+    ["image", "inspect", "--format", "{{.Id}}\t{{json .Config.Labels}}", ...refsById.keys()],
+    { reject: false },
+  );
+  for (const line of lines(String(inspected.stdout))) {
     const [id, json] = line.split("\t") as [string, string];
     labels.set(id, (JSON.parse(json) as Record<string, string> | null) ?? {});
   }
