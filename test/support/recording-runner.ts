@@ -10,7 +10,9 @@ export type GitState =
   | { kind: "unborn" }
   | { kind: "none" };
 
-export const FAKE_COMMIT: GitState = {
+export type GitCommit = Extract<GitState, { kind: "commit" }>;
+
+export const FAKE_COMMIT: GitCommit = {
   kind: "commit",
   sha: "0123456789abcdef0123456789abcdef01234567",
   commitTime: 1_700_000_000,

@@ -13,13 +13,20 @@ import { type ProjectSpec, writeProject } from "../support/project-files.js";
 import { FAKE_COMMIT, type GitState, recordingRunner } from "../support/recording-runner.js";
 
 let scratch: string;
-beforeAll(() => {
+beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), "wheelwright-cli-input-"));
+  // The CLI loads each command's module when it first runs: load them here, once, so no test
+  // pays for compiling them (on a busy machine that is seconds).
+  await Promise.all([
+    import("../../src/cli/commands/build.js"),
+    import("../../src/cli/commands/image.js"),
+    import("../../src/cli/commands/info.js"),
+  ]);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const NAMESPACE = "wwtest";
-const shortSha = FAKE_COMMIT.kind === "commit" ? FAKE_COMMIT.sha.slice(0, 12) : "";
+const shortSha = FAKE_COMMIT.sha.slice(0, 12);
 
 function project(spec: ProjectSpec): string {
   return writeProject(spec, {
@@ -146,8 +153,9 @@ describe("image: bad input is refused before the engine", () => {
 
   it("tags a dirty tree <sha>-dirty in the plan", async () => {
     const root = project({ scenario: "dirty" });
-    const dirty = { ...FAKE_COMMIT, dirty: true } as GitState;
-    const result = await cli(["image", "docker/base", "--dry-run"], root, { git: dirty });
+    const result = await cli(["image", "docker/base", "--dry-run"], root, {
+      git: { ...FAKE_COMMIT, dirty: true },
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`-t wwtest/dirty-base:${shortSha}-dirty `);
     expect(result.stdout).not.toContain(`-t wwtest/dirty-base:${shortSha} `);
