@@ -1,7 +1,7 @@
 // `wheelwright push` against real registries on 127.0.0.1 (without and with htpasswd auth), a
-// stopped one and a hung one. Each test uses a throwaway DOCKER_CONFIG. The release image a test
-// pushes is made on first use for each registry address and only read afterwards (pushing does not
-// change it), so tests share it without depending on each other's order.
+// stopped one and a hung one. Each test uses a throwaway DOCKER_CONFIG. The release image is built
+// once, on first use, and each test gives it the name its registry needs (`docker tag`): pushing
+// only reads it, so tests share it without depending on each other's order.
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { execaSync } from "execa";
@@ -17,26 +17,31 @@ const dockerConfig = () => mkdtempSync(path.join(testRun().tempRoot, "docker-con
 
 interface Released {
   root: string;
-  env: Record<string, string>;
+  /** The release image of the copy's commit, under the run's namespace. */
+  image: string;
+  sha: string;
 }
-const released = new Map<string, Promise<Released>>();
+let released: Promise<Released> | undefined;
 
-/** A polls copy whose release image is named for the registry at `address` (made once per address). */
-function releasedFor(address: string): Promise<Released> {
-  let made = released.get(address);
-  if (made === undefined) {
-    made = (async () => {
-      const root = copyPolls();
-      const env = { WHEELWRIGHT_NAMESPACE: `${address}/${testRun().namespace}` };
-      const build = await runCli(["build"], { cwd: root, env });
-      expect(build.exitCode, build.stderr).toBe(0);
-      const release = await runCli(["release"], { cwd: root, env });
-      expect(release.exitCode, release.stderr).toBe(0);
-      return { root, env };
-    })();
-    released.set(address, made);
-  }
-  return made;
+function releasedPolls(): Promise<Released> {
+  released ??= (async () => {
+    const root = copyPolls();
+    const build = await runCli(["build"], { cwd: root });
+    expect(build.exitCode, build.stderr).toBe(0);
+    const release = await runCli(["release"], { cwd: root });
+    expect(release.exitCode, release.stderr).toBe(0);
+    const sha = git(root, "rev-parse", "--short=12", "HEAD");
+    return { root, image: `${testRun().namespace}/polls-release:${sha}`, sha };
+  })();
+  return released;
+}
+
+/** The polls copy, with its release image also named for the registry at `address`. */
+async function releasedFor(address: string): Promise<{ root: string; env: Record<string, string> }> {
+  const { root, image, sha } = await releasedPolls();
+  const namespace = `${address}/${testRun().namespace}`;
+  await sh(`docker tag ${image} ${namespace}/polls-release:${sha}`);
+  return { root, env: { WHEELWRIGHT_NAMESPACE: namespace } };
 }
 
 describe.skipIf(engineOrSkip())("wheelwright push (real registries)", () => {

@@ -152,12 +152,16 @@ export function projectOf(app: string): string {
 
 /**
  * Copies the polls example into a fresh git repository under the run's namespace (so tests never
- * write into the checkout, and the teardown finds its images). Every copy is the same commit.
+ * write into the checkout, and the teardown finds its images). Every copy is the same commit with
+ * the same file times.
  */
 export function copyPolls(): string {
   const root = mkdtempSync(path.join(testRun().tempRoot, "polls-"));
   cpSync(path.join(REPO_ROOT, "examples", "polls"), root, {
     recursive: true,
+    // Same files, same times: the build's inputs (its find-links folder's listing among them) are
+    // the same for every copy, so a copy's wheelhouse may come from the file's result store.
+    preserveTimestamps: true,
     filter: (source) => !/\/(wheelhouse|\.wheelhouse\.[^/]*|build|[^/]*\.egg-info|__pycache__)$/.test(source),
   });
   const pyproject = path.join(root, "pyproject.toml");
