@@ -1,28 +1,28 @@
 // Runs the CLI in the test's own process: runWheelwright with captured streams, an environment
-// made for the test (never the host's WHEELWRIGHT_* settings) and a recording runner.
+// made for the test (never the host's WHEELWRIGHT_* settings) and a guarded runner.
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { runWheelwright } from "../../src/cli/entry.js";
-import { type RecordingRunner, recordingRunner } from "./recording-runner.js";
+import { type GuardedRunner, guardedRunner } from "./guarded-runner.js";
 
 export interface InProcessResult {
   exitCode: number;
   stdout: string;
   stderr: string;
-  runner: RecordingRunner;
+  runner: GuardedRunner;
 }
 
 /**
  * A folder with `docker` and `podman` files that are executable and never run: engine detection
- * finds them on PATH and asks the (recording) runner, whatever the machine has installed.
+ * finds them on PATH and asks the (guarded) runner, whatever the machine has installed.
  */
 export function fakeBinDir(parent: string): string {
   const bin = path.join(parent, "bin");
   mkdirSync(bin, { recursive: true });
   for (const name of ["docker", "podman"]) {
     const file = path.join(bin, name);
-    writeFileSync(file, "#!/bin/sh\necho 'never run: the recording runner answers' >&2\nexit 99\n");
+    writeFileSync(file, "#!/bin/sh\necho 'never run: the guarded runner answers' >&2\nexit 99\n");
     chmodSync(file, 0o755);
   }
   return bin;
@@ -48,11 +48,11 @@ export async function runInProcess(
   options: {
     cwd: string;
     env: Record<string, string | undefined>;
-    runner?: RecordingRunner;
+    runner?: GuardedRunner;
     stdin?: string;
   },
 ): Promise<InProcessResult> {
-  const runner = options.runner ?? recordingRunner();
+  const runner = options.runner ?? guardedRunner();
   let stdout = "";
   let stderr = "";
   const exitCode = await runWheelwright({

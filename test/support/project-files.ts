@@ -1,5 +1,5 @@
 // Fixture projects written with node:fs alone, named by the scenario they serve. The unit tier uses
-// them as they are (git facts come from the recording runner); the engine tiers add a real git
+// them as they are (git facts come from the guarded runner); the engine tiers add a real git
 // repository on top (fixtures.ts).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// Bad input through the whole CLI, in the test's process. The recording runner fails any call to
+// Bad input through the whole CLI, in the test's process. The guarded runner fails any call to
 // docker or podman: an input error with no engine call recorded is the proof that the input was
 // refused before the engine was asked anything. Fixture projects are written with node:fs; their
 // git facts come from the runner's fake.
@@ -8,9 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT_CODES } from "../../src/errors.js";
 import { REPO_ROOT } from "../support/cli.js";
+import { FAKE_COMMIT, type GitState, guardedRunner } from "../support/guarded-runner.js";
 import { type InProcessResult, runInProcess, testEnv } from "../support/in-process.js";
 import { type ProjectSpec, writeProject } from "../support/project-files.js";
-import { FAKE_COMMIT, type GitState, recordingRunner } from "../support/recording-runner.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ async function cli(
   root: string,
   options: { git?: GitState; env?: Record<string, string>; engine?: "forbidden" | "down" } = {},
 ): Promise<InProcessResult> {
-  const runner = recordingRunner({ git: options.git, engine: options.engine });
+  const runner = guardedRunner({ git: options.git, engine: options.engine });
   const result = await runInProcess(args, {
     cwd: root,
     env: testEnv(scratch, { WHEELWRIGHT_ENGINE: "docker", ...options.env }),

@@ -1,5 +1,5 @@
-// A ProcessRunner for in-process tests: it runs nothing, records every argv, answers `git` from a
-// small fake, and treats the container engine as the test says: forbidden (any call fails the
+// A ProcessRunner for in-process CLI tests that guards the engine: it runs nothing, records every
+// argv, answers `git` from a small fake, and treats the container engine as the test says: forbidden (any call fails the
 // test: the proof that input was refused before the engine) or down (answers like a daemon that
 // is not running, so a run that gets past the input checks ends with exit 4).
 import type { ProcessRunner, RunResult } from "../../src/engine/process-runner.js";
@@ -18,7 +18,7 @@ export const FAKE_COMMIT: GitCommit = {
   commitTime: 1_700_000_000,
 };
 
-export interface RecordingRunner extends ProcessRunner {
+export interface GuardedRunner extends ProcessRunner {
   /** Every argv run, in order. */
   readonly calls: string[][];
   /** The calls that reached the container engine (docker or podman). */
@@ -27,7 +27,7 @@ export interface RecordingRunner extends ProcessRunner {
   readonly unexpected: string[][];
 }
 
-export interface RecordingRunnerOptions {
+export interface GuardedRunnerOptions {
   git?: GitState;
   /** `forbidden` (the default): an engine call is a test failure. `down`: the daemon is not running. */
   engine?: "forbidden" | "down";
@@ -58,7 +58,7 @@ function answerGit(state: GitState, args: string[]): RunResult {
 const DAEMON_DOWN =
   "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?\n";
 
-export function recordingRunner(options: RecordingRunnerOptions = {}): RecordingRunner {
+export function guardedRunner(options: GuardedRunnerOptions = {}): GuardedRunner {
   const calls: string[][] = [];
   const engineCalls: string[][] = [];
   const unexpected: string[][] = [];
@@ -82,7 +82,7 @@ export function recordingRunner(options: RecordingRunnerOptions = {}): Recording
         throw new Error(`the test forbids engine calls, and the CLI ran: ${words.join(" ")}`);
       }
       unexpected.push(words);
-      throw new Error(`the recording runner does not run ${words.join(" ")}`);
+      throw new Error(`the guarded runner does not run ${words.join(" ")}`);
     },
   };
 }
