@@ -16,8 +16,6 @@ export interface Session {
   emit: EventSink;
   json: boolean;
   signal: AbortSignal;
-  /** The caller's stdin (`push --password-stdin` reads the password from it). */
-  stdin: NodeJS.ReadableStream;
   flags: Partial<Record<ConfigKey, unknown>>;
   toolVersion: string;
   /** The words after `--` (for `build -- CMD`), undefined when there was no `--`. */
@@ -26,6 +24,8 @@ export interface Session {
   exitCode: number | undefined;
   /** Installs the secret redactor for everything printed from now on. */
   setRedactor(redact: (text: string) => string): void;
+  /** Standard input (for `push --password-stdin`); the process's when not given. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export function loadSessionProject(session: Session): LoadedProject {

@@ -106,7 +106,7 @@ export async function pushCommand(
   }
 
   if (options.passwordStdin) {
-    const password = await readStdin(session.stdin);
+    const password = await readStdin(session.stdin ?? process.stdin);
     session.setRedactor(createRedactor(password.length >= 3 ? [password] : []));
     const login = await engine.login(registry, options.username!, password);
     if (login.exitCode !== 0) throw registryFailure(registry, "the login", login.output, login.timedOut);
