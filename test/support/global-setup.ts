@@ -2,6 +2,7 @@
 // Setup removes what earlier runs that are gone left behind (killed runs), registers this run,
 // builds its test images and hands the run to the tests. The last teardown removes everything the
 // run made on the engine and fails when anything of it is still there.
+import { randomInt } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,8 +12,8 @@ import { sweepEngine, testObjects } from "./engine-sweep.js";
 import {
   engineAnswers,
   engineRequired,
+  newTestRunId,
   REPO_ROOT,
-  RUN_ID_PATTERN,
   RUN_LABEL,
   RUN_PREFIX,
   type TestRun,
@@ -29,28 +30,39 @@ interface Shared {
 const SHARED = Symbol.for("wheelwright.test-run");
 const shared = globalThis as { [SHARED]?: Shared };
 
-function isAlive(runId: string): boolean {
+/**
+ * A run that registered here and whose process is gone: it was killed before its teardown. Ids
+ * that never registered are not this suite's runs, and are never touched.
+ */
+function isDeadRun(runId: string): boolean {
+  let pid: number;
   try {
-    const { pid } = JSON.parse(readFileSync(path.join(RUNS_DIR, `${runId}.json`), "utf8")) as { pid: number };
-    process.kill(pid, 0);
-    return true;
+    ({ pid } = JSON.parse(readFileSync(path.join(RUNS_DIR, `${runId}.json`), "utf8")) as { pid: number });
   } catch {
     return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
 /** Removes the engine objects and temp folders of runs that are gone (killed before their teardown). */
 function sweepDeadRuns(): void {
-  const left = sweepEngine((runId) => !isAlive(runId));
+  const dead = readdirSync(RUNS_DIR)
+    .map((file) => file.replace(/\.json$/, ""))
+    .filter(isDeadRun);
+  if (dead.length === 0) return;
+  const left = sweepEngine((runId) => dead.includes(runId));
+  for (const runId of dead) {
+    rmSync(path.join(tmpdir(), `${RUN_PREFIX}${runId}`), { recursive: true, force: true });
+    // Forgotten only once nothing of it is left, so a later run tries again.
+    if (!left.some((object) => object.runId === runId)) rmSync(path.join(RUNS_DIR, `${runId}.json`));
+  }
   if (left.length > 0) {
     console.warn(`could not remove what earlier test runs left: ${left.map((o) => o.shown).join(", ")}`);
-  }
-  for (const name of readdirSync(tmpdir())) {
-    const runId = RUN_ID_PATTERN.exec(name)?.[1];
-    if (name.startsWith(RUN_PREFIX) && runId !== undefined && !isAlive(runId)) {
-      rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
-      rmSync(path.join(RUNS_DIR, `${runId}.json`), { force: true });
-    }
   }
 }
 
@@ -71,7 +83,7 @@ function buildTestImages(run: TestRun): void {
 }
 
 function startRun(): TestRun {
-  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const id = newTestRunId(Date.now(), randomInt);
   const namespace = `${RUN_PREFIX}${id}`;
   const engine = engineAnswers();
   if (!engine && engineRequired) {

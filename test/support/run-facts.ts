@@ -23,7 +23,17 @@ export interface TestRun {
 export const RUN_LABEL = "io.wheelwright.test-run";
 /** What every engine object of a test run has in its name or labels: `wwtest-<run id>`. */
 export const RUN_PREFIX = "wwtest-";
-export const RUN_ID_PATTERN = /wwtest-([a-z0-9]+)/;
+/**
+ * A run id is 13 lowercase letters and digits, so `wwtest-<id>` is not mistaken for a name of
+ * another suite's (`wwtest-broken`, the pip cache volume of a project `wwtest/broken`).
+ */
+export const RUN_ID_PATTERN = /wwtest-([a-z0-9]{13})(?![a-z0-9])/;
+
+/** A new run id: the time (base 36, so ids sort by age) and four random characters. */
+export function newTestRunId(now: number, random: (max: number) => number): string {
+  const suffix = Array.from({ length: 4 }, () => random(36).toString(36)).join("");
+  return `${now.toString(36).padStart(9, "0")}${suffix}`;
+}
 
 export function engineAnswers(): boolean {
   return (
