@@ -5,10 +5,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
-import { CLI, runCli, sh } from "../support/cli.js";
+import { CLI, cliEnv, runCli, sh } from "../support/cli.js";
 import { containersOf, engineOrSkip } from "../support/engine.js";
 import { chownToTestUser, leftovers, snapshot, TEST_USER, testUser } from "../support/files.js";
-import { copyPolls, projectOf } from "../support/fixtures.js";
+import { copyPolls, makeProject, projectOf } from "../support/fixtures.js";
 import { testRun } from "../support/test-run.js";
 
 const readManifest = (root: string, folder = "wheelhouse") =>
@@ -147,15 +147,15 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     expect(containersOf(polls())).toEqual([]);
   });
 
-  it("gives identical wheels for two builds of one commit, whatever the host's umask", async () => {
+  it("gives identical wheels for two builds of one commit, whatever the host's umask and time zone", async () => {
     const root = copyPolls();
     const first = await runCli(["build", "--force"], { cwd: root });
     expect(first.exitCode, first.stderr).toBe(0);
     const one = hashes(readManifest(root));
-    const second = await runCli(["build", "--force"], { cwd: root, env: { TZ: "Pacific/Kiritimati" } });
-    expect(second.exitCode, second.stderr).toBe(0);
-    expect(hashes(readManifest(root))).toEqual(one);
-    await sh(`umask 077 && node ${CLI} build --force`, { cwd: root, env: { CI: "true" } });
+    await sh(`umask 077 && node ${CLI} build --force`, {
+      cwd: root,
+      env: cliEnv({ TZ: "Pacific/Kiritimati" }),
+    });
     expect(hashes(readManifest(root))).toEqual(one);
   });
 
@@ -166,14 +166,16 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     expect(reachable, "dockerd must also listen on tcp://127.0.0.1:2375 (.ci/start-engine.sh does)").not.toBe(
       "",
     );
-    const root = copyPolls();
-    const result = await runCli(["build", "--force"], {
-      cwd: root,
-      env: { DOCKER_HOST: "tcp://127.0.0.1:2375" },
-    });
+    // A small project: what matters is that the source goes in and the wheels come out by copy.
+    const root = makeProject({ scenario: "remote", dependencies: ["tinydep"] });
+    const result = await runCli(["build"], { cwd: root, env: { DOCKER_HOST: "tcp://127.0.0.1:2375" } });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(readManifest(root).wheels).toHaveLength(7);
-    expect(containersOf(polls())).toEqual([]);
+    expect(
+      readManifest(root)
+        .wheels.map((w) => w.name)
+        .sort(),
+    ).toEqual(["remote", "tinydep"]);
+    expect(containersOf(projectOf("remote"))).toEqual([]);
   });
 
   it("--engine local gives the same set of wheels", async () => {
