@@ -13,7 +13,7 @@ export interface Renderer {
 
 export function chooseMode(
   json: boolean,
-  stream: NodeJS.WriteStream,
+  stream: { isTTY?: boolean },
   env: Record<string, string | undefined>,
 ): RenderMode {
   if (json) return "json";
@@ -33,6 +33,8 @@ export function createRenderer(
   env: Record<string, string | undefined>,
   redact: (text: string) => string = (text) => text,
   verbose = false,
+  /** The stream written to, read for its width on each live line (a terminal can be resized). */
+  terminal: { columns?: number } = {},
 ): Renderer {
   const fold = foldMarkers(env);
   let live = "";
@@ -74,7 +76,7 @@ export function createRenderer(
           else if (mode === "tty") {
             // The live line: elapsed time of the step, then what pip is doing (which package, wheels done).
             const elapsed = `[${((Date.now() - stepStarted) / 1000).toFixed(0).padStart(3)} s] `;
-            const width = Math.max(20, (process.stderr.columns || 100) - 4 - elapsed.length);
+            const width = Math.max(20, (terminal.columns || 100) - 4 - elapsed.length);
             live = `  ${elapsed}${text.trim().slice(0, width)}`;
 
             write(`\r\x1b[2K${live}`);

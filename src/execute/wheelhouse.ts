@@ -53,9 +53,7 @@ export function recoverWheelhouse(wheelhouse: string): void {
   const parent = path.dirname(wheelhouse);
   if (!existsSync(parent)) return;
   const prefix = `.${path.basename(wheelhouse)}.`;
-  const leftovers = readdirSync(parent).filter(
-    (name) => name.startsWith(prefix) && RUN_FOLDER.test(name),
-  );
+  const leftovers = readdirSync(parent).filter((name) => name.startsWith(prefix) && RUN_FOLDER.test(name));
   const old = leftovers.find((name) => name.includes(".old-"));
   if (!existsSync(wheelhouse) && old !== undefined) renameSync(path.join(parent, old), wheelhouse);
   for (const name of leftovers) rmSync(path.join(parent, name), { recursive: true, force: true });

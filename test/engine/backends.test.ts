@@ -2,14 +2,16 @@
 // through the real engine: the app's wheel comes from its own PEP 517 backend every time.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli } from "../support/cli.js";
-import { engineOrSkip, ensureTestImages } from "../support/engine.js";
+import { engineOrSkip } from "../support/engine.js";
 import { makeLocalIndex, makeProject } from "../support/fixtures.js";
+import { testRun } from "../support/test-run.js";
 
+// No extra-index-urls: the host's pip configuration gives them (as in the projects these stand for).
 const tool = (index: string) =>
-  `\n[tool.wheelwright]\nnamespace = "wwtest"\nnetwork = "host"\npull = false\nindex-url = "file:///opt/pypi/simple"\nfind-links = ["${index}"]\n`;
+  `\n[tool.wheelwright]\nnamespace = "${testRun().namespace}"\nnetwork = "host"\npull = false\nindex-url = "file:///opt/pypi/simple"\nfind-links = ["${index}"]\n`;
 
 const BACKENDS: Record<string, { pyproject: string; extraFiles?: Record<string, string> }> = {
   "flit-backend": {
@@ -31,8 +33,6 @@ const BACKENDS: Record<string, { pyproject: string; extraFiles?: Record<string, 
 };
 
 describe.skipIf(engineOrSkip())("build backends (real engine)", () => {
-  beforeAll(() => ensureTestImages());
-
   it.each(Object.keys(BACKENDS))("builds a %s project and its dependency", async (scenario) => {
     const spec = BACKENDS[scenario]!;
     const root = makeProject({ scenario, pyproject: spec.pyproject + tool(makeLocalIndex()), git: "none" });

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineOrSkip, ensureTestImages, TEST_BASE, TEST_BUILDER } from "../support/engine.js";
+import { engineOrSkip } from "../support/engine.js";
 import { projectNames, setDependencies, setToolKey } from "../support/fault-projects.js";
 import {
   docker,
@@ -35,6 +35,7 @@ import {
   privateEngineSkipReason,
   startPrivateEngine,
 } from "../support/private-engine.js";
+import { testRun } from "../support/test-run.js";
 
 const MiB = 1024 * 1024;
 const skipReason = privateEngineSkipReason();
@@ -51,14 +52,13 @@ describe.skipIf(skip)(
     const mounts: string[] = [];
 
     beforeAll(async () => {
-      ensureTestImages();
       makeLocalIndex();
       const index = makeWorld("pe-index");
       worlds.push(index);
       hostile = makeHostileIndex(path.join(index.dir, "links"));
       engine = await startPrivateEngine({ name: "faults", dataRootBytes: 2560 * MiB });
-      await loadImage(engine, TEST_BUILDER);
-      await loadImage(engine, TEST_BASE);
+      await loadImage(engine, testRun().builderImage);
+      await loadImage(engine, testRun().baseImage);
     });
 
     afterAll(async () => {

@@ -1,12 +1,13 @@
-// `wheelwright image` against the real engine, on a copy of examples/polls.
-
-import { appendFileSync } from "node:fs";
+// `wheelwright image` against the real engine, each test on its own copy of examples/polls (or a
+// fixture project), building the images it needs.
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execaSync } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, sh } from "../support/cli.js";
-import { engineOrSkip, ensureTestImages } from "../support/engine.js";
-import { copyPolls, makeProject } from "../support/fixtures.js";
+import { engineOrSkip, imageExists } from "../support/engine.js";
+import { commitAll, copyPolls, git, makeProject, projectOf } from "../support/fixtures.js";
+import { RUN_LABEL, testRun } from "../support/test-run.js";
 
 interface Inspect {
   Id: string;
@@ -19,38 +20,37 @@ function inspect(ref: string): Inspect {
   return (JSON.parse(String(execaSync("docker", ["image", "inspect", ref]).stdout)) as Inspect[])[0]!;
 }
 
-describe.skipIf(engineOrSkip())("wheelwright image (real engine)", () => {
-  let root: string;
-  let sha: string;
-  let shortSha: string;
-  let commitTime: number;
+/** A fresh polls copy, with its commit's facts. */
+function pollsCopy() {
+  const root = copyPolls();
+  return {
+    root,
+    sha: git(root, "rev-parse", "HEAD"),
+    shortSha: git(root, "rev-parse", "--short=12", "HEAD"),
+    commitTime: Number(git(root, "log", "-1", "--format=%ct")),
+  };
+}
 
-  beforeAll(async () => {
-    ensureTestImages();
-    root = copyPolls();
-    sha = await sh("git rev-parse HEAD", { cwd: root });
-    shortSha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
-    commitTime = Number(await sh("git log -1 --format=%ct", { cwd: root }));
-  });
+describe.skipIf(engineOrSkip())("wheelwright image (real engine)", () => {
+  const repo = (context: string) => `${projectOf("polls")}-${context}`;
 
   it("builds docker/base then docker/builder, named and labelled by convention", async () => {
+    const { root, sha, shortSha, commitTime } = pollsCopy();
     const base = await runCli(["image", "docker/base"], { cwd: root });
     expect(base.exitCode, base.stderr).toBe(0);
-    expect(base.stdout.trim()).toBe(
-      `wheelwright-examples/polls-base:${shortSha} wheelwright-examples/polls-base:latest`,
-    );
+    expect(base.stdout.trim()).toBe(`${repo("base")}:${shortSha} ${repo("base")}:latest`);
     const builder = await runCli(["image", "docker/builder"], { cwd: root });
     expect(builder.exitCode, builder.stderr).toBe(0);
 
-    const baseImage = inspect(`wheelwright-examples/polls-base:${shortSha}`);
-    const builderImage = inspect(`wheelwright-examples/polls-builder:${shortSha}`);
-    expect(baseImage.RepoTags).toContain("wheelwright-examples/polls-base:latest");
+    const baseImage = inspect(`${repo("base")}:${shortSha}`);
+    const builderImage = inspect(`${repo("builder")}:${shortSha}`);
+    expect(baseImage.RepoTags).toContain(`${repo("base")}:latest`);
     expect(builderImage.Config.Labels).toMatchObject({
       "org.opencontainers.image.revision": sha,
       "org.opencontainers.image.created": new Date(commitTime * 1000).toISOString(),
       "org.opencontainers.image.version": "latest",
       "org.opencontainers.image.source": `file://${root}`,
-      "io.wheelwright.project": "wheelwright-examples/polls",
+      "io.wheelwright.project": projectOf("polls"),
       "io.wheelwright.context": "builder",
     });
     // FROM ${BASE_IMAGE} followed the base built from this commit: its layers are the builder's first ones.
@@ -59,70 +59,80 @@ describe.skipIf(engineOrSkip())("wheelwright image (real engine)", () => {
     );
     // The builder holds what the seed's builder holds.
     const inside = await sh(
-      `docker run --rm --network none wheelwright-examples/polls-builder:${shortSha} sh -c 'command -v gcc && python -c "import wheel" && echo $PIP_WHEEL_DIR'`,
+      `docker run --rm --network none ${repo("builder")}:${shortSha} sh -c 'command -v gcc && python -c "import wheel" && echo $PIP_WHEEL_DIR'`,
     );
     expect(inside).toMatch(/gcc\n\/wheelhouse$/);
   });
 
   it("tags a dirty work tree <sha>-dirty and leaves the clean commit's tag alone", async () => {
-    const before = inspect(`wheelwright-examples/polls-base:${shortSha}`).Id;
+    const { root, shortSha } = pollsCopy();
+    expect((await runCli(["image", "docker/base"], { cwd: root })).exitCode).toBe(0);
+    const before = inspect(`${repo("base")}:${shortSha}`).Id;
     appendFileSync(path.join(root, "docker", "base", "Dockerfile"), "ENV DIRTY=1\n");
     const result = await runCli(["image", "docker/base"], { cwd: root });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/uncommitted changes/);
-    expect(
-      inspect(`wheelwright-examples/polls-base:${shortSha}-dirty`).Config.Labels["io.wheelwright.dirty"],
-    ).toBe("true");
-    expect(inspect(`wheelwright-examples/polls-base:${shortSha}`).Id).toBe(before);
-    await sh("git checkout -- docker/base/Dockerfile", { cwd: root });
+    expect(inspect(`${repo("base")}:${shortSha}-dirty`).Config.Labels["io.wheelwright.dirty"]).toBe("true");
+    expect(inspect(`${repo("base")}:${shortSha}`).Id).toBe(before);
   });
 
   it("removes the image a rebuild replaced, and no other image (of this project or another)", async () => {
-    // A dangling image of another project must survive, and so must this project's stage caches.
+    const { root, shortSha } = pollsCopy();
+    // A dangling image of another project must survive (labelled with the run: the teardown removes it).
     const other = await sh(
-      `printf 'FROM debian:bookworm-slim\\nLABEL marker=theirs-${Date.now()}\\n' | docker build -q --label io.wheelwright.project=wwtest/otherproj -`,
+      `printf 'FROM ${testRun().baseImage}\\nLABEL marker=theirs-${Date.now()}\\n' | docker build -q --label io.wheelwright.project=${projectOf("otherproj")} --label ${RUN_LABEL}=${testRun().id} -`,
       { env: { DOCKER_BUILDKIT: "0" } },
     );
     const dockerfile = path.join(root, "docker", "base", "Dockerfile");
     appendFileSync(dockerfile, "ENV REPLACED=1\n");
     expect((await runCli(["image", "docker/base"], { cwd: root })).exitCode).toBe(0);
-    const first = inspect(`wheelwright-examples/polls-base:${shortSha}-dirty`).Id;
+    const first = inspect(`${repo("base")}:${shortSha}-dirty`).Id;
     appendFileSync(dockerfile, "ENV REPLACED=2\n");
     const second = await runCli(["image", "docker/base"], { cwd: root });
     expect(second.exitCode, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/removed the base image this build replaced/);
     // Both its tags (:sha-dirty and :latest) moved away from the first image: it is gone.
-    expect(execaSync("docker", ["image", "inspect", first], { reject: false }).exitCode).not.toBe(0);
-    expect(execaSync("docker", ["image", "inspect", other], { reject: false }).exitCode).toBe(0);
-    await sh(`docker image rm -f ${other}`);
-    await sh("git checkout -- docker/base/Dockerfile", { cwd: root });
-    expect((await runCli(["image", "docker/base"], { cwd: root })).exitCode).toBe(0);
+    expect(imageExists(first)).toBe(false);
+    expect(imageExists(other)).toBe(true);
   });
 
-  it("image --all builds every folder but release, base first", async () => {
+  it("image --all builds every folder but release, each after the image it is built FROM", async () => {
+    // Folder names whose alphabetical order is not the FROM order: aaa-tools is FROM the builder.
+    const root = makeProject({ scenario: "order" });
+    const images = path.join(root, "docker");
+    writeFileSync(path.join(images, "builder", "Dockerfile"), "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n");
+    for (const [folder, dockerfile] of [
+      ["aaa-tools", "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\n"],
+      ["release", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"],
+    ]) {
+      mkdirSync(path.join(images, folder!));
+      writeFileSync(path.join(images, folder!, "Dockerfile"), dockerfile!);
+    }
+    commitAll(root, "images");
     const result = await runCli(["image", "--all"], { cwd: root });
     expect(result.exitCode, result.stderr).toBe(0);
-    const order = [...result.stderr.matchAll(/^» image (\w+)/gm)].map((m) => m[1]);
-    expect(order).toEqual(["base", "builder"]);
+    const order = [...result.stderr.matchAll(/^» image ([\w-]+)/gm)].map((m) => m[1]);
+    expect(order).toEqual(["base", "builder", "aaa-tools"]);
   });
 
   it("refuses a FROM image missing on the engine when pulls are off, before building anything", async () => {
-    const root3 = makeProject({ scenario: "nobase" });
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(path.join(root3, "docker", "base", "Dockerfile"), "FROM wwtest/no-such-image:1\n");
-    const result = await runCli(["image", "docker/base"], { cwd: root3 });
+    const root = makeProject({ scenario: "nobase" });
+    const missing = `${testRun().namespace}/no-such-image:1`;
+    writeFileSync(path.join(root, "docker", "base", "Dockerfile"), `FROM ${missing}\n`);
+    commitAll(root, "missing base");
+    const result = await runCli(["image", "docker/base"], { cwd: root });
     expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(
-      /FROM image missing on the engine, and pulls are off \(pull = false\): wwtest\/no-such-image:1/,
+    expect(result.stderr).toContain(
+      `FROM image missing on the engine, and pulls are off (pull = false): ${missing}`,
     );
     expect(result.stderr).not.toMatch(/» image base/);
   });
 
   it("works outside a git repository with only the version tag, and a warning", async () => {
-    const root2 = makeProject({ scenario: "nogit", git: "none" });
-    const result = await runCli(["image", "docker/base"], { cwd: root2 });
+    const root = makeProject({ scenario: "nogit", git: "none" });
+    const result = await runCli(["image", "docker/base"], { cwd: root });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe("wwtest/nogit-base:latest");
+    expect(result.stdout.trim()).toBe(`${projectOf("nogit")}-base:latest`);
     expect(result.stderr).toMatch(/not in a git repository/);
   });
 });

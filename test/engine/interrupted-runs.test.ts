@@ -5,12 +5,11 @@
 // says so) and during `push --password-stdin` (the credential lives only in the run's temporary
 // engine config, swept by the next run; the user's DOCKER_CONFIG never sees it).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineOrSkip, ensureTestImages } from "../support/engine.js";
+import { engineOrSkip } from "../support/engine.js";
 import { addReleaseFolder, projectNames, setDependencies, setToolKey } from "../support/fault-projects.js";
 import {
   docker,
@@ -46,20 +45,11 @@ async function killRun(child: ReturnType<typeof spawnWw>, runId: string): Promis
   await waitFor(() => processesOfRun(runId).length === 0, `the processes of run ${runId} to end`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
   const worlds: World[] = [];
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(() => {
-    ensureTestImages();
     makeLocalIndex();
   });
 
@@ -209,18 +199,9 @@ describe.skipIf(engineOrSkip())("SIGKILL of wheelwright (real engine)", () => {
 
   it("during push --password-stdin: the credential is only in the run's temporary engine config, swept by the next run; the user's DOCKER_CONFIG never gets it", async () => {
     const password = `pw-${Date.now().toString(36)}-${process.pid}`;
-    const port = await freePort();
-    const tmp = process.env.TMPDIR;
-    const holder = makeWorld("ir-registry");
-    worlds.push(holder);
-    // startRegistry keeps its data in the test process's tmpdir: this world's, removed with it.
-    process.env.TMPDIR = holder.dir;
-    const registry = await startRegistry(port, { user: "alice", password }).finally(() => {
-      if (tmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = tmp;
-    });
+    const registry = await startRegistry({ user: "alice", password });
     cleanups.push(async () => registry.stop());
-    const { world, root, names, run } = scene("ir-push-kill", `127.0.0.1:${port}/irtest`);
+    const { world, root, names, run } = scene("ir-push-kill", `${registry.address}/irtest`);
     addReleaseFolder(root, "ir_push_kill");
     expect((await run(["build"])).exitCode).toBe(0);
     expect((await run(["release"])).exitCode).toBe(0);

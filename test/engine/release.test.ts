@@ -1,14 +1,14 @@
-// `wheelwright release` on the polls example, against the real engine.
+// `wheelwright release` on the polls example, against the real engine. Every test starts from its
+// own copy of polls and builds the wheelhouse and release it needs.
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execaSync } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, sh } from "../support/cli.js";
-import { engineOrSkip, ensureTestImages } from "../support/engine.js";
-import { copyPolls, GIT_IDENTITY } from "../support/fixtures.js";
+import { engineOrSkip, imageExists } from "../support/engine.js";
+import { commitAll, copyPolls, git, projectOf } from "../support/fixtures.js";
 
-const REPO = "wheelwright-examples/polls-release";
 const inImage = (image: string, script: string) =>
   String(
     execaSync(
@@ -21,18 +21,25 @@ const tagsOf = (id: string) =>
   JSON.parse(
     String(execaSync("docker", ["image", "inspect", "-f", "{{json .RepoTags}}", id]).stdout),
   ) as string[];
+const layersOf = (ref: string) =>
+  JSON.parse(
+    String(execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", ref]).stdout),
+  ) as string[];
+
+/** `build test`, then `release` with the given tags: must both succeed. */
+async function buildAndRelease(root: string, tags: string[] = []) {
+  const build = await runCli(["build", "test"], { cwd: root });
+  expect(build.exitCode, build.stderr).toBe(0);
+  const release = await runCli(["release", ...tags], { cwd: root });
+  expect(release.exitCode, release.stderr).toBe(0);
+  return release;
+}
 
 describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
-  let root: string;
-  let shortSha: string;
-
-  beforeAll(async () => {
-    ensureTestImages();
-    root = copyPolls();
-    shortSha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
-  });
+  const REPO = () => `${projectOf("polls")}-release`;
 
   it("refuses to release without a wheelhouse, saying to run build", async () => {
+    const root = copyPolls();
     const result = await runCli(["release"], { cwd: root });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/There is no wheelhouse/);
@@ -40,11 +47,11 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
   });
 
   it("builds a release image from the runtime wheels alone: non-root, no compiler, no test package, no wheel", async () => {
-    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
-    const result = await runCli(["release", "candidate-1"], { cwd: root });
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`${REPO}:${shortSha} ${REPO}:latest ${REPO}:candidate-1`);
-    const image = `${REPO}:${shortSha}`;
+    const root = copyPolls();
+    const shortSha = git(root, "rev-parse", "--short=12", "HEAD");
+    const result = await buildAndRelease(root, ["candidate-1"]);
+    expect(result.stdout).toContain(`${REPO()}:${shortSha} ${REPO()}:latest ${REPO()}:candidate-1`);
+    const image = `${REPO()}:${shortSha}`;
     const config = JSON.parse(
       String(execaSync("docker", ["image", "inspect", "-f", "{{json .Config}}", image]).stdout),
     ) as {
@@ -54,10 +61,8 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     };
     expect(config.User).toBe("10001");
     expect(config.Cmd).toEqual(["python", "-m", "polls"]);
-    expect(config.Labels["io.wheelwright.project"]).toBe("wheelwright-examples/polls");
-    expect(config.Labels["org.opencontainers.image.revision"]).toBe(
-      await sh("git rev-parse HEAD", { cwd: root }),
-    );
+    expect(config.Labels["io.wheelwright.project"]).toBe(projectOf("polls"));
+    expect(config.Labels["org.opencontainers.image.revision"]).toBe(git(root, "rev-parse", "HEAD"));
     expect(await sh(`docker run --rm --network none ${image} id -u`)).toBe("10001");
     expect(inImage(image, "command -v gcc cc make || echo none")).toBe("none");
     expect(inImage(image, "find / -xdev -name '*.whl' 2>/dev/null | wc -l")).toBe("0");
@@ -74,81 +79,70 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
   });
 
   it("an app-only change rebuilds on the cached dependency layer", async () => {
-    const before = JSON.parse(
-      String(
-        execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", `${REPO}:latest`]).stdout,
-      ),
-    ) as string[];
+    const root = copyPolls();
+    await buildAndRelease(root);
+    const before = layersOf(`${REPO()}:latest`);
     appendFileSync(path.join(root, "polls", "results.py"), "\nRELEASE_CHANGE = 1\n");
-    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
-    const result = await runCli(["release"], { cwd: root });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const after = JSON.parse(
-      String(
-        execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", `${REPO}:latest`]).stdout,
-      ),
-    ) as string[];
+    await buildAndRelease(root);
+    const after = layersOf(`${REPO()}:latest`);
     // Every layer but the application's is shared with the previous release.
     expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
     expect(after.at(-1)).not.toBe(before.at(-1));
   });
 
   it("refuses a wheelhouse built from other sources than the current tree", async () => {
+    const root = copyPolls();
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
     appendFileSync(path.join(root, "polls", "results.py"), "\nNOT_BUILT = 1\n");
     const result = await runCli(["release"], { cwd: root });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/built from other sources than the current tree/);
     expect(result.stderr).toMatch(/Run `wheelwright build test`/);
-    await sh("git checkout -- polls/results.py", { cwd: root });
-    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
   });
 
   it("refuses a wheel with a byte flipped after the manifest was written (exit 7), and moves no tag", async () => {
-    const latest = tagsOf(`${REPO}:latest`);
+    const root = copyPolls();
+    await buildAndRelease(root);
+    const latest = tagsOf(`${REPO()}:latest`);
     const manifest = JSON.parse(
       readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8"),
     ) as Manifest;
     const wheel = path.join(root, "wheelhouse", manifest.wheels.find((w) => w.name === "sqlparse")!.filename);
-    const original = readFileSync(wheel);
-    const flipped = Buffer.from(original);
+    const flipped = Buffer.from(readFileSync(wheel));
     flipped[100] = flipped[100]! ^ 0xff;
     writeFileSync(wheel, flipped);
     const result = await runCli(["release"], { cwd: root });
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toMatch(/does not match its manifest: sqlparse/);
-    expect(tagsOf(`${REPO}:latest`)).toEqual(latest);
-    writeFileSync(wheel, original);
+    expect(tagsOf(`${REPO()}:latest`)).toEqual(latest);
   });
 
   it("ignores a wheel in the wheelhouse that the manifest does not list", async () => {
+    const root = copyPolls();
+    expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
     const extra = path.join(root, "wheelhouse", "intruder-1.0-py3-none-any.whl");
     copyFileSync(path.join(root, "wheelhouse", "polls-0.1.0-py3-none-any.whl"), extra);
     const result = await runCli(["release"], { cwd: root });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(inImage(`${REPO}:latest`, "python -m pip list --format=freeze").toLowerCase()).not.toContain(
+    expect(inImage(`${REPO()}:latest`, "python -m pip list --format=freeze").toLowerCase()).not.toContain(
       "intruder",
     );
-    await sh(`rm ${extra}`);
   });
 
   it("fails its check (exit 5) for an image with a compiler that runs as root, and creates no tag", async () => {
-    const dockerfile = path.join(root, "docker", "release", "Dockerfile");
-    const good = readFileSync(dockerfile, "utf8");
-    writeFileSync(dockerfile, "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\n");
-    await sh("git commit -qam bad-release", { cwd: root, env: GIT_IDENTITY });
-    const sha = await sh("git rev-parse --short=12 HEAD", { cwd: root });
-    // A new commit is a new SOURCE_DATE_EPOCH: the wheelhouse is rebuilt for it first.
+    const root = copyPolls();
+    writeFileSync(
+      path.join(root, "docker", "release", "Dockerfile"),
+      "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\n",
+    );
+    commitAll(root, "bad-release");
+    const sha = git(root, "rev-parse", "--short=12", "HEAD");
     expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
     const result = await runCli(["release", "should-not-exist"], { cwd: root });
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/it runs as root/);
     expect(result.stderr).toMatch(/it holds a compiler: gcc/);
     expect(result.stderr).toMatch(/it holds a wheel file: \/wheels\//);
-    for (const tag of [sha, "should-not-exist"]) {
-      expect(
-        execaSync("docker", ["image", "inspect", `${REPO}:${tag}`], { reject: false }).exitCode,
-      ).not.toBe(0);
-    }
-    writeFileSync(dockerfile, good);
+    for (const tag of [sha, "should-not-exist"]) expect(imageExists(`${REPO()}:${tag}`)).toBe(false);
   });
 });

@@ -2,22 +2,22 @@
 // its password. The build must use it (the server sees it) and print or store it nowhere.
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { containersOf, engineOrSkip, ensureTestImages } from "../support/engine.js";
-import { makeLocalIndex, makeProject } from "../support/fixtures.js";
+import { containersOf, engineOrSkip } from "../support/engine.js";
+import { makeLocalIndex, makeProject, projectOf } from "../support/fixtures.js";
 
 const MARKER = `SECRET${Date.now()}MARKER`;
-const PORT = 5081;
 
 describe.skipIf(engineOrSkip())("secrets in index URLs (real engine)", () => {
   let server: Server;
+  let port: number;
   let authorised = 0;
 
   beforeAll(async () => {
-    ensureTestImages();
     const expected = `Basic ${Buffer.from(`alice:${MARKER}`).toString("base64")}`;
     // Serves the machine's simple index (/opt/pypi) read-only, only with the right credentials.
     server = createServer((request, response) => {
@@ -36,14 +36,16 @@ describe.skipIf(engineOrSkip())("secrets in index URLs (real engine)", () => {
       });
       createReadStream(file).pipe(response);
     });
-    await new Promise<void>((resolve) => server.listen(PORT, "127.0.0.1", resolve));
+    // A free port the system picks: another run on this machine may hold any fixed one.
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
   });
   afterAll(() => server?.close());
 
   it("uses the credentials and never shows or stores them", async () => {
     const root = makeProject({ scenario: "secret", dependencies: ["tinydep"] });
     const env = {
-      WHEELWRIGHT_INDEX_URL: `http://alice:${MARKER}@127.0.0.1:${PORT}/simple`,
+      WHEELWRIGHT_INDEX_URL: `http://alice:${MARKER}@127.0.0.1:${port}/simple`,
       WHEELWRIGHT_FIND_LINKS: makeLocalIndex(),
     };
     const result = await runCli(["--verbose", "build"], { cwd: root, env });
@@ -60,10 +62,15 @@ describe.skipIf(engineOrSkip())("secrets in index URLs (real engine)", () => {
         expect(readFileSync(path.join(root, "wheelhouse", name), "utf8")).not.toContain(MARKER);
     }
     // Nothing of the run is left, and the builder image never saw the credentials.
-    expect(containersOf("wwtest/secret")).toEqual([]);
+    expect(containersOf(projectOf("secret"))).toEqual([]);
     const images = String(
-      execaSync("docker", ["image", "ls", "-q", "--filter", "label=io.wheelwright.project=wwtest/secret"])
-        .stdout,
+      execaSync("docker", [
+        "image",
+        "ls",
+        "-q",
+        "--filter",
+        `label=io.wheelwright.project=${projectOf("secret")}`,
+      ]).stdout,
     )
       .split("\n")
       .filter(Boolean);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Manifest, requirementsText } from "../../src/domain/manifest.js";
 import { verifyWheel } from "../../src/execute/verify-wheel.js";
 import { startAuthIndex, watchCmdlines } from "../support/auth-index.js";
-import { engineOrSkip, ensureTestImages } from "../support/engine.js";
+import { engineOrSkip } from "../support/engine.js";
 import { addReleaseFolder, projectNames, setDependencies, setToolKey } from "../support/fault-projects.js";
 import {
   docker,
@@ -46,7 +46,6 @@ describe.skipIf(engineOrSkip())("trust boundary (real engine)", () => {
   let hostile: string;
 
   beforeAll(() => {
-    ensureTestImages();
     makeLocalIndex();
     const index = makeWorld("hostile-index");
     worlds.push(index);

@@ -1,16 +1,30 @@
-// Runs the built CLI (dist/) as a user would, and reads back what the engine holds.
+// Runs the built CLI (dist/) as a user would, and small shell helpers for the engine tiers.
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
+import { execa, execaSync, type ResultPromise } from "execa";
+import { REPO_ROOT } from "./run-facts.js";
+import { testRun } from "./test-run.js";
 
-import { fileURLToPath } from "node:url";
-import { execa, type ResultPromise } from "execa";
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export { REPO_ROOT } from "./run-facts.js";
 export const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 
-/** One cache folder (result store, local venv) per test file, so runs never see each other's caches. */
-const CACHE = mkdtempSync(path.join(tmpdir(), "wheelwright-test-cache-"));
+let fileCache: string | undefined;
+/** One cache folder (result store, local venv) per test file, so files never see each other's caches. */
+export function cacheDir(): string {
+  fileCache ??= mkdtempSync(path.join(testRun().tempRoot, "cache-"));
+  return fileCache;
+}
+
+function userCacheDir(user: string): string {
+  const dir = mkdtempSync(path.join(testRun().tempRoot, `cache-${user}-`));
+  execaSync("chown", [`${user}:${user}`, dir]);
+  return dir;
+}
+
+/** The CLI's environment in the engine tiers: the host's, CI mode, the file's own caches. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { ...process.env, CI: "true", XDG_CACHE_HOME: cacheDir(), ...extra };
+}
 
 export interface CliResult {
   exitCode: number;
@@ -20,17 +34,21 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; user?: string },
+  options: { cwd: string; env?: Record<string, string | undefined>; user?: string; input?: string },
 ): Promise<CliResult> {
   const argv =
     options.user === undefined
       ? ["node", CLI, ...args]
       : ["runuser", "-u", options.user, "--", "node", CLI, ...args];
+  // Another user cannot write root's cache folder: theirs is their own.
+  const userCache = options.user === undefined ? {} : { XDG_CACHE_HOME: userCacheDir(options.user) };
   const result = await execa(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
-    env: { ...process.env, CI: "true", XDG_CACHE_HOME: CACHE, ...options.env },
+    env: cliEnv({ ...options.env, ...userCache }),
+    extendEnv: false,
     reject: false,
-    stdin: "ignore",
+    ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
+    // A safety net for a hung run (the test's own timeout is longer), not a bound the test asserts.
     timeout: 10 * 60_000,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
@@ -43,7 +61,8 @@ export function spawnCli(
 ): ResultPromise {
   return execa("node", [CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, CI: "true", XDG_CACHE_HOME: CACHE, ...options.env },
+    env: cliEnv(options.env),
+    extendEnv: false,
     reject: false,
     stdin: "ignore",
     detached: true,
@@ -52,7 +71,7 @@ export function spawnCli(
 
 export async function sh(
   command: string,
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<string> {
   const result = await execa("sh", ["-c", command], {
     cwd: options.cwd,
@@ -61,4 +80,19 @@ export async function sh(
   });
   if (result.exitCode !== 0) throw new Error(`${command} failed (${result.exitCode}): ${result.stderr}`);
   return String(result.stdout).trim();
+}
+
+/**
+ * Waits until `check` holds, polling. No deadline of its own: the test's timeout is the bound, and
+ * its signal (vitest's test context) stops the wait, naming what never happened.
+ */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!(await check())) {
+    if (signal.aborted) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -5,12 +5,10 @@ import path from "node:path";
 import { execaSync } from "execa";
 import { cacheVolumeName, projectId } from "../../src/domain/labels.js";
 import { GIT_ENV } from "./fixtures.js";
-
-/** Fixture projects' namespace (fixtures.ts writes it into every project's config). */
-export const FIXTURE_NAMESPACE = "wwtest";
+import { testRun } from "./test-run.js";
 
 /** The engine-side names of a fixture project called `scenario` (in `namespace`, default the fixtures'). */
-export function projectNames(scenario: string, namespace = FIXTURE_NAMESPACE) {
+export function projectNames(scenario: string, namespace = testRun().namespace) {
   return {
     project: projectId(namespace, scenario),
     cacheVolume: cacheVolumeName(namespace, scenario),
@@ -57,7 +55,7 @@ export function addReleaseFolder(root: string, module: string): void {
   const install = (set: string) =>
     `COPY wheels/${set}/ /tmp/wheels/${set}/\nRUN pip install --no-index --find-links /tmp/wheels/${set} --no-deps --require-hashes \\\n      --disable-pip-version-check --prefix /release/appenv -r /tmp/wheels/${set}/requirements.txt\n`;
   const dockerfile = [
-    "ARG BASE_IMAGE=wheelwright-test/base:latest",
+    `ARG BASE_IMAGE=${testRun().baseImage}`,
     `FROM \${BASE_IMAGE} AS deps\n${install("deps")}`,
     `FROM \${BASE_IMAGE} AS app\n${install("app")}`,
     "FROM ${BASE_IMAGE}",

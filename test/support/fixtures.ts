@@ -1,28 +1,47 @@
-// Real Python projects and a real local package index, made by the tests themselves, named by the
-// scenario they serve. The index holds sdists the builder must build: pure ones, one with a C
-// extension, one whose build fails, one whose build hangs (for signal tests).
-
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+// Real Python projects and a real local package index for the engine tiers, named by the scenario
+// they serve. The index holds sdists the builder must build: pure ones, one with a C extension, one
+// whose build fails, one whose build hangs (for signal tests). Projects live under the test run's
+// folder and use its namespace, so the run's teardown finds everything they made.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execaSync } from "execa";
-import { TEST_BASE, TEST_BUILDER } from "./engine.js";
+import { REPO_ROOT } from "./cli.js";
+import { type ProjectSpec, writeProject } from "./project-files.js";
+import { testRun } from "./test-run.js";
 
-const INDEX_VERSION = "3";
+export type { ProjectSpec } from "./project-files.js";
 
-/** Commits made by fixtures need an identity; the machine may have none. */
+const INDEX_VERSION = "4";
+
+/** Commits made by fixtures need an identity (the machine may have none) and a fixed date: the
+ * same content then gives the same commit, so copies of one project share images and stored sets. */
 export const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: "t",
   GIT_AUTHOR_EMAIL: "t@t",
   GIT_COMMITTER_NAME: "t",
   GIT_COMMITTER_EMAIL: "t@t",
+  GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+  GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
 };
 export const GIT_ENV = { ...process.env, ...GIT_IDENTITY };
+
+export function git(root: string, ...args: string[]): string {
+  return String(execaSync("git", args, { cwd: root, env: GIT_ENV }).stdout).trim();
+}
+
+/** `git add -A && git commit`: the project's state becomes a commit. */
+export function commitAll(root: string, message: string): void {
+  git(root, "add", "-A");
+  git(root, "commit", "-qm", message);
+}
+
+/** The file zslow's setup.py makes, in the builder container, before it hangs. */
+export const ZSLOW_MARK = "/tmp/zslow-hangs";
 
 interface SdistSpec {
   name: string;
   version: string;
-  setupExtra?: string;
   ext?: string;
   prelude?: string;
   requires?: string[];
@@ -44,8 +63,13 @@ PyMODINIT_FUNC PyInit_cext(void) { return PyModule_Create(&d); }
   },
   // Fails in the compiler, after the others were built (its name sorts last among the deps).
   { name: "zbroken", version: "1.0", ext: "#include <Python.h>\nthis is not C; /* BROKEN-MARKER */\n" },
-  // Hangs while pip prepares its metadata, so a signal test can catch the build mid-way.
-  { name: "zslow", version: "1.0", prelude: "import time\ntime.sleep(600)\n" },
+  // Hangs while pip prepares its metadata, so a signal test can catch the build mid-way. It leaves
+  // a mark in the builder's /tmp first (pip hides its output), for the test to wait on.
+  {
+    name: "zslow",
+    version: "1.0",
+    prelude: `import pathlib, time\npathlib.Path("${ZSLOW_MARK}").touch()\ntime.sleep(600)\n`,
+  },
 ];
 
 function writeSdistSource(dir: string, spec: SdistSpec): void {
@@ -65,10 +89,14 @@ function writeSdistSource(dir: string, spec: SdistSpec): void {
   if (spec.ext !== undefined) writeFileSync(path.join(dir, "MANIFEST.in"), `include ${spec.name}.c\n`);
 }
 
-/** A find-links folder of sdists, made once per machine (cached by INDEX_VERSION). */
+/**
+ * A find-links folder of sdists, made once per machine (cached by INDEX_VERSION): read-only to the
+ * tests, and made of host files only, so it is not part of a run's clean-up.
+ */
 export function makeLocalIndex(): string {
   const dir = path.join(tmpdir(), `wheelwright-test-index-v${INDEX_VERSION}`);
   if (existsSync(path.join(dir, ".complete"))) return dir;
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const work = mkdtempSync(path.join(tmpdir(), "wheelwright-sdists-"));
   for (const spec of SDISTS) {
@@ -79,83 +107,70 @@ export function makeLocalIndex(): string {
       cwd: source,
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
     });
-    if (spec.prelude !== undefined) injectPrelude(dir, spec);
+    if (spec.prelude !== undefined) injectPrelude(dir, spec, work);
   }
+  rmSync(work, { recursive: true, force: true });
   writeFileSync(path.join(dir, ".complete"), "");
   return dir;
 }
 
 /** Puts the prelude back into the sdist's setup.py (tar round trip with the host's tar). */
-function injectPrelude(dir: string, spec: SdistSpec): void {
+function injectPrelude(dir: string, spec: SdistSpec, work: string): void {
   const archive = path.join(dir, `${spec.name}-${spec.version}.tar.gz`);
-  const unpack = mkdtempSync(path.join(tmpdir(), "wheelwright-prelude-"));
+  const unpack = mkdtempSync(path.join(work, "prelude-"));
   execaSync("tar", ["-xzf", archive, "-C", unpack]);
   writeSdistSource(path.join(unpack, `${spec.name}-${spec.version}`), spec);
   execaSync("tar", ["-czf", archive, "-C", unpack, `${spec.name}-${spec.version}`]);
 }
 
-export interface ProjectSpec {
-  /** Scenario name: also the folder and (unless `name` says otherwise) the project's name. */
-  scenario: string;
-  name?: string | null;
-  dependencies?: string[];
-  optional?: Record<string, string[]>;
-  groups?: Record<string, string[]>;
-  /** Replace pyproject.toml entirely (e.g. invalid TOML). */
-  pyproject?: string;
-  setupPy?: string;
-  extraToolConfig?: string;
+export interface EngineProjectSpec extends ProjectSpec {
   git?: "commit" | "unborn" | "none";
 }
 
-export function makeProject(spec: ProjectSpec, index = makeLocalIndex()): string {
-  const root = mkdtempSync(path.join(tmpdir(), `wheelwright-${spec.scenario}-`));
-  const name = spec.name === undefined ? spec.scenario : spec.name;
-  const module = (name ?? "nameless").replace(/-/g, "_");
-  mkdirSync(path.join(root, module));
-  writeFileSync(path.join(root, module, "__init__.py"), `"""${spec.scenario}"""\nVALUE = 1\n`);
-  const tool = `[tool.wheelwright]\nnamespace = "wwtest"\nnetwork = "host"\npull = false\nindex-url = "file:///opt/pypi/simple"\nextra-index-urls = []\nfind-links = ["${index}"]\n${spec.extraToolConfig ?? ""}`;
-  const toml = (value: unknown) => JSON.stringify(value);
-  const optional = Object.entries(spec.optional ?? {})
-    .map(([k, v]) => `${k} = ${toml(v)}`)
-    .join("\n");
-  const groups = Object.entries(spec.groups ?? {})
-    .map(([k, v]) => `${k} = ${toml(v)}`)
-    .join("\n");
-  const pyproject =
-    spec.pyproject ??
-    `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\n${name === null ? "" : `name = "${name}"\n`}version = "0.1.0"\ndependencies = ${toml(spec.dependencies ?? [])}\n\n[project.optional-dependencies]\n${optional}\n\n[tool.setuptools]\npackages = ["${module}"]\n\n${groups === "" ? "" : `[dependency-groups]\n${groups}\n\n`}${tool}`;
-  writeFileSync(path.join(root, "pyproject.toml"), pyproject);
-  if (spec.setupPy !== undefined) writeFileSync(path.join(root, "setup.py"), spec.setupPy);
-  for (const [context, from] of [
-    ["base", TEST_BASE],
-    ["builder", TEST_BUILDER],
-  ] as const) {
-    mkdirSync(path.join(root, "docker", context), { recursive: true });
-    writeFileSync(path.join(root, "docker", context, "Dockerfile"), `FROM ${from}\n`);
-  }
-  writeFileSync(path.join(root, ".gitignore"), "wheelhouse/\n");
-  const git = spec.git ?? "commit";
-  if (git !== "none") {
-    const env = GIT_ENV;
-    execaSync("git", ["init", "-q", "-b", "main"], { cwd: root, env });
-    if (git === "commit") {
-      execaSync("git", ["add", "-A"], { cwd: root, env });
-      execaSync("git", ["commit", "-qm", "fixture"], { cwd: root, env });
-    }
+/** A fixture project in the run's folder and namespace, FROM the run's test images, committed to git. */
+export function makeProject(spec: EngineProjectSpec, index = makeLocalIndex()): string {
+  const run = testRun();
+  const root = writeProject(spec, {
+    parent: run.tempRoot,
+    namespace: run.namespace,
+    findLinks: index,
+    baseImage: run.baseImage,
+    builderImage: run.builderImage,
+  });
+  const state = spec.git ?? "commit";
+  if (state !== "none") {
+    git(root, "init", "-q", "-b", "main");
+    if (state === "commit") commitAll(root, "fixture");
   }
   return root;
 }
 
-/** Copies the polls example into a fresh git repository (so tests never write into the checkout). */
+/** The project id (`<namespace>/<app>`) a fixture's images and containers are labelled with. */
+export function projectOf(app: string): string {
+  return `${testRun().namespace}/${app}`;
+}
+
+/**
+ * Copies the polls example into a fresh git repository under the run's namespace (so tests never
+ * write into the checkout, and the teardown finds its images). Every copy is the same commit with
+ * the same file times.
+ */
 export function copyPolls(): string {
-  const root = mkdtempSync(path.join(tmpdir(), "wheelwright-polls-"));
-  execaSync("cp", ["-r", `${path.resolve(import.meta.dirname, "../../examples/polls")}/.`, root]);
-  execaSync("rm", ["-rf", path.join(root, "wheelhouse")]);
-  const env = GIT_ENV;
-  execaSync("git", ["init", "-q", "-b", "main"], { cwd: root, env });
+  const root = mkdtempSync(path.join(testRun().tempRoot, "polls-"));
+  cpSync(path.join(REPO_ROOT, "examples", "polls"), root, {
+    recursive: true,
+    // Same files, same times: the build's inputs (its find-links folder's listing among them) are
+    // the same for every copy, so a copy's wheelhouse may come from the file's result store.
+    preserveTimestamps: true,
+    filter: (source) => !/\/(wheelhouse|\.wheelhouse\.[^/]*|build|[^/]*\.egg-info|__pycache__)$/.test(source),
+  });
+  const pyproject = path.join(root, "pyproject.toml");
+  writeFileSync(
+    pyproject,
+    readFileSync(pyproject, "utf8").replace(/^namespace = ".*"$/m, `namespace = "${testRun().namespace}"`),
+  );
   writeFileSync(path.join(root, ".gitignore"), "wheelhouse/\n");
-  execaSync("git", ["add", "-A"], { cwd: root, env });
-  execaSync("git", ["commit", "-qm", "polls"], { cwd: root, env });
+  git(root, "init", "-q", "-b", "main");
+  commitAll(root, "polls");
   return root;
 }

@@ -1,19 +1,30 @@
 // Debian's docker-registry, run with our own config on 127.0.0.1 (its packaged config listens on
-// every interface), with or without htpasswd authentication; stopped by the test that started it.
+// every interface), with or without htpasswd authentication, on a port the system picks (another
+// run on this machine may hold any fixed one); stopped by the test that started it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import { execaSync } from "execa";
+import { testRun } from "./test-run.js";
 
 export interface Registry {
   address: string;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-async function waitForHttp(address: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+/** A port nothing listens on now (the system's pick, released at once). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves once the registry answers HTTP; rejects when its process ended first. */
+async function waitForHttp(address: string, child: ChildProcess, log: () => string): Promise<void> {
+  while (child.exitCode === null && child.signalCode === null) {
     try {
       await fetch(`http://${address}/v2/`);
       return;
@@ -21,14 +32,10 @@ async function waitForHttp(address: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`the registry on ${address} did not start`);
+  throw new Error(`the registry on ${address} exited before it answered:\n${log()}`);
 }
 
-export async function startRegistry(
-  port: number,
-  auth?: { user: string; password: string },
-): Promise<Registry> {
-  const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-registry-"));
+async function startOn(port: number, dir: string, auth?: { user: string; password: string }) {
   let config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
   if (auth !== undefined) {
     // bcrypt entries: the registry accepts no other htpasswd format.
@@ -37,27 +44,52 @@ export async function startRegistry(
     config += `auth:\n  htpasswd:\n    realm: wheelwright-test\n    path: ${dir}/htpasswd\n`;
   }
   writeFileSync(path.join(dir, "config.yml"), config);
-  const child: ChildProcess = spawn("docker-registry", ["serve", path.join(dir, "config.yml")], {
-    stdio: "ignore",
+  const child = spawn("docker-registry", ["serve", path.join(dir, "config.yml")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log += chunk.toString();
   });
   const address = `127.0.0.1:${port}`;
-  await waitForHttp(address);
-  return { address, stop: () => child.kill("SIGTERM") };
+  await waitForHttp(address, child, () => log);
+  return {
+    address,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export async function startRegistry(auth?: { user: string; password: string }): Promise<Registry> {
+  const dir = mkdtempSync(path.join(testRun().tempRoot, "registry-"));
+  // The port may be taken between the pick and the registry's bind: then pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), dir, auth);
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /** A "registry" that accepts connections and never answers. */
-export async function startHungRegistry(port: number): Promise<{ address: string; stop(): void }> {
-  const sockets = new Set<import("node:net").Socket>();
+export async function startHungRegistry(): Promise<Registry> {
+  const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("error", () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
   return {
     address: `127.0.0.1:${port}`,
-    stop: () => {
+    stop: async () => {
       for (const socket of sockets) socket.destroy();
-      server.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

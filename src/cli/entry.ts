@@ -1,0 +1,117 @@
+// The whole CLI as a function of its inputs: argv, environment, working folder and streams come in,
+// the exit code goes out. main.ts calls it with the real process's values; tests call it in their
+// own process with a recording runner. Nothing here is module state, so two calls never meet.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Command, CommanderError } from "commander";
+import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.js";
+import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
+import { splitCommandLine } from "./command-line.js";
+import { createProgram } from "./program.js";
+import { chooseMode, createRenderer, formatError } from "./render.js";
+import type { Session } from "./session.js";
+
+export interface WheelwrightIo {
+  /** The words after the program's name. */
+  argv: string[];
+  env: Record<string, string | undefined>;
+  /** The folder relative paths (and `--cwd`) start from. */
+  cwd: string;
+  stdin: NodeJS.ReadableStream;
+  /** Results. */
+  stdout: { write(text: string): unknown };
+  /** The story: progress, warnings, errors. A terminal's `isTTY` and `columns` shape the live line. */
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  runner?: ProcessRunner;
+  /** Aborted with an InterruptedError when the user interrupts (main.ts wires SIGINT/SIGTERM to it). */
+  signal?: AbortSignal;
+  clock?: () => number;
+}
+
+const packageJson = JSON.parse(
+  readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8"),
+) as { version: string };
+
+/** Commander writes help, --version and parse errors itself: through the given streams, never process's. */
+function routeOutput(command: Command, io: WheelwrightIo): void {
+  command.configureOutput({
+    writeOut: (text) => void io.stdout.write(text),
+    writeErr: (text) => void io.stderr.write(text),
+    getOutHelpWidth: () => 100,
+    getErrHelpWidth: () => io.stderr.columns ?? 100,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  });
+  // Subcommands copied the output settings when they were made: route theirs too.
+  for (const sub of command.commands) routeOutput(sub, io);
+}
+
+/** The interruption the caller signalled, if any (an abort without an InterruptedError counts as SIGINT). */
+function interruptionOf(signal: AbortSignal): InterruptedError | undefined {
+  if (!signal.aborted) return undefined;
+  return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT");
+}
+
+/** Runs one wheelwright command line and returns its exit code; never exits the process. */
+export async function runWheelwright(io: WheelwrightIo): Promise<number> {
+  const env = { ...io.env };
+  const signal = io.signal ?? new AbortController().signal;
+  const write = (text: string) => void io.stderr.write(text);
+  // `build -- CMD`: everything after the first `--` belongs to the command, not to us.
+  const { own: ownArgs, command: passthrough } = splitCommandLine(io.argv);
+  let redact = (text: string) => text;
+  let renderer = createRenderer("plain", write, env);
+  let session: Session | undefined;
+  const program = createProgram(packageJson.version, (globals) => {
+    const json = globals.json === true;
+    renderer = createRenderer(
+      chooseMode(json, io.stderr, env),
+      write,
+      env,
+      (text) => redact(text),
+      globals.verbose === true,
+      io.stderr,
+    );
+    session = {
+      cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
+      env,
+      runner: io.runner ?? realProcessRunner,
+      clock: io.clock ?? Date.now,
+      emit: (event) => renderer.event(event),
+      json,
+      signal,
+      stdin: io.stdin,
+      flags: (globals.flags ?? {}) as Session["flags"],
+      toolVersion: packageJson.version,
+      passthrough,
+      exitCode: undefined,
+      setRedactor: (next) => {
+        redact = next;
+      },
+      out: (text) => void io.stdout.write(redact(text)),
+    };
+    return session;
+  });
+  routeOutput(program, io);
+  try {
+    await program.parseAsync(ownArgs, { from: "user" });
+    renderer.close();
+    const interrupted = interruptionOf(signal);
+    if (interrupted !== undefined) throw interrupted;
+    return session?.exitCode ?? EXIT_CODES.ok;
+  } catch (error) {
+    renderer.close();
+    if (error instanceof CommanderError) {
+      // Help and --version end with exit 0; any other parse error is a usage error.
+      return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    }
+    const interrupted = interruptionOf(signal);
+    const reported =
+      interrupted !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
+        ? interrupted
+        : error;
+    write(formatError(reported, redact));
+    return reported instanceof WheelwrightError ? reported.exitCode : 1;
+  }
+}
