@@ -1,7 +1,7 @@
 // The whole CLI as a function of its inputs: argv, environment, working folder and streams come in,
 // the exit code goes out. main.ts calls it with the real process's values; tests call it in their
 // own process with a recording runner. Nothing here is module state, so two calls never meet.
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, CommanderError } from "commander";
@@ -9,7 +9,7 @@ import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
 import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
-import { chooseMode, createRenderer, formatError } from "./render.js";
+import { chooseMode, createRenderer, type Renderer } from "./render.js";
 import type { Session } from "./session.js";
 
 export interface WheelwrightIo {
@@ -53,6 +53,25 @@ function interruptionOf(signal: AbortSignal): InterruptedError | undefined {
   return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT");
 }
 
+/**
+ * On GitHub Actions, the job summary file the runner names: the run's Markdown is appended to it.
+ * A summary that cannot be written is a warning, never the run's failure.
+ */
+function summaryAppender(
+  env: Readonly<Record<string, string | undefined>>,
+  write: (text: string) => void,
+): ((markdown: string) => void) | undefined {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (env.GITHUB_ACTIONS !== "true" || file === undefined || file === "") return undefined;
+  return (markdown) => {
+    try {
+      appendFileSync(file, markdown);
+    } catch (error) {
+      write(`warning: the job summary could not be written to ${file}: ${(error as Error).message}\n`);
+    }
+  };
+}
+
 /** Runs one wheelwright command line and returns its exit code; never exits the process. */
 export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   const env = { ...io.env };
@@ -61,18 +80,21 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   // `build -- CMD`: everything after the first `--` belongs to the command, not to us.
   const { own: ownArgs, command: passthrough } = splitCommandLine(io.argv);
   let redact = (text: string) => text;
-  let renderer = createRenderer("plain", write, env);
+  let renderer = createRenderer({ mode: "plain", write, env });
   let session: Session | undefined;
   const program = createProgram(packageJson.version, (globals) => {
     const json = globals.json === true;
-    renderer = createRenderer(
-      chooseMode(json, io.stderr, env),
+    renderer = createRenderer({
+      mode: chooseMode(json, io.stderr, env),
       write,
       env,
-      (text) => redact(text),
-      globals.verbose === true,
-      io.stderr,
-    );
+      redact: (text) => redact(text),
+      verbose: globals.verbose === true,
+      terminal: io.stderr,
+      ...(io.clock === undefined ? {} : { clock: io.clock }),
+      command: typeof globals.command === "string" ? globals.command : undefined,
+      appendSummary: summaryAppender(env, write),
+    });
     session = {
       cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
       env,
@@ -96,22 +118,28 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   routeOutput(program, io);
   try {
     await program.parseAsync(ownArgs, { from: "user" });
-    renderer.close();
     const interrupted = interruptionOf(signal);
     if (interrupted !== undefined) throw interrupted;
+    renderer.close();
     return session?.exitCode ?? EXIT_CODES.ok;
   } catch (error) {
-    renderer.close();
-    if (error instanceof CommanderError) {
-      // Help and --version end with exit 0; any other parse error is a usage error.
-      return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
-    }
-    const interrupted = interruptionOf(signal);
-    const reported =
-      interrupted !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
-        ? interrupted
-        : error;
-    write(formatError(reported, redact));
-    return reported instanceof WheelwrightError ? reported.exitCode : 1;
+    return reportFailure(error, signal, renderer);
   }
+}
+
+/** The exit code of a run that threw; its error (or the interruption that caused it) is rendered. */
+function reportFailure(error: unknown, signal: AbortSignal, renderer: Renderer): number {
+  if (error instanceof CommanderError) {
+    renderer.close();
+    // Help and --version end with exit 0; any other parse error is a usage error.
+    return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+  }
+  const interrupted = interruptionOf(signal);
+  const reported =
+    interrupted !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
+      ? interrupted
+      : error;
+  renderer.fail(reported);
+  renderer.close();
+  return reported instanceof WheelwrightError ? reported.exitCode : 1;
 }
