@@ -1,7 +1,7 @@
 // The whole CLI as a function of its inputs: argv, environment, working folder and streams come in,
 // the exit code goes out. main.ts calls it with the real process's values; tests call it in their
 // own process with a recording runner. Nothing here is module state, so two calls never meet.
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, CommanderError } from "commander";
@@ -9,6 +9,7 @@ import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
 import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
+import { summaryAppender } from "./render/summary-file.js";
 import { chooseMode, createRenderer, type Renderer } from "./render.js";
 import type { Session } from "./session.js";
 
@@ -51,25 +52,6 @@ function routeOutput(command: Command, io: WheelwrightIo): void {
 function interruptionOf(signal: AbortSignal): InterruptedError | undefined {
   if (!signal.aborted) return undefined;
   return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT");
-}
-
-/**
- * On GitHub Actions, the job summary file the runner names: the run's Markdown is appended to it.
- * A summary that cannot be written is a warning, never the run's failure.
- */
-function summaryAppender(
-  env: Readonly<Record<string, string | undefined>>,
-  write: (text: string) => void,
-): ((markdown: string) => void) | undefined {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (env.GITHUB_ACTIONS !== "true" || file === undefined || file === "") return undefined;
-  return (markdown) => {
-    try {
-      appendFileSync(file, markdown);
-    } catch (error) {
-      write(`warning: the job summary could not be written to ${file}: ${(error as Error).message}\n`);
-    }
-  };
 }
 
 /** Runs one wheelwright command line and returns its exit code; never exits the process. */
