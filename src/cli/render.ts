@@ -5,7 +5,7 @@ import { EXIT_CODE_MEANINGS, WheelwrightError } from "../errors.js";
 import type { WheelwrightEvent } from "../events.js";
 import { ciKind, foldsFor } from "./render/folds.js";
 import { errorAnnotation } from "./render/github.js";
-import { RunSummary, summaryMarkdown } from "./render/summary.js";
+import { RunSummary, type SummaryFailure, summaryMarkdown } from "./render/summary.js";
 import { TextView } from "./render/text-view.js";
 
 export type RenderMode = "tty" | "plain" | "json";
@@ -88,22 +88,27 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
 }
 
-/** The error as the summary and the annotation show it: a title, the message with its details, the hint. */
-function failureOf(
-  error: unknown,
-  redact: (text: string) => string,
-): { title: string; message: string; hint: string | undefined } {
+/** The error as the summary and the annotation show it: a title, the message, the log's last lines, the hint. */
+function failureOf(error: unknown, redact: (text: string) => string): SummaryFailure {
   if (!(error instanceof WheelwrightError))
-    return { title: "wheelwright: internal error", message: redact(String(error)), hint: undefined };
+    return {
+      title: "wheelwright: internal error",
+      message: redact(String(error)),
+      details: [],
+      hint: undefined,
+    };
   return {
     title: `wheelwright: ${EXIT_CODE_MEANINGS[error.code]} (exit ${error.exitCode})`,
-    message: redact([error.message, ...error.details.slice(-10)].join("\n")),
+    message: redact(error.message),
+    details: error.details.slice(-10).map(redact),
     hint: error.hint === undefined ? undefined : redact(error.hint),
   };
 }
 
-function annotationText(failure: { message: string; hint: string | undefined }): string {
-  return failure.hint === undefined ? failure.message : `${failure.message}\nhint: ${failure.hint}`;
+function annotationText(failure: SummaryFailure): string {
+  const lines = [failure.message, ...failure.details];
+  if (failure.hint !== undefined) lines.push(`hint: ${failure.hint}`);
+  return lines.join("\n");
 }
 
 export function formatError(error: unknown, redact: (text: string) => string = (t) => t): string {

@@ -30,8 +30,15 @@ export function parseBuildStepLine(line: string): BuildStepLine | undefined {
   };
 }
 
+/** A log line, not a Dockerfile: a long instruction (wheelwright's own LABEL line) is cut. */
+const MAX_INSTRUCTION = 100;
+
 /** How a step reads on a progress line: `step 3/7: RUN pip install ...` (`builder 3/5` in a stage). */
 export function describeBuildStep(step: BuildStepLine): string {
   const where = step.stage === undefined ? "step" : step.stage;
-  return `${where} ${step.step}/${step.total}: ${step.instruction}`;
+  const instruction =
+    step.instruction.length > MAX_INSTRUCTION
+      ? `${step.instruction.slice(0, MAX_INSTRUCTION - 1)}…`
+      : step.instruction;
+  return `${where} ${step.step}/${step.total}: ${instruction}`;
 }

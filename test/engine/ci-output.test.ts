@@ -96,7 +96,13 @@ describe.skipIf(engineOrSkip())("CI output on GitHub Actions (real engine)", () 
     expect(annotation[0]).toContain(escapeData(`\nhint: ${hint}`));
     // The error is printed after every group closed: a collapsed group never hides it.
     expect(result.stderr.lastIndexOf("::endgroup::")).toBeLessThan(result.stderr.indexOf("error: "));
-    groups(result.stderr);
+    const failed = groups(result.stderr).find((g) =>
+      g.body.some((line) => line.includes("compiling zbroken")),
+    );
+    // The failing step's group names the package that was compiling, once.
+    expect(failed?.body.filter((line) => line.includes("zbroken"))).toEqual([
+      expect.stringMatching(/^ {2}compiling zbroken 1\.0 from its sdist \(\d+\/\d+ done, \d+ left\)$/),
+    ]);
     const markdown = readFileSync(summary, "utf8");
     expect(markdown).toMatch(/^### ✗ wheelwright build$/m);
     expect(markdown).toContain("zbroken");

@@ -100,6 +100,15 @@ describe("GitHub Actions", () => {
     }
   });
 
+  it("puts a failure's log lines in a code block a backtick run cannot close", () => {
+    const { renderer, summaries } = render({ env: GITHUB });
+    renderer.fail(new WheelBuildError("broken", { details: ["a ``` b", "| c |"], hint: "fix it" }));
+    renderer.close();
+    expect(summaries[0]).toContain(
+      "**wheelwright: wheel build failed (exit 6)**\n\n> broken\n\n````text\na ``` b\n| c |\n````\n\n**hint:** fix it",
+    );
+  });
+
   it("--json keeps stderr NDJSON: no group and no annotation, the summary still written", () => {
     const { renderer, text, summaries } = render({ env: GITHUB, mode: "json" });
     renderer.event(started("deps", "deps"));

@@ -17,6 +17,11 @@ describe("parseBuildStepLine", () => {
     expect(describeBuildStep(step!)).toBe(described);
   });
 
+  it("cuts a long instruction (wheelwright's own LABEL line) for the log", () => {
+    const text = describeBuildStep(parseBuildStepLine(`Step 2/2 : LABEL ${"a".repeat(300)}`)!);
+    expect(text).toBe(`step 2/2: LABEL ${"a".repeat(93)}…`);
+  });
+
   it.each([
     "#5 [internal] load build definition from Dockerfile",
     "#5 0.412 Collecting tinydep",

@@ -13,6 +13,8 @@ export interface SummaryStep {
 export interface SummaryFailure {
   title: string;
   message: string;
+  /** The error's detail lines (the tail of a failing log): shown as they are, in a code block. */
+  details: readonly string[];
   hint: string | undefined;
 }
 
@@ -99,12 +101,18 @@ function stepsSection(steps: readonly SummaryStep[]): string {
   return `<details><summary>Steps (${total.toFixed(1)} s)</summary>\n\n${table(["step", "time"], ["---", "---:"], rows)}\n\n</details>`;
 }
 
+/** A fence longer than any run of backticks in the text, so a log line cannot close it. */
+function fenced(lines: readonly string[]): string {
+  const longest = Math.max(2, ...lines.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${lines.join("\n")}\n${fence}`;
+}
+
 function failureSection(failure: SummaryFailure): string {
-  const quoted = failure.message
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
-  return `**${failure.title}**\n\n${quoted}${failure.hint === undefined ? "" : `\n\n**hint:** ${failure.hint}`}`;
+  const parts = [`**${failure.title}**`, `> ${failure.message.replace(/\n/g, "\n> ")}`];
+  if (failure.details.length > 0) parts.push(fenced(failure.details));
+  if (failure.hint !== undefined) parts.push(`**hint:** ${failure.hint}`);
+  return parts.join("\n\n");
 }
 
 /** The run's summary; `command` is the wheelwright command that ran (`build`, `release`, ...). */
