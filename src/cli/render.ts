@@ -63,11 +63,13 @@ export function createRenderer(options: RendererOptions): Renderer {
   let closed = false;
   return {
     event(event) {
+      if (mode !== "json") view.show(event);
+      // pip's output lines are many and the summary keeps none of them: only what is kept is copied.
+      if (mode !== "json" && !RunSummary.keeps(event)) return;
       // Redacted as JSON, so a secret is found before any escaping (Markdown's, a workflow command's) hides it.
       const safe = JSON.parse(redact(JSON.stringify(event))) as WheelwrightEvent;
       summary.record(safe);
       if (mode === "json") write(`${JSON.stringify(safe)}\n`);
-      else view.show(event);
     },
     fail(error) {
       summary.failure = failureOf(error, redact);

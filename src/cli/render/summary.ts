@@ -23,6 +23,11 @@ export class RunSummary {
   readonly results: RunResult[] = [];
   failure: SummaryFailure | undefined;
 
+  /** The events a summary is made of: the steps' ends and the results. */
+  static keeps(event: WheelwrightEvent): boolean {
+    return event.type === "step-finished" || event.type === "step-failed" || event.type === "result";
+  }
+
   record(event: WheelwrightEvent): void {
     if (event.type === "step-finished" || event.type === "step-failed")
       this.steps.push({ title: event.title, seconds: event.seconds, ok: event.type === "step-finished" });
