@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, CommanderError } from "commander";
 import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.js";
+import { tracingRunner } from "../engine/process-trace.js";
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
 import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
@@ -76,7 +77,7 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
     session = {
       cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
       env,
-      runner: io.runner ?? realProcessRunner,
+      runner: tracingRunner(io.runner ?? realProcessRunner, env.WHEELWRIGHT_TRACE, env),
       clock: io.clock ?? Date.now,
       emit: (event) => renderer.event(event),
       json,
