@@ -54,6 +54,25 @@ function interruptionOf(signal: AbortSignal): InterruptedError | undefined {
   return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT");
 }
 
+/** The session's view of the world it runs in: folder, environment, processes (traced when asked), clock. */
+function sessionWorld(
+  io: WheelwrightIo,
+  env: Record<string, string | undefined>,
+  signal: AbortSignal,
+  globals: Record<string, unknown>,
+) {
+  return {
+    cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
+    env,
+    runner: tracingRunner(io.runner ?? realProcessRunner, env.WHEELWRIGHT_TRACE, env),
+    clock: io.clock ?? Date.now,
+    signal,
+    stdin: io.stdin,
+    flags: (globals.flags ?? {}) as Session["flags"],
+    toolVersion: packageJson.version,
+  };
+}
+
 /** Runs one wheelwright command line and returns its exit code; never exits the process. */
 export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   const env = { ...io.env };
@@ -75,16 +94,9 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
       io.stderr,
     );
     session = {
-      cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
-      env,
-      runner: tracingRunner(io.runner ?? realProcessRunner, env.WHEELWRIGHT_TRACE, env),
-      clock: io.clock ?? Date.now,
+      ...sessionWorld(io, env, signal, globals),
       emit: (event) => renderer.event(event),
       json,
-      signal,
-      stdin: io.stdin,
-      flags: (globals.flags ?? {}) as Session["flags"],
-      toolVersion: packageJson.version,
       passthrough,
       exitCode: undefined,
       setRedactor: (next) => {
