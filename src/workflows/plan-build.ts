@@ -32,6 +32,7 @@ export async function planWheelhouseBuild(
     "build",
     ...request.extras,
     ...request.groups.map((g) => `-g ${g}`),
+    ...request.requirements.map((file) => `-r ${file}`),
     ...(request.force ? ["--force"] : []),
   ].join(" ");
   if (decision.mode.kind === "up-to-date")
