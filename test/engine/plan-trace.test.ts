@@ -12,6 +12,7 @@
 //
 // The commands run in order on one small fixture project (each needs what the one before made),
 // push against a registry with htpasswd auth on 127.0.0.1, and `clean --all` removes what they made.
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ import type { TraceLine } from "../../src/engine/process-trace.js";
 import type { PrintablePlan } from "../../src/plan/plan.js";
 import { runCli, sh } from "../support/cli.js";
 import { engineOrSkip } from "../support/engine.js";
-import { commitAll, git, makeProject } from "../support/fixtures.js";
+import { commitAll, git, makeLocalIndex, makeProject } from "../support/fixtures.js";
 import { type Registry, startRegistry } from "../support/registry.js";
 import { testRun } from "../support/test-run.js";
 
@@ -152,7 +153,22 @@ describe.skipIf(engineOrSkip())("the executed argv is the planned argv", () => {
         "",
       ].join("\n"),
     );
-    commitAll(root, "release image");
+    // A pip-compile style lock: pins on continuation lines with --hash, and a comment.
+    const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+    const index = makeLocalIndex();
+    writeFileSync(
+      path.join(root, "requirements.lock"),
+      [
+        "# made by hand the way pip-compile --generate-hashes writes it",
+        "tinyextra==1.0 \\",
+        `    --hash=sha256:${sha256(path.join(index, "tinyextra-1.0.tar.gz"))}`,
+        "tinydep==2.0 \\",
+        `    --hash=sha256:${sha256(path.join(index, "tinydep-2.0.tar.gz"))}`,
+        "    # via tinyextra",
+        "",
+      ].join("\n"),
+    );
+    commitAll(root, "release image, requirements.lock");
     traces = mkdtempSync(path.join(testRun().tempRoot, "traces-"));
     registry = await startRegistry({ user: "alice", password: PASSWORD });
   });
@@ -166,10 +182,17 @@ describe.skipIf(engineOrSkip())("the executed argv is the planned argv", () => {
     expectRanAsPlanned(result);
   });
 
-  it("build: the cache volume, the builder session and the helper", async () => {
-    const result = await planThenRun(["build"]);
+  it("build -r requirements.lock (hash-pinned, as pip-compile writes it): the cache volume, the builder session, the helper", async () => {
+    const result = await planThenRun(["build", "-r", "requirements.lock"]);
+    expect(result.plan.command).toBe("build -r requirements.lock");
     expect(stepIds(result.plan)).toEqual(expect.arrayContaining(["cache-volume", "builder", "helper"]));
     expectRanAsPlanned(result);
+    const manifest = JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as {
+      wheels: { name: string; sets: string[] }[];
+    };
+    expect(manifest.wheels.find((wheel) => wheel.name === "tinyextra")?.sets).toEqual([
+      "requirements:requirements.lock",
+    ]);
   });
 
   it("test: the test session (the cache volume now exists, so no step makes it)", async () => {
