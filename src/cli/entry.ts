@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, CommanderError } from "commander";
 import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.js";
+import { tracingRunner } from "../engine/process-trace.js";
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
 import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
@@ -54,6 +55,25 @@ function interruptionOf(signal: AbortSignal): InterruptedError | undefined {
   return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT");
 }
 
+/** The session's view of the world it runs in: folder, environment, processes (traced when asked), clock. */
+function sessionWorld(
+  io: WheelwrightIo,
+  env: Record<string, string | undefined>,
+  signal: AbortSignal,
+  globals: Record<string, unknown>,
+) {
+  return {
+    cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
+    env,
+    runner: tracingRunner(io.runner ?? realProcessRunner, env.WHEELWRIGHT_TRACE, env),
+    clock: io.clock ?? Date.now,
+    signal,
+    stdin: io.stdin,
+    flags: (globals.flags ?? {}) as Session["flags"],
+    toolVersion: packageJson.version,
+  };
+}
+
 /** Runs one wheelwright command line and returns its exit code; never exits the process. */
 export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   const env = { ...io.env };
@@ -78,16 +98,9 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
       appendSummary: summaryAppender(env, write),
     });
     session = {
-      cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
-      env,
-      runner: io.runner ?? realProcessRunner,
-      clock: io.clock ?? Date.now,
+      ...sessionWorld(io, env, signal, globals),
       emit: (event) => renderer.event(event),
       json,
-      signal,
-      stdin: io.stdin,
-      flags: (globals.flags ?? {}) as Session["flags"],
-      toolVersion: packageJson.version,
       passthrough,
       exitCode: undefined,
       setRedactor: (next) => {

@@ -204,6 +204,17 @@ export function removeContainersCommand(binary: EngineBinary, names: readonly st
   return { argv: [binary, "rm", "-f", "-v", ...names], env: {} };
 }
 
+/** A named volume with labels (the builder's cache volume, made before the builder that mounts it). */
+export function volumeCreateCommand(
+  binary: EngineBinary,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+): EngineCommand {
+  const argv = [binary, "volume", "create"];
+  for (const [key, value] of Object.entries(labels)) argv.push("--label", `${key}=${value}`);
+  return { argv: [...argv, name], env: {} };
+}
+
 export function removeVolumeCommand(binary: EngineBinary, name: string): EngineCommand {
   return { argv: [binary, "volume", "rm", "-f", name], env: {} };
 }

@@ -12,6 +12,7 @@ import {
   removeImageCommand,
   removeVolumeCommand,
   tagCommand,
+  volumeCreateCommand,
 } from "../domain/engine-commands.js";
 import { ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
@@ -273,9 +274,7 @@ export class DockerCli implements ContainerEngine {
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
     if ((await this.cli(["volume", "inspect", name])).exitCode === 0) return;
-    const args = ["volume", "create"];
-    for (const [key, value] of Object.entries(labels)) args.push("--label", `${key}=${value}`);
-    const created = await this.cli([...args, name]);
+    const created = await this.run(volumeCreateCommand(this.binary, name, labels), { timeoutMs: 120_000 });
     if (created.exitCode !== 0) throw engineFailure(`create the volume ${name}`, created.stderr);
   }
 

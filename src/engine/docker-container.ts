@@ -84,6 +84,7 @@ class DockerContainer implements RunningContainer {
     });
     const result = await this.engine.run(command, {
       env: options.secretEnv ?? {},
+      secretEnvNames: Object.keys(options.secretEnv ?? {}),
       onLine: options.onOutput,
       signal: options.signal,
       inheritStdio: options.inheritStdio,

@@ -8,6 +8,8 @@ import { execa, type Result, type ResultPromise } from "execa";
 export interface RunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** Variables in `env` whose values are secrets: a trace (WHEELWRIGHT_TRACE) names them, never their values. */
+  secretEnvNames?: readonly string[];
   /** Text or a byte stream for stdin; stdin is closed (not inherited) when absent. */
   input?: string | NodeJS.ReadableStream;
   timeoutMs?: number;

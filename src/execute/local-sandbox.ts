@@ -106,6 +106,7 @@ class LocalSandbox implements BuildSandbox {
         VIRTUAL_ENV: this.venv,
         PATH: `${path.dirname(this.python)}:${this.options.env.PATH ?? ""}`,
       },
+      secretEnvNames: Object.keys(runOptions.secretEnv ?? {}),
       onLine: runOptions.onOutput,
       signal: runOptions.signal,
       inheritStdio: runOptions.inheritStdio,

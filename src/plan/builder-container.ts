@@ -13,6 +13,7 @@ import {
   type NetworkMode,
   pauseCommand,
   removeContainersCommand,
+  volumeCreateCommand,
 } from "../domain/engine-commands.js";
 import type { PrintableStep } from "./plan.js";
 
@@ -78,17 +79,37 @@ export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerS
   };
 }
 
-/** The steps of a builder session as printed: start, copies in, the commands run, copy out, removal. */
+/** The cache volume's step: made (with the builder's labels) when the engine does not have it yet. */
+function cacheVolumeSteps(binary: EngineBinary, spec: ContainerSpec, missing: boolean): PrintableStep[] {
+  const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
+  if (cache === undefined || !missing) return [];
+  return [
+    {
+      id: "cache-volume",
+      title: `make the cache volume ${cache.source}`,
+      command: volumeCreateCommand(binary, cache.source, spec.labels),
+    },
+  ];
+}
+
+/**
+ * The steps of a builder session as printed: the cache volume when missing, start, copies in (the
+ * helper package first: the sandbox starts its copy as soon as the builder runs), the commands run,
+ * copy out, removal.
+ */
 export function builderSessionSteps(
   binary: EngineBinary,
   spec: ContainerSpec,
   session: {
+    /** Whether the engine lacks the cache volume (the session makes it first). */
+    cacheVolumeMissing: boolean;
     copiesIn: readonly { dir: string; what: string }[];
     execs: readonly { id: string; title: string; spec: ExecSpec }[];
     copyOut?: { from: string; what: string };
   },
 ): PrintableStep[] {
   return [
+    ...cacheVolumeSteps(binary, spec, session.cacheVolumeMissing),
     {
       id: "builder",
       title: `start the builder ${spec.name} (${spec.image}); it goes away by itself if wheelwright dies`,

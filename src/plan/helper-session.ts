@@ -89,13 +89,15 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
   };
 }
 
-/** The container session's steps as printed by `build --dry-run`. */
+/**
+ * The container session's steps as printed by `build --dry-run`, in the order the session runs
+ * them: the helper package, the source, the netrc (when there are credentials), the request.
+ */
 export function helperSessionSteps(
   binary: EngineBinary,
   spec: ContainerSpec,
   helper: HelperInvocation,
-  sourceFiles: number,
-  credentials: number,
+  facts: { sourceFiles: number; credentials: number; cacheVolumeMissing: boolean },
 ): PrintableStep[] {
   const exec: ExecSpec = {
     container: spec.name,
@@ -104,18 +106,19 @@ export function helperSessionSteps(
     workdir: helper.request.work,
   };
   const steps = builderSessionSteps(binary, spec, {
+    cacheVolumeMissing: facts.cacheVolumeMissing,
     copiesIn: [
-      { dir: helper.request.source, what: `the source (${sourceFiles} files)` },
       { dir: helper.env.PYTHONPATH!, what: "the helper package (wheelwright_helper)" },
-      { dir: helper.requestFile.replace(/\/[^/]*$/, ""), what: "the request (request.json, below)" },
-      ...(credentials > 0
+      { dir: helper.request.source, what: `the source (${facts.sourceFiles} files)` },
+      ...(facts.credentials > 0
         ? [
             {
               dir: helper.netrcFile.replace(/\/[^/]*$/, ""),
-              what: `a netrc with ${credentials} index credential(s) (mode 0600)`,
+              what: `a netrc with ${facts.credentials} index credential(s) (mode 0600)`,
             },
           ]
         : []),
+      { dir: helper.requestFile.replace(/\/[^/]*$/, ""), what: "the request (request.json, below)" },
     ],
     execs: [{ id: "helper", title: "run the helper: the app's wheel, then every dependency's", spec: exec }],
     copyOut: { from: helper.request.out, what: "the wheels and the report" },

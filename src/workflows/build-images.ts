@@ -51,7 +51,7 @@ export async function planImageBuild(
   if (engine === undefined) return draft;
   const existing = new Map<string, string>();
   for (const planned of draft.steps) {
-    if (planned.reason === "requested" && !request.reuseSameContent) continue;
+    if (!mayReuse(planned, request)) continue;
     const found = await findImageByContent(engine, {
       repository: planned.repository,
       preferredTag: planned.tags[0]!,
@@ -60,6 +60,16 @@ export async function planImageBuild(
     if (found !== undefined) existing.set(planned.context, found);
   }
   return existing.size === 0 ? draft : plan(existing);
+}
+
+/** Whether an existing image of the same content replaces this build (a dependency, or asked to). */
+function mayReuse(planned: ImagePlan["steps"][number], request: ImageRequest): boolean {
+  return planned.reason !== "requested" || request.reuseSameContent === true;
+}
+
+/** Whether what the engine has can change this draft (so a dry run must ask it, as the run will). */
+export function draftDependsOnEngine(draft: ImagePlan, request: ImageRequest): boolean {
+  return draft.steps.some((planned) => mayReuse(planned, request));
 }
 
 /** Reports the plan's warnings, then builds its images, exactly as planned. */

@@ -21,7 +21,7 @@ import { findImageByContent } from "../execute/find-image.js";
 import { HELPER_PARENT } from "../execute/helper-files.js";
 import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
-import { builderContainerSpec } from "../plan/builder-container.js";
+import { BUILDER_PATHS, builderContainerSpec } from "../plan/builder-container.js";
 import { imageContentHash } from "../plan/image-plan.js";
 import { localIndexDirsOf } from "../project/build-inputs.js";
 import { listContextFolders } from "../project/contexts.js";
@@ -154,6 +154,19 @@ export async function prepareBuilder(
  */
 export async function imageVolumesOf(engine: ContainerEngine | undefined, image: string): Promise<string[]> {
   return (await engine?.inspectImage(image))?.volumes ?? [];
+}
+
+/**
+ * Whether the builder's cache volume must be made before it starts (the sandbox makes it then): so
+ * a plan shows that step. Without an engine (a dry run with none answering), assumed missing.
+ */
+export async function cacheVolumeMissing(
+  engine: ContainerEngine | undefined,
+  spec: ContainerSpec,
+): Promise<boolean> {
+  const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
+  if (cache === undefined) return false;
+  return engine === undefined || !(await engine.volumeExists(cache.source));
 }
 
 /** The builder container of a run, as planned (the same spec `build --dry-run` prints). */

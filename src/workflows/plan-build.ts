@@ -17,7 +17,7 @@ import {
   precheck,
 } from "./build-decision.js";
 import { binaryFor } from "./build-images.js";
-import { builderImageFor, builderSpecFor, imageVolumesOf } from "./builder.js";
+import { builderImageFor, builderSpecFor, cacheVolumeMissing, imageVolumesOf } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 
 export async function planWheelhouseBuild(
@@ -32,6 +32,7 @@ export async function planWheelhouseBuild(
     "build",
     ...request.extras,
     ...request.groups.map((g) => `-g ${g}`),
+    ...request.requirements.map((file) => `-r ${file}`),
     ...(request.force ? ["--force"] : []),
   ].join(" ");
   if (decision.mode.kind === "up-to-date")
@@ -95,13 +96,11 @@ async function planBuilderRun(
             title: `build the builder image ${image} first (\`wheelwright image --dry-run\` shows how)`,
           },
         ]),
-    ...helperSessionSteps(
-      binaryFor(project.config.engine.value, engine),
-      spec,
-      helper,
-      decision.inputs.tree.files.length,
+    ...helperSessionSteps(binaryFor(project.config.engine.value, engine), spec, helper, {
+      sourceFiles: decision.inputs.tree.files.length,
       credentials,
-    ),
+      cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
+    }),
     { id: "publish", title: "verify every wheel, write the manifest and requirements, publish by rename" },
   ];
   return { version: 1, command, decision: `build: ${decision.mode.reason}`, warnings: [], steps };

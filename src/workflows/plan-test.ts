@@ -7,7 +7,7 @@ import { BUILDER_PATHS, builderSessionSteps } from "../plan/builder-container.js
 import type { PrintablePlan } from "../plan/plan.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { binaryFor } from "./build-images.js";
-import { builderImageFor, builderSpecFor, imageVolumesOf } from "./builder.js";
+import { builderImageFor, builderSpecFor, cacheVolumeMissing, imageVolumesOf } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { planFor, type TestRequest, testInputs } from "./run-tests.js";
 
@@ -24,9 +24,10 @@ export async function planTests(
   const index = resolveIndexSettings(project.config, ctx.env);
   const spec = builderSpecFor(project, image, index, ctx.newRunId(), await imageVolumesOf(engine, image));
   const steps = builderSessionSteps(binaryFor(project.config.engine.value, engine), spec, {
+    cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
     copiesIn: [
-      { dir: BUILDER_PATHS.source, what: "the source" },
       { dir: BUILDER_PATHS.bin, what: "the helper and the test check (wheelwright_testcheck)" },
+      { dir: BUILDER_PATHS.source, what: "the source" },
       { dir: BUILDER_PATHS.wheels, what: `the wheelhouse (${manifest.wheels.length} wheels)` },
     ],
     execs: [

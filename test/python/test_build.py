@@ -162,13 +162,16 @@ def test_wrong_app_name_and_app_only(tmp_path, links, shared_cache):
     run = run_helper(request_for(tmp_path, source, shared_cache, links, expectName="demo", appOnly=True), tmp_path)
     assert run.returncode == 0, run.explain()
     envs = shared_cache / "build-envs"
-    before = {p.name: p.stat().st_ino for p in envs.iterdir()}
+    # A mark in every existing build environment: one made anew lacks it (an inode number would not
+    # tell: a folder removed and made again at once often gets the same one back).
+    before = [p.name for p in envs.iterdir() if p.is_dir()]
+    for name in before:
+        (envs / name / "old-env-mark").write_text("")
     shutil.rmtree(run.out)
     run = run_helper(request_for(tmp_path, source, shared_cache, links, expectName="demo", appOnly=True,
                                  freshBuildEnv=True), tmp_path)
     assert run.returncode == 0, run.explain()
-    after = {p.name: p.stat().st_ino for p in envs.iterdir()}
-    assert any(name in after and after[name] != inode for name, inode in before.items())  # made anew
+    assert any((envs / name).is_dir() and not (envs / name / "old-env-mark").exists() for name in before)
     assert [w["filename"].split("-")[0] for w in run.report["wheels"]] == ["demo"]
     assert "resolve" not in [e["phase"] for e in run.of("phase")]
 

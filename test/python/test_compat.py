@@ -7,8 +7,12 @@ import sys
 import types
 from pathlib import Path
 
-import tomllib
 from wheelwright_helper import pyproject
+
+try:
+    import tomllib
+except ImportError:  # Python 3.9 / 3.10: the reader the helper itself falls back to
+    import tomli as tomllib
 
 PACKAGE = Path(__file__).resolve().parents[2] / "assets" / "wheelwright_helper"
 # Modules the bare interpreter imports before the helper environment exists: stdlib only.

@@ -59,7 +59,8 @@ function sweepDeadRuns(): void {
   for (const runId of dead) {
     rmSync(path.join(tmpdir(), `${RUN_PREFIX}${runId}`), { recursive: true, force: true });
     // Forgotten only once nothing of it is left, so a later run tries again.
-    if (!left.some((object) => object.runId === runId)) rmSync(path.join(RUNS_DIR, `${runId}.json`));
+    if (!left.some((object) => object.runId === runId))
+      rmSync(path.join(RUNS_DIR, `${runId}.json`), { force: true });
   }
   if (left.length > 0) {
     console.warn(`could not remove what earlier test runs left: ${left.map((o) => o.shown).join(", ")}`);

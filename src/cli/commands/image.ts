@@ -5,7 +5,8 @@ import type { LoadedProject } from "../../config/load.js";
 import { requireContainerEngine } from "../../engine/detect.js";
 import { InputError, UsageError } from "../../errors.js";
 import type { ImageRequest } from "../../plan/image-plan.js";
-import { buildImages, planImageBuild } from "../../workflows/build-images.js";
+import { buildImages, draftDependsOnEngine, planImageBuild } from "../../workflows/build-images.js";
+import { engineForPlan } from "../../workflows/planning-engine.js";
 import { printPlan } from "../print-plan.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
@@ -60,7 +61,9 @@ export async function imageCommand(
   // Planned first without an engine: every input problem is found before any engine call.
   const draft = await planImageBuild(ctx, project, request, undefined);
   if (options.dryRun) {
-    printPlan(session, { ...draft, steps: [...draft.retags, ...draft.steps] });
+    const engine = draftDependsOnEngine(draft, request) ? await engineForPlan(ctx, project) : undefined;
+    const plan = engine === undefined ? draft : await planImageBuild(ctx, project, request, engine);
+    printPlan(session, { ...plan, steps: [...plan.retags, ...plan.steps] });
     return;
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "image");

@@ -1,5 +1,6 @@
 // `wheelwright push [TAG...]`: parse, plan (print it with --dry-run), run, render.
 import { requireContainerEngine } from "../../engine/detect.js";
+import { engineForPlan } from "../../workflows/planning-engine.js";
 import { planPushImages, pushImages } from "../../workflows/push-images.js";
 import { printPlan } from "../print-plan.js";
 import { pushResult } from "../run-results.js";
@@ -26,7 +27,7 @@ export async function pushCommand(
     passwordStdin: options.passwordStdin === true,
   };
   if (options.dryRun) {
-    printPlan(session, await planPushImages(ctx, project, request, undefined));
+    printPlan(session, await planPushImages(ctx, project, request, await engineForPlan(ctx, project)));
     return;
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "push");

@@ -1,5 +1,6 @@
 // `wheelwright release [TAG...]`: parse, plan (print it with --dry-run), run, render.
 import { requireContainerEngine } from "../../engine/detect.js";
+import { engineForPlan } from "../../workflows/planning-engine.js";
 import { planReleaseImage, releaseImage } from "../../workflows/release-image.js";
 import { printPlan } from "../print-plan.js";
 import { releaseResult } from "../run-results.js";
@@ -13,7 +14,7 @@ export async function releaseCommand(
   const project = loadSessionProject(session);
   const ctx = workflowContext(session);
   if (options.dryRun) {
-    printPlan(session, await planReleaseImage(ctx, project, extraTags, undefined));
+    printPlan(session, await planReleaseImage(ctx, project, extraTags, await engineForPlan(ctx, project)));
     return;
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "release");
