@@ -114,6 +114,7 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
 
       // Cold again: no cache volume, a new (empty) result store, another path, umask and clock.
       await removeCacheVolume(names.cacheVolume);
+      expect(labelledVolumes(names.project)).toEqual([]);
       const second = cloneElsewhere(first, SECOND.umask);
       const secondCache = freshCache();
       const rebuilt = await wheelwright(second, ["build"], SECOND, secondCache);
