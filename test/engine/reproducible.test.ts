@@ -131,6 +131,10 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
       expect(three.reproducible?.checked).toBe(true);
       expect(three.reproducible?.conditions.length).toBeGreaterThan(0);
       expect(hashes(three)).toEqual(hashes(one));
+      // The second build's wheels are compared, never published: the wheelhouse holds the set alone.
+      expect(readdirSync(path.join(second, "wheelhouse")).sort()).toEqual(
+        [...three.wheels.map((wheel) => wheel.filename), "manifest.json", "requirements.txt"].sort(),
+      );
 
       expect(containersOf(names.project)).toEqual([]);
       // The second builder's own cache volume went with it: only the project's cache volume is left.
@@ -160,6 +164,7 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
     const pollsImagesBefore = hasImages(project);
     const root = copyPolls();
     const cache = freshCache();
+    let cleanedUp: CliResult | undefined;
     try {
       const cleanBuild = async (conditions: Conditions) => {
         const cleaned = await wheelwright(root, ["clean", "--all"], conditions, cache);
@@ -183,12 +188,14 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
       expect(readManifest(root).reproducible?.checked).toBe(true);
       expect(hashes(readManifest(root))).toEqual(hashes(one));
     } finally {
-      await wheelwright(root, ["clean", "--all"], FIRST, cache);
+      cleanedUp = await wheelwright(root, ["clean", "--all"], FIRST, cache);
       rmSync(cache, { recursive: true, force: true });
       // The run's other files may have built polls' images first: remove them only if this test made them.
       if (!pollsImagesBefore) await removeProjectImages(project);
     }
+    expect(cleanedUp?.exitCode, cleanedUp?.stderr).toBe(0);
+    expect(readdirSync(root), `${cleanedUp?.stdout}\n${cleanedUp?.stderr}`).not.toContain("wheelhouse");
     expect(containersOf(project)).toEqual([]);
-    expect(readdirSync(root)).not.toContain("wheelhouse");
+    expect(labelledVolumes(project)).toEqual([]);
   });
 });
