@@ -33,7 +33,7 @@ from .pep517 import environment_satisfies
 from .pip_options import PipOptions
 from .process import ProcessRunner
 from .pyproject import TomlError, dependency_groups_table, read_pyproject, static_metadata
-from .reproducible import reproducible_environment
+from .reproducible import normalise_modes, reproducible_environment
 from .request import BuildRequest
 from .requirements import RequirementsFile, RequirementsParser
 from .resolve import Item, Resolver
@@ -100,6 +100,9 @@ class Build:
     def run(self) -> dict:
         request = self.request
         self._prepare_folders()
+        # The source copy carries the host checkout's modes (a umask 077 clone: 0600 files); the
+        # wheel must not (see normalise_modes).
+        normalise_modes(request.source)
         inputs = self.read_inputs()
         index_args = inputs.options.arguments()
         envs = self.given_envs

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import stat
 from typing import Dict, List, Mapping, Optional
 
 UMASK = 0o022
@@ -54,6 +55,27 @@ def reproducible_environment(base: Mapping[str, str], build_dir: str, cache: str
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     return env
+
+
+def normalise_modes(tree: str) -> None:
+    """Gives the source copy the modes git would check out under umask 022: folders 0755, files
+    0755 when any exec bit is set, else 0644. Git keeps only the exec bit, so two clones of one
+    commit made under other umasks (0644 against 0600 files) are the same source; but setuptools
+    copies package data and data_files with their modes, and bdist_wheel records those modes in
+    the wheel, whose bytes then followed the clone's umask (found by the data-files-entry-points
+    test of issue 16). Links are left alone (chmod would follow them)."""
+    for folder, _dirs, files in os.walk(tree):
+        _chmod(folder, 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode):
+                _chmod(path, 0o755 if mode & 0o111 else 0o644)
+
+
+def _chmod(path: str, mode: int) -> None:
+    if stat.S_IMODE(os.lstat(path).st_mode) != mode:
+        os.chmod(path, mode)
 
 
 def apply_process_defaults() -> None:

@@ -191,6 +191,7 @@ async function buildAndPublish(
   startSandbox: () => Promise<BuildSandbox>,
 ): Promise<Manifest> {
   const staging = createStaging(project.wheelhouseDir, facts.runId);
+  const again = `${staging}/.again`;
   try {
     const { session, set } = await buildOnce(
       ctx,
@@ -201,12 +202,13 @@ async function buildAndPublish(
       `${staging}/.incoming`,
     );
     const checked = facts.request.checkReproducible
-      ? await checkReproducible(ctx, project, facts, decision, session.received, `${staging}/.again`)
+      ? await checkReproducible(ctx, project, facts, decision, session.received, again)
       : undefined;
     for (const file of session.received.files) moveInto(staging, file.path, file.filename);
-    // Both receiving folders live in staging, which becomes the wheelhouse: neither may be published.
-    for (const receiving of [".incoming", ".again"])
-      rmSync(`${staging}/${receiving}`, { recursive: true, force: true });
+    // The staging folder becomes the wheelhouse: the received copies must not go with it (a
+    // `.again` left there made the next `clean` refuse the wheelhouse as holding foreign files).
+    rmSync(`${staging}/.incoming`, { recursive: true, force: true });
+    rmSync(again, { recursive: true, force: true });
     const wheels = session.full
       ? set.wheels
       : [...set.wheels, ...reusedDependencies(facts, decision, set.app.name, staging)];

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from wheelwright_helper.reproducible import UMASK, build_folder, reproducible_environment
+from wheelwright_helper.reproducible import UMASK, build_folder, normalise_modes, reproducible_environment
 
 
 def test_each_sdist_builds_in_a_fixed_folder():
@@ -41,3 +41,24 @@ def test_no_epoch_means_none_is_invented(tmp_path):
 
 def test_umask_is_022():
     assert UMASK == 0o022
+
+
+def test_source_modes_become_what_git_checks_out_whatever_the_clones_umask(tmp_path):
+    # A clone made under umask 077: 0700 folders, 0600 files, 0700 scripts.
+    (tmp_path / "pkg" / "data").mkdir(parents=True)
+    data = tmp_path / "pkg" / "data" / "table.json"
+    script = tmp_path / "run.sh"
+    data.write_text("{}")
+    script.write_text("#!/bin/sh\n")
+    outside = tmp_path.parent / (tmp_path.name + "-outside")
+    outside.write_text("not ours")
+    outside.chmod(0o600)
+    (tmp_path / "link").symlink_to(outside)
+    for path, mode in ((tmp_path / "pkg", 0o700), (tmp_path / "pkg" / "data", 0o700), (data, 0o600),
+                       (script, 0o700)):
+        path.chmod(mode)
+    normalise_modes(str(tmp_path))
+    modes = {p: os.stat(p).st_mode & 0o777 for p in (tmp_path / "pkg", tmp_path / "pkg" / "data", data, script)}
+    assert modes == {tmp_path / "pkg": 0o755, tmp_path / "pkg" / "data": 0o755, data: 0o644, script: 0o755}
+    # A link is not followed: what it points at keeps its mode.
+    assert os.stat(outside).st_mode & 0o777 == 0o600

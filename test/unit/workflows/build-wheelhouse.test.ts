@@ -9,6 +9,7 @@ import type { ExecOptions } from "../../../src/engine/engine.js";
 import {
   IntegrityError,
   InterruptedError,
+  NotReproducibleError,
   ResourceError,
   UntrustedOutputError,
 } from "../../../src/errors.js";
@@ -136,6 +137,65 @@ describe("build workflow (fake engine, fake helper)", () => {
       "copyOut",
       "stop",
     ]);
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("--check-reproducible builds twice, records the check, and publishes the set alone (not the second build's copies)", async () => {
+    const { ctx, engine, project, root } = setup();
+    const requests: HelperRequest[] = [];
+    const helper = goodHelper();
+    engine.execScript = async (argv, options, container) => {
+      const result = await helper(argv, options, container);
+      if (argv.includes("wheelwright_helper"))
+        requests.push(JSON.parse(String(container.files.get("/wheelwright/input/request.json"))));
+      return result;
+    };
+    const outcome = await buildWheelhouse(ctx, project, { ...request, checkReproducible: true });
+    expect(outcome.status).toBe("built");
+    // The second build ran in another work folder.
+    expect(requests.map((r) => r.work)).toEqual(["/wheelwright/work", "/wheelwright/work-again"]);
+    expect(manifestOf(root).reproducible).toMatchObject({ checked: true });
+    expect(readdirSync(path.join(root, "wheelhouse")).sort()).toEqual([
+      "demo-0.1.0-py3-none-any.whl",
+      "manifest.json",
+      "requirements.txt",
+      "tinydep-1.0-py3-none-any.whl",
+    ]);
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("--check-reproducible: a member that differs the second time is named (exit 13); nothing is published", async () => {
+    const { ctx, engine, project, root } = setup();
+    const helper = goodHelper();
+    let builds = 0;
+    engine.execScript = async (argv, options, container) => {
+      const result = await helper(argv, options, container);
+      if (!argv.includes("wheelwright_helper")) return result;
+      builds += 1;
+      const out = "/wheelwright/out/app/demo-0.1.0-py3-none-any.whl";
+      container.files.set(
+        out,
+        await zipBytes(
+          wheelMembers({
+            name: "demo",
+            version: "0.1.0",
+            files: [{ name: "demo/_built.py", data: `BUILT = ${builds}\n` }],
+            metadata: "Metadata-Version: 2.1\nName: demo\nVersion: 0.1.0\nRequires-Dist: tinydep\n",
+          }),
+        ),
+      );
+      return result;
+    };
+    const error = await buildWheelhouse(ctx, project, { ...request, checkReproducible: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NotReproducibleError);
+    expect((error as NotReproducibleError).exitCode).toBe(13);
+    expect((error as NotReproducibleError).details[0]).toBe(
+      "demo-0.1.0-py3-none-any.whl: members differ: demo/_built.py, demo-0.1.0.dist-info/RECORD",
+    );
+    expect(existsSync(path.join(root, "wheelhouse"))).toBe(false);
+    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
     expect(engine.containers.size).toBe(0);
   });
 
