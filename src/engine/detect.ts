@@ -6,6 +6,7 @@ import type { EngineChoice } from "../config/schema.js";
 import { EngineUnavailableError, WheelwrightError } from "../errors.js";
 import { DockerCli } from "./docker-cli.js";
 import type { ContainerEngine, EngineCapabilities } from "./engine.js";
+import { PodmanCli } from "./podman-cli.js";
 import type { ProcessRunner } from "./process-runner.js";
 
 export interface CandidateReport {
@@ -68,7 +69,10 @@ export async function detectEngine(options: DetectOptions): Promise<Detection> {
       report.push({ candidate: kind, accepted: false, reason: `no \`${kind}\` command on PATH` });
       continue;
     }
-    const engine = new DockerCli({ binary: kind, runner: options.runner, env: options.env });
+    const engine =
+      kind === "podman"
+        ? new PodmanCli({ runner: options.runner, env: options.env })
+        : new DockerCli({ binary: kind, runner: options.runner, env: options.env });
     try {
       const capabilities = await engine.probe();
       report.push({

@@ -1,5 +1,6 @@
 // The docker CLI behind the Engine interface. podman takes the same argv with its own binary name;
-// where the two differ it is said next to the flag (here or in src/domain/engine-commands.ts).
+// where the two differ in the command lines it is said next to the flag (src/domain/engine-commands.ts),
+// and where they differ in what they answer, PodmanCli (./podman-cli.ts) says why.
 import {
   type EngineBinary,
   type EngineCommand,
@@ -47,6 +48,31 @@ export interface DockerCliOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+/** What `image inspect --format '{{json .}}'` prints of an image (the fields used). */
+export interface RawImage {
+  Id: string;
+  Created: string;
+  RepoTags: string[] | null;
+  Size?: number;
+  Config?: {
+    Labels?: Record<string, string> | null;
+    User?: string;
+    Volumes?: Record<string, unknown> | null;
+  };
+}
+
+export function imageInfoOf(raw: RawImage): ImageInfo {
+  return {
+    id: raw.Id,
+    created: raw.Created,
+    labels: raw.Config?.Labels ?? {},
+    repoTags: raw.RepoTags ?? [],
+    user: raw.Config?.User ?? "",
+    size: raw.Size ?? 0,
+    volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
+  };
+}
+
 const lines = (text: string) =>
   text
     .split("\n")
@@ -58,7 +84,7 @@ export class DockerCli implements ContainerEngine {
   private capabilities: EngineCapabilities | undefined;
   private featureAnswers: EngineFeatures | undefined;
 
-  constructor(private readonly options: DockerCliOptions) {
+  constructor(protected readonly options: DockerCliOptions) {
     this.kind = options.binary;
   }
 
@@ -74,7 +100,7 @@ export class DockerCli implements ContainerEngine {
     });
   }
 
-  private cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+  protected cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
     return this.run({ argv: [this.binary, ...args], env: {} }, { timeoutMs });
   }
 
@@ -92,9 +118,7 @@ export class DockerCli implements ContainerEngine {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",
       serverVersion: parsed.Server?.Version ?? "unknown",
-      endpoint:
-        this.options.env.DOCKER_HOST ??
-        (this.kind === "podman" ? "podman default" : "unix:///var/run/docker.sock"),
+      endpoint: this.options.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
     };
     return this.capabilities;
   }
@@ -119,10 +143,9 @@ export class DockerCli implements ContainerEngine {
   /**
    * BuildKit is there when the buildx plugin answers, or when the client is older than 23 and so
    * still carries the embedded BuildKit client (DOCKER_BUILDKIT=1). A newer client without buildx
-   * only has the legacy builder. podman's `build` is buildah, which handles RUN --mount itself.
+   * only has the legacy builder.
    */
   private async hasBuildKit(clientVersion: string): Promise<boolean> {
-    if (this.kind === "podman") return true;
     const buildx = await this.cli(["buildx", "version"], PROBE_TIMEOUT_MS);
     if (buildx.exitCode === 0) return true;
     const major = Number.parseInt(clientVersion, 10);
@@ -153,26 +176,7 @@ export class DockerCli implements ContainerEngine {
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
     const result = await this.cli(["image", "inspect", "--format", "{{json .}}", reference]);
     if (result.exitCode !== 0) return undefined;
-    const raw = JSON.parse(result.stdout) as {
-      Id: string;
-      Created: string;
-      RepoTags: string[] | null;
-      Size?: number;
-      Config?: {
-        Labels?: Record<string, string> | null;
-        User?: string;
-        Volumes?: Record<string, unknown> | null;
-      };
-    };
-    return {
-      id: raw.Id,
-      created: raw.Created,
-      labels: raw.Config?.Labels ?? {},
-      repoTags: raw.RepoTags ?? [],
-      user: raw.Config?.User ?? "",
-      size: raw.Size ?? 0,
-      volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
-    };
+    return imageInfoOf(JSON.parse(result.stdout) as RawImage);
   }
 
   async listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]> {
@@ -254,11 +258,11 @@ export class DockerCli implements ContainerEngine {
   }
 
   async hasDefaultNetwork(): Promise<boolean> {
-    // podman's default network is called "podman"; docker's is "bridge".
-    return (
-      (await this.cli(["network", "inspect", this.kind === "podman" ? "podman" : "bridge"])).exitCode === 0
-    );
+    return (await this.cli(["network", "inspect", this.defaultNetwork])).exitCode === 0;
   }
+
+  /** The network a container without --network joins. */
+  protected readonly defaultNetwork: string = "bridge";
 
   async volumeExists(name: string): Promise<boolean> {
     return (await this.cli(["volume", "inspect", name])).exitCode === 0;
