@@ -248,6 +248,9 @@ export class DockerCli implements ContainerEngine {
     return first?.Descriptor?.digest;
   }
 
+  /** docker's own codes for a command it could not start (its init, tini, execs nothing itself). */
+  readonly notStartedExitCodes: readonly number[] = [126, 127];
+
   async runOnce(spec: OneOffSpec, io: OneOffIo = {}): Promise<ExecResult> {
     const result = await this.run(oneOffCommand(this.binary, spec), {
       onLine: io.onOutput,

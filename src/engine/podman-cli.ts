@@ -45,6 +45,12 @@ const MISSING_INIT = /container-init binary not found/i;
 
 export class PodmanCli extends DockerCli {
   protected override readonly defaultNetwork = "podman";
+  /**
+   * With `--init` podman starts catatonit, which execs the command itself: a command missing from
+   * the image makes it print "failed to exec pid1" and exit 1 (docker says 127), so 1 may mean
+   * "never started" too and the caller asks the image.
+   */
+  override readonly notStartedExitCodes: readonly number[] = [1, 126, 127];
   private info: PodmanInfo | undefined;
 
   constructor(options: { runner: ProcessRunner; env: Readonly<Record<string, string | undefined>> }) {
