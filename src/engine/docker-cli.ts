@@ -14,7 +14,7 @@ import {
   removeVolumeCommand,
   tagCommand,
 } from "../domain/engine-commands.js";
-import { ImageBuildError } from "../errors.js";
+import { EngineFailureError, ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
 import type {
   ContainerEngine,
@@ -61,7 +61,17 @@ export interface RawImage {
   };
 }
 
-export function imageInfoOf(raw: RawImage): ImageInfo {
+/**
+ * An image's facts from the engine's inspect output. Output without an id was not understood: that
+ * is the engine's failure, never an image without a USER (the release check would blame the Dockerfile).
+ */
+export function imageInfoOf(raw: RawImage, reference: string): ImageInfo {
+  if (typeof raw?.Id !== "string" || raw.Id === "") {
+    throw new EngineFailureError(`The engine's description of the image ${reference} could not be read`, {
+      details: [JSON.stringify(raw).slice(0, 200)],
+      hint: "This engine's `image inspect` output is not what wheelwright reads; run `wheelwright info` and report the engine and its version.",
+    });
+  }
   return {
     id: raw.Id,
     created: raw.Created,
@@ -176,7 +186,7 @@ export class DockerCli implements ContainerEngine {
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
     const result = await this.cli(["image", "inspect", "--format", "{{json .}}", reference]);
     if (result.exitCode !== 0) return undefined;
-    return imageInfoOf(JSON.parse(result.stdout) as RawImage);
+    return imageInfoOf(JSON.parse(result.stdout) as RawImage, reference);
   }
 
   async listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]> {

@@ -94,7 +94,7 @@ export class PodmanCli extends DockerCli {
     const parsed = JSON.parse(result.stdout) as RawImage | RawImage[];
     const raw = Array.isArray(parsed) ? parsed[0] : parsed;
     if (raw === undefined) return undefined;
-    const info = imageInfoOf(raw);
+    const info = imageInfoOf(raw, reference);
     return { ...info, id: dockerStyleId(info.id), repoTags: info.repoTags.map(dockerStyleTag) };
   }
 

@@ -4,7 +4,7 @@
 // tests make in podman is removed at the end, and a leftover fails the file. Where podman answers
 // differently from docker, src/engine/podman-cli.ts handles it (each place says why).
 // In CI (or with WHEELWRIGHT_REQUIRE_ENGINE=1) podman missing or broken fails these tests.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, REPO_ROOT, runCli } from "../support/cli.js";
@@ -161,6 +161,39 @@ describe.skipIf(engineOrSkip() || (!podman.works && !engineRequired))(
       ).wheels.find((w) => w.name === "tinydep")!;
       const own = await ok("run");
       expect(own.stdout.trim()).toBe(`${APP} runs with tinydep ${tinydep.version}`);
+    });
+
+    it("release without podman's init binary says the check could not run (exit 4, catatonit named), never blames the Dockerfile", async () => {
+      // The issue's case: Debian's podman without catatonit. CONTAINERS_CONF replaces every
+      // containers.conf (drop-ins too): keep the machine's drop-in settings, point init_path nowhere.
+      const dropIns = "/etc/containers/containers.conf.d";
+      const machine = existsSync(dropIns)
+        ? readdirSync(dropIns)
+            .filter((file) => file.endsWith(".conf"))
+            .map((file) => readFileSync(path.join(dropIns, file), "utf8"))
+            .join("\n")
+        : "";
+      const missingInit = 'init_path = "/nonexistent/catatonit"';
+      const conf = path.join(mkdtempSync(path.join(testRun().tempRoot, "podman-conf-")), "containers.conf");
+      writeFileSync(
+        conf,
+        machine.includes("[containers]")
+          ? machine.replace("[containers]", `[containers]\n${missingInit}`)
+          : `[containers]\n${missingInit}\n${machine}`,
+      );
+      const result = await runCli(["--engine", "podman", "release"], {
+        cwd: root,
+        env: { CONTAINERS_CONF: conf },
+      });
+      expect(result.exitCode, result.stderr).toBe(4);
+      const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
+      expect(error).toMatch(/podman cannot start a container with --init: its init binary is missing/);
+      expect(error).toMatch(/catatonit/);
+      expect(error).not.toMatch(/runs as root|USER|Dockerfile/);
+      const candidates = names(
+        podmanSync(["image", "ls", "--format", "{{.Tag}}", `${project()}-release`]).stdout,
+      );
+      expect(candidates.filter((tag) => tag.startsWith("wheelwright-candidate-"))).toEqual([]);
     });
 
     it("run returns the command's exit code, runs as the image's user, and tells a missing command", async () => {

@@ -71,6 +71,15 @@ describe("the podman adapter", () => {
     ]);
   });
 
+  it("never reads inspect output it does not understand as an image without a USER", async () => {
+    const { runner } = recordingRunner({
+      "podman image inspect": { exitCode: 0, stdout: '[{"Config": {}}]' },
+    });
+    await expect(new PodmanCli({ runner, env: {} }).inspectImage("ns/app-release:abc")).rejects.toThrow(
+      /description of the image ns\/app-release:abc could not be read/,
+    );
+  });
+
   it("lists the tags of one repository only (podman's `image ls REPO` prints every tag of REPO's images)", async () => {
     const { runner } = recordingRunner({
       "podman image ls": {
