@@ -52,6 +52,7 @@ export class PodmanCli extends DockerCli {
    */
   override readonly notStartedExitCodes: readonly number[] = [1, 126, 127];
   private info: PodmanInfo | undefined;
+  private capabilitiesFound: EngineCapabilities | undefined;
 
   constructor(options: { runner: ProcessRunner; env: Readonly<Record<string, string | undefined>> }) {
     super({ ...options, binary: "podman" });
@@ -63,6 +64,7 @@ export class PodmanCli extends DockerCli {
    * answers, podman can work, and it says where.
    */
   override async probe(): Promise<EngineCapabilities> {
+    if (this.capabilitiesFound !== undefined) return this.capabilitiesFound;
     const result = await this.cli(["info", "--format", "json"], PROBE_TIMEOUT_MS);
     if (result.exitCode !== 0 || result.timedOut) {
       throw engineUnavailable(this.binary, result.stderr, result.timedOut, this.options.env);
@@ -71,7 +73,7 @@ export class PodmanCli extends DockerCli {
     this.info = info;
     const version = info.version?.Version ?? "unknown";
     const remote = this.options.env.CONTAINER_HOST;
-    return {
+    this.capabilitiesFound = {
       kind: "podman",
       clientVersion: version,
       serverVersion: version,
@@ -79,6 +81,13 @@ export class PodmanCli extends DockerCli {
         remote ??
         `local storage ${info.store?.graphRoot ?? "(unknown)"}, no daemon (runtime ${info.host?.ociRuntime?.name ?? "unknown"}, network backend ${info.host?.networkBackend ?? "unknown"})`,
     };
+    return this.capabilitiesFound;
+  }
+
+  /** Whether podman works now (uncached): `info`, for the reason `probe` gives. */
+  override async answers(): Promise<boolean> {
+    const info = await this.cli(["info", "--format", "{{.Version.Version}}"], PROBE_TIMEOUT_MS);
+    return info.exitCode === 0 && !info.timedOut;
   }
 
   /** podman's `build` is buildah, which handles RUN --mount itself; `info` says whether it runs rootless. */
