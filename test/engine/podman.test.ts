@@ -16,6 +16,7 @@ import {
   podmanStatus,
   podmanSync,
   removePodmanObjects,
+  sweepGonePodmanRuns,
 } from "../support/podman.js";
 import { testRun } from "../support/test-run.js";
 
@@ -67,9 +68,10 @@ describe.skipIf(engineOrSkip() || (!podman.works && !engineRequired))(
           `podman does not work (${podman.why}), and this run requires it (CI or WHEELWRIGHT_REQUIRE_ENGINE=1): .ci/run installs it`,
         );
       }
+      const run = testRun();
+      sweepGonePodmanRuns(run);
       volumesBefore = volumes();
       containersBefore = containers();
-      const run = testRun();
       await loadIntoPodman([run.baseImage, run.builderImage]);
       root = makeProject({
         scenario: APP,

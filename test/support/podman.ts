@@ -1,8 +1,11 @@
 // podman beside the Docker engine, for the podman engine tests: whether it works, the run's test
 // images moved into it (`docker save | podman load`), and what a test run left in it. podman has
 // no daemon, so the run's global teardown (which asks docker) does not see it: the tests clean up.
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { execa, execaSync } from "execa";
-import { RUN_LABEL, type TestRun } from "./run-facts.js";
+import { RUN_ID_PATTERN, RUN_LABEL, RUN_PREFIX, type TestRun } from "./run-facts.js";
 
 export function podmanSync(args: string[]): { exitCode: number; stdout: string; stderr: string } {
   const result = execaSync("podman", args, { reject: false, timeout: 120_000 });
@@ -71,4 +74,36 @@ export function removePodmanObjects(run: TestRun): PodmanLeftovers {
   if (found.images.length > 0) podmanSync(["image", "rm", "-f", ...found.images]);
   for (const volume of found.volumes) podmanSync(["volume", "rm", "-f", volume]);
   return podmanObjectsOf(run);
+}
+
+/** The run's registration (global-setup.ts): one file per run that is going, holding its pid. */
+function runIsGoing(runId: string): boolean {
+  try {
+    const { pid } = JSON.parse(
+      readFileSync(path.join(tmpdir(), "wheelwright-test-runs", `${runId}.json`), "utf8"),
+    ) as { pid: number };
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes what killed earlier runs left in podman (the global sweep asks docker only): images,
+ * containers and volumes named after a run that is no longer going. Only this suite uses podman
+ * here, so a run id that is not registered any more counts as gone.
+ */
+export function sweepGonePodmanRuns(current: TestRun): void {
+  const named = [
+    ...podmanSync(["image", "ls", "--format", "{{.Repository}}"]).stdout.split("\n"),
+    ...podmanSync(["ps", "-a", "--format", "{{.Names}} {{.Labels}}"]).stdout.split("\n"),
+    ...podmanSync(["volume", "ls", "--format", "{{.Name}}"]).stdout.split("\n"),
+  ];
+  const gone = new Set(
+    named
+      .map((line) => RUN_ID_PATTERN.exec(line)?.[1])
+      .filter((id): id is string => id !== undefined && id !== current.id && !runIsGoing(id)),
+  );
+  for (const id of gone) removePodmanObjects({ ...current, id, namespace: `${RUN_PREFIX}${id}` });
 }
