@@ -1,12 +1,31 @@
 // The library reports what it does as events; the CLI decides how to show them (TTY, CI lines, NDJSON).
+import type { RunResult } from "./run-result.js";
+
+export type { RunResult } from "./run-result.js";
+
 export type WheelwrightEvent =
   | { type: "step-started"; id: string; title: string }
   | { type: "step-finished"; id: string; title: string; seconds: number; detail?: string }
   | { type: "step-failed"; id: string; title: string; seconds: number }
   | { type: "output"; id: string; line: string; stream: "stdout" | "stderr" }
-  | { type: "progress"; id: string; text: string }
+  | ProgressEvent
   | { type: "warning"; message: string }
-  | { type: "notice"; message: string };
+  | { type: "notice"; message: string }
+  /** What a command produced (its wheels, image, digests): a CI summary is made of these. */
+  | { type: "result"; result: RunResult };
+
+/**
+ * Where a long step is. `milestone` marks a new stage (a package starts compiling, a Dockerfile
+ * step begins): a log gets one line for each, a terminal only updates its live line.
+ */
+export interface ProgressEvent {
+  type: "progress";
+  id: string;
+  text: string;
+  done?: number;
+  total?: number;
+  milestone?: boolean;
+}
 
 export type EventSink = (event: WheelwrightEvent) => void;
 

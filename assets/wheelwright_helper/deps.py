@@ -93,8 +93,10 @@ class DepsBuilder:
         with self._lock:
             if finished:
                 self.done += 1
+            # `package` and `state` apart, so the host can say which package compiles without parsing
+            # `current` (kept for older hosts).
             emit("progress", step="deps", done=self.done, total=self.total,
-                 current="%s (%s)" % (item.label(), state))
+                 current="%s (%s)" % (item.label(), state), package=item.label(), state=state)
 
     def _task(self, item: Item) -> BuiltWheel:
         if self.runner.cancelled:

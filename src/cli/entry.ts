@@ -9,7 +9,8 @@ import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
 import { splitCommandLine } from "./command-line.js";
 import { createProgram } from "./program.js";
-import { chooseMode, createRenderer, formatError } from "./render.js";
+import { summaryAppender } from "./render/summary-file.js";
+import { chooseMode, createRenderer, type Renderer } from "./render.js";
 import type { Session } from "./session.js";
 
 export interface WheelwrightIo {
@@ -61,18 +62,21 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   // `build -- CMD`: everything after the first `--` belongs to the command, not to us.
   const { own: ownArgs, command: passthrough } = splitCommandLine(io.argv);
   let redact = (text: string) => text;
-  let renderer = createRenderer("plain", write, env);
+  let renderer = createRenderer({ mode: "plain", write, env });
   let session: Session | undefined;
   const program = createProgram(packageJson.version, (globals) => {
     const json = globals.json === true;
-    renderer = createRenderer(
-      chooseMode(json, io.stderr, env),
+    renderer = createRenderer({
+      mode: chooseMode(json, io.stderr, env),
       write,
       env,
-      (text) => redact(text),
-      globals.verbose === true,
-      io.stderr,
-    );
+      redact: (text) => redact(text),
+      verbose: globals.verbose === true,
+      terminal: io.stderr,
+      ...(io.clock === undefined ? {} : { clock: io.clock }),
+      command: typeof globals.command === "string" ? globals.command : undefined,
+      appendSummary: summaryAppender(env, write),
+    });
     session = {
       cwd: path.resolve(io.cwd, String(globals.cwd ?? ".")),
       env,
@@ -96,22 +100,28 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
   routeOutput(program, io);
   try {
     await program.parseAsync(ownArgs, { from: "user" });
-    renderer.close();
     const interrupted = interruptionOf(signal);
     if (interrupted !== undefined) throw interrupted;
+    renderer.close();
     return session?.exitCode ?? EXIT_CODES.ok;
   } catch (error) {
-    renderer.close();
-    if (error instanceof CommanderError) {
-      // Help and --version end with exit 0; any other parse error is a usage error.
-      return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
-    }
-    const interrupted = interruptionOf(signal);
-    const reported =
-      interrupted !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
-        ? interrupted
-        : error;
-    write(formatError(reported, redact));
-    return reported instanceof WheelwrightError ? reported.exitCode : 1;
+    return reportFailure(error, signal, renderer);
   }
+}
+
+/** The exit code of a run that threw; its error (or the interruption that caused it) is rendered. */
+function reportFailure(error: unknown, signal: AbortSignal, renderer: Renderer): number {
+  if (error instanceof CommanderError) {
+    renderer.close();
+    // Help and --version end with exit 0; any other parse error is a usage error.
+    return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+  }
+  const interrupted = interruptionOf(signal);
+  const reported =
+    interrupted !== undefined && !(error instanceof WheelwrightError && error.code === "usage")
+      ? interrupted
+      : error;
+  renderer.fail(reported);
+  renderer.close();
+  return reported instanceof WheelwrightError ? reported.exitCode : 1;
 }

@@ -213,7 +213,7 @@ export function createProgram(
       const value = globals[optionName(spec.flag)];
       if (value !== undefined) flags[spec.key] = value;
     }
-    return makeSession({ ...globals, flags });
+    return makeSession({ ...globals, flags, command: command.name() });
   };
   addImageAndBuild(program, session);
   addTestReleaseRun(program, session);

@@ -1,15 +1,39 @@
-// Turns library events into what a person or a CI log reads (stderr), or NDJSON with --json.
-
-import { WheelwrightError } from "../errors.js";
+// Turns library events into what a person or a CI log reads (stderr), or NDJSON with --json. On
+// GitHub Actions and GitLab a step's output folds (render/folds.ts); on GitHub a failure also
+// becomes an annotation and the run's summary goes to the job page (render/summary.ts).
+import { EXIT_CODE_MEANINGS, WheelwrightError } from "../errors.js";
 import type { WheelwrightEvent } from "../events.js";
+import { ciKind, foldsFor } from "./render/folds.js";
+import { errorAnnotation } from "./render/github.js";
+import { RunSummary, type SummaryFailure, summaryMarkdown } from "./render/summary.js";
+import { TextView } from "./render/text-view.js";
 
 export type RenderMode = "tty" | "plain" | "json";
 
 export interface Renderer {
   event(event: WheelwrightEvent): void;
-  /** Clears any live line before other text is written. */
+  /** Reports the error that ended the run (and, on GitHub, annotates it). */
+  fail(error: unknown): void;
+  /** Clears any live line, and writes the run's CI summary when one is due. */
   close(): void;
 }
+
+export interface RendererOptions {
+  mode: RenderMode;
+  write: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  redact?: (text: string) => string;
+  verbose?: boolean;
+  /** The stream written to, read for its width on each live line (a terminal can be resized). */
+  terminal?: { columns?: number };
+  clock?: () => number;
+  /** The command that runs; `build`, `test`, `release`, `push` and `all` end with a summary. */
+  command?: string;
+  /** Appends Markdown to the job's summary ($GITHUB_STEP_SUMMARY); no summary when not given. */
+  appendSummary?: (markdown: string) => void;
+}
+
+const SUMMARISED = new Set(["build", "test", "release", "push", "all"]);
 
 export function chooseMode(
   json: boolean,
@@ -20,81 +44,73 @@ export function chooseMode(
   return stream.isTTY && env.CI === undefined && env.TERM !== "dumb" ? "tty" : "plain";
 }
 
-/** GitHub Actions and GitLab fold a step's output between these markers. */
-function foldMarkers(env: Record<string, string | undefined>) {
-  if (env.GITHUB_ACTIONS === "true")
-    return { open: (t: string) => `::group::${t}`, close: () => "::endgroup::" };
-  return undefined;
-}
-
-export function createRenderer(
-  mode: RenderMode,
-  write: (text: string) => void,
-  env: Record<string, string | undefined>,
-  redact: (text: string) => string = (text) => text,
-  verbose = false,
-  /** The stream written to, read for its width on each live line (a terminal can be resized). */
-  terminal: { columns?: number } = {},
-): Renderer {
-  const fold = foldMarkers(env);
-  let live = "";
-  let stepStarted = Date.now();
-  const clearLive = () => {
-    if (live !== "") write("\r\x1b[2K");
-    live = "";
-  };
+export function createRenderer(options: RendererOptions): Renderer {
+  const { mode, write } = options;
+  const redact = options.redact ?? ((text: string) => text);
+  const kind = ciKind(options.env);
+  const clock = options.clock ?? Date.now;
+  const view = new TextView({
+    terminal: mode === "tty",
+    write,
+    redact,
+    verbose: options.verbose === true,
+    clock,
+    columns: () => options.terminal?.columns,
+    folds: foldsFor(kind, clock),
+    foldsNest: kind === "gitlab",
+  });
+  const summary = new RunSummary();
+  let closed = false;
   return {
     event(event) {
-      if (mode === "json") {
-        const safe = JSON.parse(redact(JSON.stringify(event))) as WheelwrightEvent;
-        write(`${JSON.stringify(safe)}\n`);
-        return;
-      }
-      switch (event.type) {
-        case "step-started":
-          clearLive();
-          stepStarted = Date.now();
-          write(fold ? `${fold.open(redact(event.title))}\n` : `» ${redact(event.title)}\n`);
-          return;
-        case "step-finished":
-          clearLive();
-          if (fold) write(`${fold.close()}\n`);
-          write(
-            `✓ ${redact(event.title)} (${event.seconds.toFixed(1)} s${event.detail ? `, ${redact(event.detail)}` : ""})\n`,
-          );
-          return;
-        case "step-failed":
-          clearLive();
-          if (fold) write(`${fold.close()}\n`);
-          write(`✗ ${redact(event.title)} (${event.seconds.toFixed(1)} s)\n`);
-          return;
-        case "output":
-        case "progress": {
-          const text = redact(event.type === "output" ? event.line : event.text);
-          // The full log only with --verbose; a failure's error carries the tail anyway.
-          if (verbose) write(`  ${text}\n`);
-          else if (mode === "tty") {
-            // The live line: elapsed time of the step, then what pip is doing (which package, wheels done).
-            const elapsed = `[${((Date.now() - stepStarted) / 1000).toFixed(0).padStart(3)} s] `;
-            const width = Math.max(20, (terminal.columns || 100) - 4 - elapsed.length);
-            live = `  ${elapsed}${text.trim().slice(0, width)}`;
-
-            write(`\r\x1b[2K${live}`);
-          }
-          return;
-        }
-        case "warning":
-          clearLive();
-          write(`warning: ${redact(event.message)}\n`);
-          return;
-        case "notice":
-          clearLive();
-          write(`${redact(event.message)}\n`);
-          return;
-      }
+      if (mode !== "json") view.show(event);
+      // pip's output lines are many and the summary keeps none of them: only what is kept is copied.
+      if (mode !== "json" && !RunSummary.keeps(event)) return;
+      // Redacted as JSON, so a secret is found before any escaping (Markdown's, a workflow command's) hides it.
+      const safe = JSON.parse(redact(JSON.stringify(event))) as WheelwrightEvent;
+      summary.record(safe);
+      if (mode === "json") write(`${JSON.stringify(safe)}\n`);
     },
-    close: clearLive,
+    fail(error) {
+      summary.failure = failureOf(error, redact);
+      view.closeAll();
+      write(formatError(error, redact));
+      // --json keeps stderr NDJSON and the error's text: no workflow command in it.
+      if (kind === "github" && mode !== "json")
+        write(errorAnnotation(summary.failure.title, annotationText(summary.failure)));
+    },
+    close() {
+      view.clear();
+      if (closed) return;
+      closed = true;
+      const command = options.command;
+      if (options.appendSummary === undefined || command === undefined || !SUMMARISED.has(command)) return;
+      if (!summary.empty) options.appendSummary(redact(summaryMarkdown(command, summary)));
+    },
   };
+}
+
+/** The error as the summary and the annotation show it: a title, the message, the log's last lines, the hint. */
+function failureOf(error: unknown, redact: (text: string) => string): SummaryFailure {
+  if (!(error instanceof WheelwrightError))
+    return {
+      title: "wheelwright: internal error",
+      message: redact(String(error)),
+      details: [],
+      hint: undefined,
+    };
+  return {
+    title: `wheelwright: ${EXIT_CODE_MEANINGS[error.code]} (exit ${error.exitCode})`,
+    message: redact(error.message),
+    details: error.details.slice(-10).map(redact),
+    hint: error.hint === undefined ? undefined : redact(error.hint),
+  };
+}
+
+function annotationText(failure: SummaryFailure): string {
+  const lines = [failure.message, ...failure.details];
+  if (failure.hint !== undefined) lines.push(`hint: ${failure.hint}`);
+  return lines.join("\n");
 }
 
 export function formatError(error: unknown, redact: (text: string) => string = (t) => t): string {

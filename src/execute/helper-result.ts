@@ -16,6 +16,9 @@ const messageSchema = z.discriminatedUnion("kind", [
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
     current: text.optional(),
+    /** The package (`name version`) and what happens to it: building starts compiling an sdist. */
+    package: text.optional(),
+    state: z.enum(["building", "fetching", "built", "fetched"]).optional(),
   }),
   z.object({
     kind: z.literal("app"),

@@ -1,6 +1,6 @@
 // Runs the builder helper in a sandbox and turns its event lines into progress: one step per phase,
 // the package being built and how many are left on the live line, pip's output kept for a failure.
-import type { EventSink } from "../events.js";
+import type { EventSink, ProgressEvent } from "../events.js";
 import { StepTracker } from "../events.js";
 import { type HelperErrorEvent, type HelperMessage, parseHelperLine } from "./helper-result.js";
 import type { BuildSandbox } from "./sandbox.js";
@@ -37,6 +37,32 @@ const TITLES: Record<string, string> = {
   check: "check the wheel set",
 };
 
+/**
+ * The helper's progress as an event. An sdist starting to compile is a milestone (a log shows
+ * which one, and how many are left); fetching a wheel and finishing one only move the live line.
+ */
+export function progressEvent(
+  id: string,
+  message: Extract<HelperMessage, { kind: "progress" }>,
+): ProgressEvent {
+  const { done, total } = message;
+  const counts = `${done}/${total} done, ${total - done} left`;
+  if (message.package === undefined || message.state === undefined) {
+    const text = `${done}/${total}${message.current === undefined ? "" : `  ${message.current}`}`;
+    return { type: "progress", id, text, done, total };
+  }
+  if (message.state === "building")
+    return {
+      type: "progress",
+      id,
+      text: `compiling ${message.package} from its sdist (${counts})`,
+      done,
+      total,
+      milestone: true,
+    };
+  return { type: "progress", id, text: `${message.state} ${message.package} (${counts})`, done, total };
+}
+
 export async function runHelper(options: HelperRunOptions): Promise<HelperRunResult> {
   const { emit } = options;
   const steps = new StepTracker(emit, options.clock);
@@ -59,8 +85,7 @@ export async function runHelper(options: HelperRunOptions): Promise<HelperRunRes
       emit({ type: "output", id: steps.id ?? "helper", line: message.line, stream: "stdout" });
     } else if (message.kind === "progress") {
       if (message.current !== undefined) result.lastPackage = message.current.split(" ")[0];
-      const text = `${message.done}/${message.total}${message.current === undefined ? "" : `  ${message.current}`}`;
-      emit({ type: "progress", id: steps.id ?? "helper", text });
+      emit(progressEvent(steps.id ?? "helper", message));
     } else if (message.kind === "app") result.app = message;
     else if (message.kind === "error") result.error = message as HelperErrorEvent;
   };

@@ -2,6 +2,7 @@
 // build replaced (its tags moved away from them, and no tag names them any more) are removed. The
 // plan's scratch folder (for generated Dockerfiles) must exist: the caller owns its lifetime.
 import { writeFileSync } from "node:fs";
+import { describeBuildStep, parseBuildStepLine } from "../domain/build-step-line.js";
 import type { Engine } from "../engine/engine.js";
 import { EngineUnavailableError, ImageBuildError } from "../errors.js";
 import { type EventSink, step } from "../events.js";
@@ -42,12 +43,7 @@ async function buildOne(run: ImagePlanRun, planned: ImageBuildStep): Promise<Ima
     emit,
     planned.id,
     planned.title,
-    () =>
-      engine.buildImage(
-        planned.spec,
-        (line, stream) => emit({ type: "output", id: planned.id, line, stream }),
-        run.signal,
-      ),
+    () => engine.buildImage(planned.spec, buildOutputEvents(planned.id, emit), run.signal),
     run.clock,
     (result) => result.imageId.replace(/^sha256:/, "").slice(0, 12),
   );
@@ -66,6 +62,30 @@ async function buildOne(run: ImagePlanRun, planned: ImageBuildStep): Promise<Ima
     }
   }
   return { context: planned.context, imageId, tags: planned.tags };
+}
+
+/**
+ * The engine's output lines as events, plus a progress milestone each time the build reaches a
+ * new Dockerfile step. BuildKit repeats a step's header when its output interleaves with another
+ * step's: a step already announced is not announced again.
+ */
+function buildOutputEvents(id: string, emit: EventSink): (line: string, stream: "stdout" | "stderr") => void {
+  const announced = new Set<string>();
+  return (line, stream) => {
+    emit({ type: "output", id, line, stream });
+    const parsed = parseBuildStepLine(line);
+    if (parsed !== undefined && !announced.has(`${parsed.stage ?? ""} ${parsed.step}`)) {
+      announced.add(`${parsed.stage ?? ""} ${parsed.step}`);
+      emit({
+        type: "progress",
+        id,
+        text: describeBuildStep(parsed),
+        done: parsed.step - 1,
+        total: parsed.total,
+        milestone: true,
+      });
+    }
+  };
 }
 
 /** Never downgrade silently: a legacy build would ignore RUN --mount (and drop a secret). */

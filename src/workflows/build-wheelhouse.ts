@@ -204,7 +204,9 @@ async function buildAndPublish(
       ? await checkReproducible(ctx, project, facts, decision, session.received, `${staging}/.again`)
       : undefined;
     for (const file of session.received.files) moveInto(staging, file.path, file.filename);
-    rmSync(`${staging}/.incoming`, { recursive: true, force: true });
+    // Both receiving folders live in staging, which becomes the wheelhouse: neither may be published.
+    for (const receiving of [".incoming", ".again"])
+      rmSync(`${staging}/${receiving}`, { recursive: true, force: true });
     const wheels = session.full
       ? set.wheels
       : [...set.wheels, ...reusedDependencies(facts, decision, set.app.name, staging)];

@@ -102,7 +102,7 @@ describe.skipIf(engineOrSkip())("the packed tool, installed into a prefix", () =
       );
       expect(init.exitCode, init.stderr).toBe(0);
       expect(init.stdout).toMatch(/wrote wheelwright.toml\nwrote docker\/base\/Dockerfile/);
-      expect(init.stdout).toMatch(/next: wheelwright all/);
+      expect(init.stdout).toMatch(/next: commit, then `wheelwright all`/);
       const config = readFileSync(path.join(root, "wheelwright.toml"), "utf8");
       expect(config).toContain('network = "host"');
       expect(config).toContain(`find-links = ["${index}"]`);

@@ -90,13 +90,14 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     expect(after.at(-1)).not.toBe(before.at(-1));
   });
 
-  it("refuses a wheelhouse built from other sources than the current tree", async () => {
+  it("refuses a wheelhouse built from other inputs than the current tree, naming what changed", async () => {
     const root = copyPolls();
     expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
     appendFileSync(path.join(root, "polls", "results.py"), "\nNOT_BUILT = 1\n");
     const result = await runCli(["release"], { cwd: root });
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/built from other sources than the current tree/);
+    expect(result.stderr).toMatch(/built from other inputs than the current ones/);
+    expect(result.stderr).toMatch(/changed: the application's code/);
     expect(result.stderr).toMatch(/Run `wheelwright build test`/);
   });
 

@@ -21,9 +21,17 @@ function userCacheDir(user: string): string {
   return dir;
 }
 
+/**
+ * The CI runner's own variables: the CLI folds, annotates and writes a job summary when it sees
+ * them. The suite may itself run on such a runner; its CLI runs see them only when a test asks.
+ */
+const RUNNER_VARIABLES = ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITLAB_CI"];
+
 /** The CLI's environment in the engine tiers: the host's, CI mode, the file's own caches. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ...process.env, CI: "true", XDG_CACHE_HOME: cacheDir(), ...extra };
+  const host = { ...process.env };
+  for (const name of RUNNER_VARIABLES) delete host[name];
+  return { ...host, CI: "true", XDG_CACHE_HOME: cacheDir(), ...extra };
 }
 
 export interface CliResult {

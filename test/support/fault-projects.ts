@@ -49,7 +49,8 @@ export function setToolKey(root: string, key: string, value: unknown): void {
 
 /**
  * `docker/release` as the polls example has it (build stages install the hash-pinned wheels, only
- * the installed files reach the final stage, a non-root user), with a command that imports the app.
+ * the installed files reach the final stage, the base's non-root user 10001), with a command that
+ * imports the app.
  */
 export function addReleaseFolder(root: string, module: string): void {
   const install = (set: string) =>
@@ -59,7 +60,6 @@ export function addReleaseFolder(root: string, module: string): void {
     `FROM \${BASE_IMAGE} AS deps\n${install("deps")}`,
     `FROM \${BASE_IMAGE} AS app\n${install("app")}`,
     "FROM ${BASE_IMAGE}",
-    "RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app",
     `CMD ["python", "-c", "import ${module}"]`,
     "COPY --from=deps /release/ /",
     "COPY --from=app /release/ /",

@@ -6,6 +6,7 @@ import { buildWheelhouse } from "../../workflows/build-wheelhouse.js";
 import { planWheelhouseBuild } from "../../workflows/plan-build.js";
 import { runInBuilder } from "../../workflows/run-in-builder.js";
 import { printPlan } from "../print-plan.js";
+import { buildResult } from "../run-results.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface BuildCommandOptions {
@@ -41,6 +42,7 @@ export async function buildCommand(
   }
   const started = session.clock();
   const outcome = await buildWheelhouse(ctx, project, request);
+  session.emit({ type: "result", result: buildResult(outcome) });
   printSummary(session, outcome, (session.clock() - started) / 1000);
 }
 

@@ -2,6 +2,7 @@
 import { requireContainerEngine } from "../../engine/detect.js";
 import { planPushImages, pushImages } from "../../workflows/push-images.js";
 import { printPlan } from "../print-plan.js";
+import { pushResult } from "../run-results.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface PushOptions {
@@ -30,6 +31,7 @@ export async function pushCommand(
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "push");
   const pushed = await pushImages(ctx, project, await planPushImages(ctx, project, request, engine), engine);
+  session.emit({ type: "result", result: pushResult(pushed) });
   session.out(
     session.json ? `${JSON.stringify({ version: 1, pushed }, null, 2)}\n` : `${pushed.join("\n")}\n`,
   );

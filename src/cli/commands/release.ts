@@ -2,6 +2,7 @@
 import { requireContainerEngine } from "../../engine/detect.js";
 import { planReleaseImage, releaseImage } from "../../workflows/release-image.js";
 import { printPlan } from "../print-plan.js";
+import { releaseResult } from "../run-results.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export async function releaseCommand(
@@ -22,6 +23,7 @@ export async function releaseCommand(
     await planReleaseImage(ctx, project, extraTags, engine),
     engine,
   );
+  session.emit({ type: "result", result: releaseResult(result) });
   const size = (result.sizeBytes / 1e6).toFixed(1);
   if (session.json) {
     session.out(

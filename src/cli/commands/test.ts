@@ -5,6 +5,7 @@ import { InputError } from "../../errors.js";
 import { planTests } from "../../workflows/plan-test.js";
 import { runTests } from "../../workflows/run-tests.js";
 import { printPlan } from "../print-plan.js";
+import { testResult } from "../run-results.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export interface TestOptions {
@@ -27,6 +28,7 @@ export async function testCommand(
     return;
   }
   const result = await runTests(workflowContext(session), project, { command, junitXml });
+  session.emit({ type: "result", result: testResult(result) });
   if (result.junit !== undefined)
     session.emit({ type: "notice", message: `JUnit report: ${path.relative(session.cwd, result.junit)}` });
   session.out(`${result.app}: tests passed (${result.testLine})\n`);

@@ -1,0 +1,29 @@
+// What each command produced, as facts a summary can show: the CLI prints its own result lines, and
+// on GitHub Actions the same facts become the job summary's tables.
+
+export interface WheelRow {
+  name: string;
+  version: string;
+  filename: string;
+  size: number;
+  origin: "built" | "fetched";
+}
+
+export interface TestCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+export type RunResult =
+  | {
+      command: "build";
+      status: "up-to-date" | "built" | "restored";
+      /** Why it built (or did not): the build decision's reason. */
+      reason: string;
+      wheels: WheelRow[];
+    }
+  | { command: "test"; app: string; testLine: string; junit?: string; counts?: TestCounts }
+  | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string }
+  | { command: "push"; pushed: { reference: string; digest: string }[] };
