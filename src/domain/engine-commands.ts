@@ -44,6 +44,8 @@ export interface ContainerSpec {
   mounts: readonly Mount[];
   /** Folders (absolute, plain names) the main process creates before it reports ready. */
   makeDirs: readonly string[];
+  /** The folder `makeDirs` are in (podman gives it a volume: see builderRunCommand). */
+  workRoot?: string;
   /** Memory limit (`--memory`), e.g. `4g`; undefined: the engine's default (none). */
   memory?: string;
   /** The container's hostname (`--check-reproducible` builds a second time under another one). */
@@ -154,6 +156,13 @@ export function builderRunCommand(binary: EngineBinary, spec: ContainerSpec): En
   if (spec.hostname !== undefined) argv.push("--hostname", spec.hostname);
   for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
   for (const mount of spec.mounts) argv.push("--mount", mountValue(mount));
+  // podman's container root folder is mode 0555 whatever the image says (containers/storage makes
+  // it so), and root without CAP_DAC_OVERRIDE cannot create the work folders in it. An anonymous
+  // volume there is root's own 0755 folder on disk; --rm removes it with the container, also when
+  // wheelwright dies (podman has no daemon to lose: conmon's cleanup runs when `cat` ends).
+  if (binary === "podman" && spec.workRoot !== undefined) {
+    argv.push("--mount", `type=volume,target=${spec.workRoot}`);
+  }
   const dirs = spec.makeDirs.length > 0 ? `mkdir -p ${spec.makeDirs.map(shellQuote).join(" ")} && ` : "";
   argv.push(spec.image, "-c", `${dirs}echo ${CONTAINER_READY} && exec cat >/dev/null`);
   return { argv, env: {} };

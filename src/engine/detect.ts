@@ -6,12 +6,43 @@ import type { EngineChoice } from "../config/schema.js";
 import { EngineUnavailableError, WheelwrightError } from "../errors.js";
 import { DockerCli } from "./docker-cli.js";
 import type { ContainerEngine, EngineCapabilities } from "./engine.js";
+import { PodmanCli } from "./podman-cli.js";
 import type { ProcessRunner } from "./process-runner.js";
 
+export type Candidate = "docker" | "podman" | "local";
+
 export interface CandidateReport {
-  candidate: "docker" | "podman" | "local";
+  candidate: Candidate;
   accepted: boolean;
+  /** False for a candidate never asked: the config chose another engine, or an earlier one answered. */
+  tried?: boolean;
   reason: string;
+}
+
+/** Every engine, in the order `auto` tries them. */
+export const DETECTION_ORDER: readonly Candidate[] = ["docker", "podman", "local"];
+
+/**
+ * The report with a line for each candidate it does not mention, saying why it was not tried:
+ * `info` then shows why each engine was or was not chosen, not only the ones asked.
+ */
+function withUntried(report: CandidateReport[], choice: EngineChoice): CandidateReport[] {
+  const chosen = report.find((entry) => entry.accepted);
+  const untried = DETECTION_ORDER.filter(
+    (candidate) => !report.some((entry) => entry.candidate === candidate),
+  );
+  return [
+    ...report,
+    ...untried.map((candidate) => ({
+      candidate,
+      accepted: false,
+      tried: false,
+      reason:
+        choice !== "auto"
+          ? `not tried: the engine is set to ${choice}`
+          : `not tried: ${chosen?.candidate ?? "an earlier candidate"} answered first`,
+    })),
+  ];
 }
 
 export type Detection =
@@ -59,7 +90,7 @@ export async function detectEngine(options: DetectOptions): Promise<Detection> {
 
   if (options.choice === "local") {
     report.push({ candidate: "local", accepted: true, reason: "chosen by config (engine = local)" });
-    return { kind: "local", report };
+    return { kind: "local", report: withUntried(report, options.choice) };
   }
   let lastError: WheelwrightError | undefined;
   for (const kind of order) {
@@ -68,7 +99,10 @@ export async function detectEngine(options: DetectOptions): Promise<Detection> {
       report.push({ candidate: kind, accepted: false, reason: `no \`${kind}\` command on PATH` });
       continue;
     }
-    const engine = new DockerCli({ binary: kind, runner: options.runner, env: options.env });
+    const engine =
+      kind === "podman"
+        ? new PodmanCli({ runner: options.runner, env: options.env })
+        : new DockerCli({ binary: kind, runner: options.runner, env: options.env });
     try {
       const capabilities = await engine.probe();
       report.push({
@@ -76,7 +110,7 @@ export async function detectEngine(options: DetectOptions): Promise<Detection> {
         accepted: true,
         reason: `server ${capabilities.serverVersion} answers at ${capabilities.endpoint}`,
       });
-      return { kind: "container", engine, capabilities, report };
+      return { kind: "container", engine, capabilities, report: withUntried(report, options.choice) };
     } catch (error) {
       if (!(error instanceof WheelwrightError)) throw error;
       lastError = error;

@@ -1,5 +1,6 @@
 // The docker CLI behind the Engine interface. podman takes the same argv with its own binary name;
-// where the two differ it is said next to the flag (here or in src/domain/engine-commands.ts).
+// where the two differ in the command lines it is said next to the flag (src/domain/engine-commands.ts),
+// and where they differ in what they answer, PodmanCli (./podman-cli.ts) says why.
 import {
   type EngineBinary,
   type EngineCommand,
@@ -14,7 +15,7 @@ import {
   tagCommand,
   volumeCreateCommand,
 } from "../domain/engine-commands.js";
-import { ImageBuildError } from "../errors.js";
+import { EngineFailureError, ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
 import type {
   ContainerEngine,
@@ -48,6 +49,41 @@ export interface DockerCliOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+/** What `image inspect --format '{{json .}}'` prints of an image (the fields used). */
+export interface RawImage {
+  Id: string;
+  Created: string;
+  RepoTags: string[] | null;
+  Size?: number;
+  Config?: {
+    Labels?: Record<string, string> | null;
+    User?: string;
+    Volumes?: Record<string, unknown> | null;
+  };
+}
+
+/**
+ * An image's facts from the engine's inspect output. Output without an id was not understood: that
+ * is the engine's failure, never an image without a USER (the release check would blame the Dockerfile).
+ */
+export function imageInfoOf(raw: RawImage, reference: string): ImageInfo {
+  if (typeof raw?.Id !== "string" || raw.Id === "") {
+    throw new EngineFailureError(`The engine's description of the image ${reference} could not be read`, {
+      details: [JSON.stringify(raw).slice(0, 200)],
+      hint: "This engine's `image inspect` output is not what wheelwright reads; run `wheelwright info` and report the engine and its version.",
+    });
+  }
+  return {
+    id: raw.Id,
+    created: raw.Created,
+    labels: raw.Config?.Labels ?? {},
+    repoTags: raw.RepoTags ?? [],
+    user: raw.Config?.User ?? "",
+    size: raw.Size ?? 0,
+    volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
+  };
+}
+
 const lines = (text: string) =>
   text
     .split("\n")
@@ -59,7 +95,7 @@ export class DockerCli implements ContainerEngine {
   private capabilities: EngineCapabilities | undefined;
   private featureAnswers: EngineFeatures | undefined;
 
-  constructor(private readonly options: DockerCliOptions) {
+  constructor(protected readonly options: DockerCliOptions) {
     this.kind = options.binary;
   }
 
@@ -75,7 +111,7 @@ export class DockerCli implements ContainerEngine {
     });
   }
 
-  private cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+  protected cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
     return this.run({ argv: [this.binary, ...args], env: {} }, { timeoutMs });
   }
 
@@ -93,9 +129,7 @@ export class DockerCli implements ContainerEngine {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",
       serverVersion: parsed.Server?.Version ?? "unknown",
-      endpoint:
-        this.options.env.DOCKER_HOST ??
-        (this.kind === "podman" ? "podman default" : "unix:///var/run/docker.sock"),
+      endpoint: this.options.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
     };
     return this.capabilities;
   }
@@ -120,10 +154,9 @@ export class DockerCli implements ContainerEngine {
   /**
    * BuildKit is there when the buildx plugin answers, or when the client is older than 23 and so
    * still carries the embedded BuildKit client (DOCKER_BUILDKIT=1). A newer client without buildx
-   * only has the legacy builder. podman's `build` is buildah, which handles RUN --mount itself.
+   * only has the legacy builder.
    */
   private async hasBuildKit(clientVersion: string): Promise<boolean> {
-    if (this.kind === "podman") return true;
     const buildx = await this.cli(["buildx", "version"], PROBE_TIMEOUT_MS);
     if (buildx.exitCode === 0) return true;
     const major = Number.parseInt(clientVersion, 10);
@@ -154,26 +187,7 @@ export class DockerCli implements ContainerEngine {
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
     const result = await this.cli(["image", "inspect", "--format", "{{json .}}", reference]);
     if (result.exitCode !== 0) return undefined;
-    const raw = JSON.parse(result.stdout) as {
-      Id: string;
-      Created: string;
-      RepoTags: string[] | null;
-      Size?: number;
-      Config?: {
-        Labels?: Record<string, string> | null;
-        User?: string;
-        Volumes?: Record<string, unknown> | null;
-      };
-    };
-    return {
-      id: raw.Id,
-      created: raw.Created,
-      labels: raw.Config?.Labels ?? {},
-      repoTags: raw.RepoTags ?? [],
-      user: raw.Config?.User ?? "",
-      size: raw.Size ?? 0,
-      volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
-    };
+    return imageInfoOf(JSON.parse(result.stdout) as RawImage, reference);
   }
 
   async listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]> {
@@ -245,6 +259,9 @@ export class DockerCli implements ContainerEngine {
     return first?.Descriptor?.digest;
   }
 
+  /** docker's own codes for a command it could not start (its init, tini, execs nothing itself). */
+  readonly notStartedExitCodes: readonly number[] = [126, 127];
+
   async runOnce(spec: OneOffSpec, io: OneOffIo = {}): Promise<ExecResult> {
     const result = await this.run(oneOffCommand(this.binary, spec), {
       onLine: io.onOutput,
@@ -255,11 +272,11 @@ export class DockerCli implements ContainerEngine {
   }
 
   async hasDefaultNetwork(): Promise<boolean> {
-    // podman's default network is called "podman"; docker's is "bridge".
-    return (
-      (await this.cli(["network", "inspect", this.kind === "podman" ? "podman" : "bridge"])).exitCode === 0
-    );
+    return (await this.cli(["network", "inspect", this.defaultNetwork])).exitCode === 0;
   }
+
+  /** The network a container without --network joins. */
+  protected readonly defaultNetwork: string = "bridge";
 
   async volumeExists(name: string): Promise<boolean> {
     return (await this.cli(["volume", "inspect", name])).exitCode === 0;

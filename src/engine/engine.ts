@@ -124,6 +124,11 @@ export interface ContainerEngine extends Engine {
   /** The digest the registry holds for a reference, undefined when it has none (or is unreachable). */
   remoteDigest(reference: string, insecure: boolean, configDir?: string): Promise<string | undefined>;
   runOnce(spec: OneOffSpec, io?: OneOffIo): Promise<ExecResult>;
+  /**
+   * Exit codes of a one-off container that may mean its command never started (not found, not
+   * executable): the caller then asks the image whether the command exists. Default: 126 and 127.
+   */
+  readonly notStartedExitCodes?: readonly number[];
   /** Removes one tag (the image stays while other tags name it). */
   untagImage(reference: string): Promise<void>;
 

@@ -74,6 +74,7 @@ export function builderContainerSpec(inputs: BuilderContainerInputs): ContainerS
     network: inputs.network,
     mounts,
     makeDirs: [p.source, p.out, p.work, p.bin, p.wheels, p.home, p.input],
+    workRoot: p.root,
     ...(inputs.memory === undefined ? {} : { memory: inputs.memory }),
     ...(inputs.hostname === undefined ? {} : { hostname: inputs.hostname }),
   };

@@ -36,8 +36,10 @@ export async function runInRelease(
     // `docker run --rm` may return before the daemon has removed the container: make sure it is gone.
     .finally(async () => engine.removeContainers(await engine.listContainers([`${LABEL_RUN}=${runId}`])));
   ctx.signal.throwIfAborted();
-  // 126/127: the engine could not start the command. Tell a missing command from one that failed.
-  if (command.length > 0 && (result.exitCode === 127 || result.exitCode === 126)) {
+  // 126/127 (and what else the engine uses for it): the command may not have started. Tell a
+  // missing command from one that failed.
+  const notStarted = engine.notStartedExitCodes ?? [126, 127];
+  if (command.length > 0 && notStarted.includes(result.exitCode)) {
     const probe = await engine.runOnce({
       image,
       argv: ["-c", 'command -v "$0" >/dev/null', command[0]!],

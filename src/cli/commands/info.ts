@@ -32,12 +32,13 @@ function infoText(info: ProjectDescription): string {
   }
   lines.push("", "engine");
   for (const candidate of info.candidates) {
-    lines.push(`  ${candidate.accepted ? "✓" : "✗"} ${candidate.candidate.padEnd(7)} ${candidate.reason}`);
+    const mark = candidate.accepted ? "✓" : candidate.tried === false ? "-" : "✗";
+    lines.push(`  ${mark} ${candidate.candidate.padEnd(7)} ${candidate.reason}`);
   }
   const engine = info.engine;
   if (engine.kind !== "local") {
     lines.push(
-      `  client ${engine.clientVersion}, server ${engine.serverVersion}, builder ${engine.buildKit ? "BuildKit" : "legacy"}${engine.rootless ? ", rootless" : ""}`,
+      `  client ${engine.clientVersion}, server ${engine.serverVersion}, builder ${engine.kind === "podman" ? "buildah" : engine.buildKit ? "BuildKit" : "legacy"}${engine.rootless ? ", rootless" : ""}`,
     );
   }
   return `${lines.join("\n")}\n`;
