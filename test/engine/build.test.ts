@@ -130,7 +130,9 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     appendFileSync(path.join(root, "polls", "results.py"), "\nCHANGED_AGAIN = True\n");
     const result = await runCli(["build", "test"], { cwd: root });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/the wheelhouse is gone, and its dependency wheels are in the result store/);
+    expect(result.stderr).toMatch(
+      /the wheelhouse is gone, and its dependency wheels are in the result store/,
+    );
     expect(result.stderr).not.toMatch(/collect and build the dependencies/);
     const after = hashes(readManifest(root));
     const django = Object.keys(before).find((file) => file.startsWith("django-"))!;
