@@ -1,7 +1,7 @@
 // `build --check-reproducible`: after the build, the same set is built a second time in a fresh
-// builder under other conditions (another build folder, hostname, time zone and, where the builder
-// has faketime, another time of day; empty caches, so everything is compiled again), and every wheel
-// is compared byte for byte. A difference names the wheel and the members that differ (and shows
+// builder under other conditions (another build folder, hostname and time zone, a later time, and
+// empty caches, so everything is compiled again), and every wheel is compared byte for byte. The
+// umask is not varied: the helper sets 022 and gives the source copy git's modes in every build. A difference names the wheel and the members that differ (and shows
 // diffoscope's summary where it is installed); nothing is published then.
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
