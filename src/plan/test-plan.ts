@@ -1,6 +1,7 @@
 // Pure planning of `wheelwright test`: the app and its test set installed from the wheelhouse alone
 // into a fresh virtual environment (as root; its data folder `var`, where Flask keeps an installed
-// app's instance folder, belongs to the test user as /appenv/var does in the release), then the
+// app's instance folder, is writable by the test user as /appenv/var is in the release: a sticky
+// world-writable folder, since the builder has no capability to chown), then the
 // test command run in a copy of the source as a non-root user, with the checks that the installed
 // wheel is what gets imported.
 import type { HelperPaths } from "./helper-session.js";
@@ -15,7 +16,7 @@ export const TEST_USER = "10001";
 const PREPARE = `set -e
 python3 -m venv "$WW_VENV"
 "$WW_VENV/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
-install -d -o "$WW_USER" "$WW_VENV/var"
+install -d -m 1777 "$WW_VENV/var"
 chown -R "$WW_USER" "$WW_SOURCE" "$WW_OUT" "$WW_HOME" 2>/dev/null || true`;
 
 export interface TestPlanInputs {
