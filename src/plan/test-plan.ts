@@ -17,7 +17,8 @@ const PREPARE = `set -e
 python3 -m venv "$WW_VENV"
 "$WW_VENV/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
 install -d -m 1777 "$WW_VENV/var"
-chown -R "$WW_USER" "$WW_SOURCE" "$WW_OUT" "$WW_HOME" 2>/dev/null || true`;
+# The container has no CAP_CHOWN (the builder's confinement): root, as the owner, opens them up instead.
+chmod -R a+rwX "$WW_SOURCE" "$WW_OUT" "$WW_HOME"`;
 
 export interface TestPlanInputs {
   paths: Pick<HelperPaths, "source" | "out" | "home" | "bin"> & { wheels: string };

@@ -53,10 +53,12 @@ const flatLayoutTestsPackage: Shape = {
     "tests/helpers.py": 'WORD = "quiet"\n',
     "tests/test_inkwell.py": probe(
       "inkwell",
-      '\n\ndef test_shout():\n    from tests.helpers import WORD\n\n    assert inkwell.shout(WORD) == "QUIET!"\n',
+      '\n\ndef test_shout():\n    from tests.helpers import WORD\n\n    assert inkwell.shout(WORD) == "QUIET!"\n' +
+        // Tests that write into their project folder and their home (caches, reports), as the user tests run as.
+        '\n\ndef test_writes_its_folder_and_home():\n    import pathlib\n\n    pathlib.Path("report.txt").write_text("ok")\n    (pathlib.Path.home() / ".probe").write_text("ok")\n',
     ),
   },
-  testsPassed: /2 passed/,
+  testsPassed: /3 passed/,
   start: { run: ["python", "-c", "import inkwell; print(inkwell.shout('released'))"], prints: /RELEASED!/ },
 };
 
