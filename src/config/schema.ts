@@ -103,7 +103,7 @@ export const CONFIG_KEYS = {
     default: undefined,
     env: ["WHEELWRIGHT_TEST_COMMAND"],
     describe:
-      "command `test` runs (sh syntax) in a copy of the source, as a non-root user, with the app installed from the wheelhouse; default: pytest when the test set has it, else `python manage.py test` (Django), else `python -m unittest`",
+      "command `test` runs (sh syntax) in a copy of the source, as a non-root user, with the app installed from the wheelhouse; default: pytest when the test set has it, else Django's `manage.py test` with the app's modules as labels, else `python -m unittest`",
   },
   "test-extra": {
     schema: z.string().min(1),
@@ -129,7 +129,7 @@ export const CONFIG_KEYS = {
     default: undefined,
     env: ["WHEELWRIGHT_LOCK"],
     describe:
-      "lock file the build installs exactly (pylock.toml, uv.lock, poetry.lock or a hash-pinned requirements file, relative to the source; `none`: resolve afresh); default: the first of pylock.toml, uv.lock, poetry.lock the source holds",
+      "lock file the build installs exactly (pylock.toml, uv.lock, poetry.lock or a hash-pinned requirements file, relative to the source; `none`: resolve afresh); default: the first of pylock.toml, uv.lock, poetry.lock and a hash-pinned requirements.txt the source holds",
   },
   "dev-context": {
     schema: z.string(),

@@ -1,6 +1,9 @@
 // Pure planning of `wheelwright test`: the app and its test set installed from the wheelhouse alone
-// into a fresh virtual environment (as root), then the test command run in a copy of the source as a
-// non-root user, with the checks that the installed wheel is what gets imported.
+// into a fresh virtual environment (as root; its data folder `var`, where Flask keeps an installed
+// app's instance folder, is writable by the test user as /appenv/var is in the release: a sticky
+// world-writable folder, since the builder has no capability to chown), then the
+// test command run in a copy of the source as a non-root user, with the checks that the installed
+// wheel is what gets imported.
 import type { HelperPaths } from "./helper-session.js";
 
 /** The script's exit code when pip cannot install from the wheelhouse alone. */
@@ -12,10 +15,12 @@ export const TEST_USER = "10001";
 
 // The tests' user must write the source copy, the report folder and its home. The builder runs
 // without capabilities (no CAP_CHOWN), so root cannot give them away; as their owner it can open
-// their modes, which needs none. A failure here fails the run (no silent fallback).
+// their modes, which needs none. A failure here fails the run (no silent fallback). The venv's var/
+// is where Flask puts an installed app's instance folder: sticky and writable by all, as in the release.
 const PREPARE = `set -e
 python3 -m venv "$WW_VENV"
 "$WW_VENV/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
+install -d -m 1777 "$WW_VENV/var"
 chmod -R a+rwX "$WW_SOURCE" "$WW_OUT" "$WW_HOME"`;
 
 export interface TestPlanInputs {
@@ -90,8 +95,27 @@ export function planTestRun(inputs: TestPlanInputs): TestPlan {
   };
 }
 
-/** The default test command: pytest when the test environment has it, Django's runner, or unittest. */
-export function defaultTestCommand(hasPytest: boolean, hasManagePy: boolean): string {
-  if (hasPytest) return "pytest";
-  return hasManagePy ? "python manage.py test" : "python -m unittest";
+/** What the default test command depends on in the project. */
+export interface TestCommandFacts {
+  hasPytest: boolean;
+  /** Django: manage.py is in the source. */
+  hasManagePy: boolean;
+  /** The app's top-level modules, as its wheel installs them. */
+  appModules: readonly string[];
+  /** Whether the source has a top-level `tests` folder (tests outside the app's packages). */
+  hasTestsFolder: boolean;
+}
+
+/**
+ * The default test command: pytest when the test environment has it, Django's runner, or unittest.
+ * Django's runner discovers a label that is a folder in the working directory from that folder,
+ * and unittest then refuses the installed app ("'tests' module incorrectly imported from
+ * site-packages"): so it runs from an empty folder, with the app's modules as labels (found in
+ * site-packages) and the source's tests folder by its path.
+ */
+export function defaultTestCommand(facts: TestCommandFacts): string {
+  if (facts.hasPytest) return "pytest";
+  if (!facts.hasManagePy) return "python -m unittest";
+  const labels = [...facts.appModules, ...(facts.hasTestsFolder ? ["{source}/tests"] : [])];
+  return `cd "$(mktemp -d)" && python {source}/manage.py test ${labels.join(" ")}`;
 }

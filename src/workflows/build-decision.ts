@@ -1,13 +1,19 @@
 // What a wheelhouse build depends on and what it must do, decided before any engine call: the
 // facts (index settings with their credentials moved into a netrc, SOURCE_DATE_EPOCH, the builder
 // expected, the result store), the fingerprints, and the mode (up to date, restore, app only, full).
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { netrcText, separateCredentials } from "../domain/helper-request.js";
 import { type IndexSettings, urlSecrets } from "../domain/index-settings.js";
-import { chooseLock, LOCK_FILES, type LockChoice } from "../domain/lock-file.js";
+import {
+  chooseLock,
+  HASHED_REQUIREMENTS_LOCK,
+  isHashPinnedRequirements,
+  LOCK_FILES,
+  type LockChoice,
+} from "../domain/lock-file.js";
 import type { Manifest } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
@@ -60,10 +66,13 @@ export interface BuildFacts {
 
 /** The lock file to build from (configured, or found in the source), checked to exist. */
 export function resolveLock(project: LoadedProject): LockChoice | undefined {
-  const choice = chooseLock(
-    project.config.lock.value,
-    LOCK_FILES.filter((file) => existsSync(path.join(project.sourceDir, file))),
-  );
+  const hashed = path.join(project.sourceDir, HASHED_REQUIREMENTS_LOCK);
+  const choice = chooseLock(project.config.lock.value, [
+    ...LOCK_FILES.filter((file) => existsSync(path.join(project.sourceDir, file))),
+    ...(existsSync(hashed) && isHashPinnedRequirements(readFileSync(hashed, "utf8"))
+      ? [HASHED_REQUIREMENTS_LOCK]
+      : []),
+  ]);
   if (choice !== undefined && "problem" in choice) throw new InputError(choice.problem);
   if (choice !== undefined && !existsSync(path.join(project.sourceDir, choice.path)))
     throw new InputError(
@@ -73,6 +82,19 @@ export function resolveLock(project: LoadedProject): LockChoice | undefined {
       },
     );
   return choice;
+}
+
+/**
+ * The inputs besides files, config and commit time that a build fingerprints: the commit (for a
+ * version read from git) and the lock file. The freshness check of `test` and `release` must
+ * fingerprint them alike, or a wheelhouse built from a lock counts as built from other inputs.
+ */
+export function commitAndLockInputs(project: LoadedProject): { scmCommit?: string; lockFile?: string } {
+  const lock = resolveLock(project);
+  return {
+    ...(usesScmVersion(project.sourceDir) ? { scmCommit: readHeadSha(project.root) ?? "unknown" } : {}),
+    ...(lock === undefined ? {} : { lockFile: lock.path }),
+  };
 }
 
 export interface Decision {

@@ -1,7 +1,8 @@
 // `wheelwright init`: reads the project (at --source, or the folder one level down that holds it),
 // then scaffolds the config (with the index settings builds will use), docker/base, docker/builder,
 // docker/release (with a CMD derived from the project) and a .dockerignore, and ignores the
-// wheelhouse in .gitignore. Refuses to overwrite a file unless forced.
+// wheelhouse in .gitignore. Keeps the image folders the project already has; refuses to overwrite
+// any other file unless forced.
 import {
   appendFileSync,
   existsSync,
@@ -129,8 +130,37 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     env: entry.env,
     schema: SCHEMA_PATH,
   });
-  const existing = Object.keys(files).filter((file) => existsSync(path.join(root, file)));
-  if (existing.length > 0 && !request.force) {
+  const { write, kept } = filesToWrite(root, files, request.force);
+  for (const file of write) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), files[file]!);
+  }
+  const ignored = ignoreWheelhouse(root);
+  return {
+    written: [...write, ...(ignored ? [".gitignore"] : [])],
+    notes: [
+      ...kept.map((file) => `kept ${file} (the project's own image)`),
+      ...(source === "." ? [] : [`the project is in ${source}/ (source = "${source}")`]),
+      `the release starts it with ${entry.cmd === undefined ? "nothing yet: set CMD in docker/release/Dockerfile" : JSON.stringify(entry.cmd)} (${entry.note.split(":")[0]})`,
+    ],
+  };
+}
+
+/**
+ * Which scaffolded files to write. An image folder's Dockerfile the project already has (a team's
+ * own base image, the seed's builder) is kept and the rest is written around it; any other file
+ * that exists (the config above all: the project is set up already) stops init, unless forced.
+ */
+function filesToWrite(
+  root: string,
+  files: Record<string, string>,
+  force: boolean,
+): { write: string[]; kept: string[] } {
+  const all = Object.keys(files);
+  if (force) return { write: all, kept: [] };
+  const existing = all.filter((file) => existsSync(path.join(root, file)));
+  const isImage = (file: string) => file.endsWith("/Dockerfile");
+  if (existing.some((file) => !isImage(file))) {
     throw new InputError(
       `Not overwriting existing file${existing.length > 1 ? "s" : ""}: ${existing.join(", ")}`,
       {
@@ -138,18 +168,7 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
       },
     );
   }
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
-  const ignored = ignoreWheelhouse(root);
-  return {
-    written: [...Object.keys(files), ...(ignored ? [".gitignore"] : [])],
-    notes: [
-      ...(source === "." ? [] : [`the project is in ${source}/ (source = "${source}")`]),
-      `the release starts it with ${entry.cmd === undefined ? "nothing yet: set CMD in docker/release/Dockerfile" : JSON.stringify(entry.cmd)} (${entry.note.split(":")[0]})`,
-    ],
-  };
+  return { write: all.filter((file) => !existing.includes(file)), kept: existing };
 }
 
 /** Adds the wheelhouse and its lock and staging siblings to .gitignore (a build must not make the tree dirty). */

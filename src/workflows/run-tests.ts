@@ -117,21 +117,24 @@ export async function planFor(
   sandbox: Pick<BuildSandbox, "paths">,
 ): Promise<TestPlan> {
   const pins = testPins(manifest, set);
+  const appModules = await wheelTopLevelModules(
+    path.join(project.wheelhouseDir, manifest.app.filename),
+    manifest.app.filename,
+  );
   const command =
     request.command?.map(shellQuote).join(" ") ??
     project.config.testCommand.value ??
-    defaultTestCommand(
-      pins.some((pin) => pin.startsWith("pytest==")),
-      existsSync(path.join(project.sourceDir, "manage.py")),
-    );
+    defaultTestCommand({
+      hasPytest: pins.some((pin) => pin.startsWith("pytest==")),
+      hasManagePy: existsSync(path.join(project.sourceDir, "manage.py")),
+      appModules,
+      hasTestsFolder: existsSync(path.join(project.sourceDir, "tests")),
+    });
   return planTestRun({
     paths: sandbox.paths,
     pins,
     command,
-    appModules: await wheelTopLevelModules(
-      path.join(project.wheelhouseDir, manifest.app.filename),
-      manifest.app.filename,
-    ),
+    appModules,
     junit: request.junitXml !== undefined,
     basePath: BASE_PATH,
   });

@@ -11,6 +11,7 @@ import { changedInputs } from "../plan/build-plan.js";
 import { collectBuildInputs } from "../project/build-inputs.js";
 import { readCommitTime } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
+import { commitAndLockInputs } from "./build-decision.js";
 import { expectedBuilderId } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { commitTimesFile } from "./result-store.js";
@@ -86,6 +87,7 @@ async function checkBuiltFromCurrentInputs(
       parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH) ??
       (await readCommitTime(project.root, ctx.runner, ctx.env, commitTimesFile(ctx))),
     toolVersion: ctx.toolVersion,
+    ...commitAndLockInputs(project),
   });
   if (inputs.fingerprints.fingerprint !== manifest.inputs.fingerprint) {
     const build = [
