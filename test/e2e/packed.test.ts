@@ -56,7 +56,7 @@ describe.skipIf(engineOrSkip())("the packed tool, installed into a prefix", () =
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
     // The Python helper the builder runs ships with it; the sources and tests do not.
-    expect(existsSync(path.join(tool.packageDir, "assets", "wheelwright_build.py"))).toBe(true);
+    expect(existsSync(path.join(tool.packageDir, "assets", "wheelwright_helper", "__main__.py"))).toBe(true);
     expect(existsSync(path.join(tool.packageDir, "dist", "cli", "entry.js"))).toBe(true);
     for (const absent of ["src", "test", "examples", "node_modules/vitest"]) {
       expect(existsSync(path.join(tool.packageDir, absent)), absent).toBe(false);
