@@ -120,13 +120,18 @@ describe.skipIf(skip)(
       expect((await docker(["ps", "-aq"], engine.host)).stdout).toBe("");
     });
 
-    it("the engine's disk full before the build: exit 11 naming the engine's disk, intact, nothing left", async () => {
-      const { world, root, names, run } = await builtScene("pe-engine-disk");
+    /**
+     * Builds `scenario` (now needing `bulky`) while the engine's disk has `room` bytes left, and
+     * checks what every engine-disk fault must leave: exit 11 naming the engine's disk, the
+     * wheelhouse byte for byte, nothing changed outside it, nothing left on the engine.
+     */
+    async function buildOnFullEngineDisk(scenario: string, room: number) {
+      const { world, root, names, run } = await builtScene(scenario);
       setDependencies(root, ["tinydep", "bulky"]);
       const wheelhouse = snapshot(wheelhouseOf(root));
       const before = outside(world, root);
       const since = Date.now() / 1000;
-      const release = await engine.fillDisk(2 * MiB);
+      const release = await engine.fillDisk(room);
       let result: Awaited<ReturnType<typeof run>>;
       const runId = newRunId();
       try {
@@ -136,34 +141,21 @@ describe.skipIf(skip)(
       }
       expect(result.exitCode, result.stderr).toBe(11);
       expect(result.stderr).toMatch(/The engine's disk is full/);
-      expect(result.stderr).toMatch(/its data root/);
       expect(snapshot(wheelhouseOf(root))).toEqual(wheelhouse);
       expect(outside(world, root)).toEqual(before);
       expect(sharedTmpNaming(runId)).toEqual([]);
       expect(await engineLeftovers({ ...names, since, host: engine.host })).toEqual(NOTHING_LEFT);
+      return result;
+    }
+
+    it("the engine's disk full before the build: exit 11 naming the engine's disk, intact, nothing left", async () => {
+      const result = await buildOnFullEngineDisk("pe-engine-disk", 2 * MiB);
+      expect(result.stderr).toMatch(/its data root/);
     });
 
     it("the engine's disk full mid-build (room for the builder, not for a dependency's build): exit 11 naming the engine's disk, intact", async () => {
-      const { world, root, names, run } = await builtScene("pe-engine-disk-mid");
-      setDependencies(root, ["tinydep", "bulky"]);
-      const wheelhouse = snapshot(wheelhouseOf(root));
-      const before = outside(world, root);
-      const since = Date.now() / 1000;
-      const release = await engine.fillDisk(10 * MiB);
-      let result: Awaited<ReturnType<typeof run>>;
-      const runId = newRunId();
-      try {
-        result = await run(["build"], runId);
-      } finally {
-        release();
-      }
-      expect(result.exitCode, result.stderr).toBe(11);
-      expect(result.stderr).toMatch(/The engine's disk is full/);
+      const result = await buildOnFullEngineDisk("pe-engine-disk-mid", 10 * MiB);
       expect(result.stderr).toMatch(/» start the builder/);
-      expect(snapshot(wheelhouseOf(root))).toEqual(wheelhouse);
-      expect(outside(world, root)).toEqual(before);
-      expect(sharedTmpNaming(runId)).toEqual([]);
-      expect(await engineLeftovers({ ...names, since, host: engine.host })).toEqual(NOTHING_LEFT);
     });
 
     it("the output disk full: exit 11 naming the folder, the previous wheelhouse intact", async () => {
