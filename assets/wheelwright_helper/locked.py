@@ -5,7 +5,7 @@ requested sets need. A declared requirement the lock cannot meet is a `lock-mism
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 from urllib.request import pathname2url
 
 from packaging.requirements import Requirement
@@ -31,9 +31,10 @@ def _pip_line(package: locks.LockedPackage, hashed: bool, prebuilt: Dict[str, st
 
 
 def resolve_locked(resolver: Resolver, sdists: SdistBuilder, lock: locks.Lock, extras: Sequence[str],
-                   groups: Sequence[str]) -> Tuple[List[locks.LockedPackage], List[Item]]:
-    """The locked packages meant for this interpreter, and pip's report of their files."""
-    selected = locks.select(lock, extras, groups)
+                   groups: Sequence[str], roots: Optional[List[Requirement]] = None,
+                   environment: Optional[dict] = None) -> Tuple[List[locks.LockedPackage], List[Item]]:
+    """The locked packages this build needs (see locks.select), and pip's report of their files."""
+    selected = locks.select(lock, extras, groups, roots, environment)
     hashed = all(p.hashes for p in selected)
     prebuilt = sdists.prebuilt_by_sdist()
     emit("phase", phase="resolve")

@@ -11,13 +11,22 @@ Shapes, as each format documents them:
   `resolution-markers` on a package locked at two versions.
 - poetry.lock: `[[package]]` with `name`, `version`, `files = [{file, hash = "sha256:..."}]` (poetry 1.x:
   `[metadata.files]`), optional `markers`, `[package.source]` (`type = "legacy"|"url"|"file"|...`).
-- requirements: every line `name==version`, hashes where given (pip-compile --generate-hashes)."""
+- requirements: every line `name==version`, hashes where given (pip-compile --generate-hashes).
+
+uv.lock and poetry.lock hold every group's and extra's packages, for every platform, with the
+conditions on the edges (`dependencies = [{name, marker, extra}]`, poetry's `[package.dependencies]`
+and `[package.extras]`). `select` walks that graph from the project (uv.lock's editable/virtual
+root; poetry's declared requirements, which the lock does not record) through the requested extras
+and groups, judging each edge's marker, so a package reached only by another group, or only on
+another platform, is never fetched. pylock.toml is flat: its packages' markers (which may test
+`extras` and `dependency_groups`) decide."""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from urllib.request import pathname2url
 
 from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName, default_environment
@@ -29,6 +38,16 @@ from .pyproject import TomlError, load_toml
 from .requirements import RequirementsParser, pinned_version
 
 
+@dataclass(frozen=True)
+class Edge:
+    """One dependency as the lock records it: the target's name, the condition, the target's
+    extras it turns on, and (uv, where the name is locked at two versions) the version meant."""
+    name: str  # canonical
+    marker: Optional[str] = None
+    extras: Tuple[str, ...] = ()
+    version: Optional[str] = None
+
+
 @dataclass
 class LockedPackage:
     name: str  # canonical
@@ -37,6 +56,9 @@ class LockedPackage:
     marker: Optional[str] = None
     hashes: List[str] = field(default_factory=list)  # "sha256:<hex>"
     url: Optional[str] = None  # a direct URL (or file) the lock pins, instead of the index
+    deps: List[Edge] = field(default_factory=list)
+    optional: Dict[str, List[Edge]] = field(default_factory=dict)  # extra -> what it adds
+    groups: Dict[str, List[Edge]] = field(default_factory=dict)  # uv's root: dependency group -> members
 
     def pip_line(self, with_hashes: bool) -> str:
         line = "%s @ %s" % (self.name, self.url) if self.url else "%s==%s" % (self.name, self.version)
@@ -48,6 +70,9 @@ class Lock:
     path: str
     format: str
     packages: List[LockedPackage]
+    graph: bool = False  # whether the packages' edges are recorded (uv.lock, poetry.lock)
+    root: Optional[LockedPackage] = None  # uv.lock: the project itself, where its edges start
+    members: List[LockedPackage] = field(default_factory=list)  # uv.lock: it and its workspace's projects
 
 
 def _format_error(path: str, reason: str) -> HelperError:
@@ -84,7 +109,19 @@ def read_lock(source: str, path: str, fmt: str, app_name: Optional[str], environ
         raise _format_error(path, "not in the documented %s shape (%s: %s)" % (fmt, type(error).__name__, error)
                             ) from None
     app = canonicalize_name(app_name) if app_name else None
-    return Lock(path, fmt, [p for p in packages if p.name != app])
+    root = None
+    if fmt == "uv":
+        projects = [p for p in packages if p.url == _PROJECT]
+        root = next((p for p in projects if p.name == app), None)
+        if root is None and app is None and len(projects) == 1:
+            root = projects[0]
+    kept = [p for p in packages if p.name != app and p.url != _PROJECT]
+    return Lock(path, fmt, kept, graph=fmt in ("uv", "poetry"), root=root,
+                members=[p for p in packages if p.url == _PROJECT])
+
+
+# uv.lock's own project and workspace members (editable/virtual sources): walked through, never fetched.
+_PROJECT = "<project>"
 
 
 def _read_pylock(data: dict, path: str, base: str) -> List[LockedPackage]:
@@ -126,8 +163,17 @@ def _read_uv(data: dict, path: str, base: str) -> List[LockedPackage]:
         name = canonicalize_name(package["name"])
         entry = "%s: package %s %s" % (path, name, package.get("version", ""))
         source = package.get("source", {})
+        deps = [_uv_edge(d) for d in package.get("dependencies") or []]
+        optional = {canonicalize_name(k): [_uv_edge(d) for d in v]
+                    for k, v in (package.get("optional-dependencies") or {}).items()}
+        groups = {canonicalize_name(k): [_uv_edge(d) for d in v]
+                  for k, v in (package.get("dev-dependencies") or {}).items()}
         if "editable" in source or "virtual" in source:
-            continue  # the project itself (or a workspace member built as its own project)
+            # The project itself (or a workspace member built as its own project): its edges are
+            # where the walk starts; it is never fetched.
+            out.append(LockedPackage(name, str(package.get("version", "")), entry, None, [], _PROJECT, deps,
+                                     optional, groups))
+            continue
         if "git" in source or "directory" in source:
             raise _format_error(path, "%s comes from git or a folder: only files can be built into a wheelhouse"
                                 % entry)
@@ -141,8 +187,44 @@ def _read_uv(data: dict, path: str, base: str) -> List[LockedPackage]:
             url = _file_url(base, source["path"])
         markers = package.get("resolution-markers") or []
         marker = " or ".join("(%s)" % m for m in markers) if markers else None
-        out.append(LockedPackage(name, package["version"], entry, marker, hashes, url))
+        out.append(LockedPackage(name, package["version"], entry, marker, hashes, url, deps, optional))
     return out
+
+
+def _uv_edge(dep: dict) -> Edge:
+    return Edge(canonicalize_name(dep["name"]), dep.get("marker"),
+                tuple(canonicalize_name(e) for e in dep.get("extra") or []), dep.get("version"))
+
+
+_NAME_AND_EXTRAS = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
+
+
+def _poetry_edges(package: dict) -> Tuple[List[Edge], Dict[str, List[Edge]]]:
+    """poetry's `[package.dependencies]` (name = "constraint", a table with `markers`, `extras` and
+    `optional`, or a list of such tables) and `[package.extras]` (extra = ["name (constraint)", ...]):
+    the edges always followed, and those each extra turns on."""
+    always: List[Edge] = []
+    optional_by_name: Dict[str, List[Edge]] = {}
+    for raw_name, spec in (package.get("dependencies") or {}).items():
+        name = canonicalize_name(raw_name)
+        for one in spec if isinstance(spec, list) else [spec]:
+            table = one if isinstance(one, dict) else {}
+            markers = table.get("markers")
+            edge = Edge(name, markers if isinstance(markers, str) else None,
+                        tuple(canonicalize_name(e) for e in table.get("extras") or []))
+            (optional_by_name.setdefault(name, []) if table.get("optional") else always).append(edge)
+    optional: Dict[str, List[Edge]] = {}
+    for extra, members in (package.get("extras") or {}).items():
+        edges = optional.setdefault(canonicalize_name(extra), [])
+        for member in members:
+            match = _NAME_AND_EXTRAS.match(member)
+            if not match:
+                continue
+            name = canonicalize_name(match.group(1))
+            more = tuple(canonicalize_name(e) for e in (match.group(2) or "").split(",") if e.strip())
+            for edge in optional_by_name.get(name, [Edge(name)]):
+                edges.append(Edge(edge.name, edge.marker, tuple(sorted(set(edge.extras) | set(more)))))
+    return always, optional
 
 
 def _read_poetry(data: dict, path: str, base: str) -> List[LockedPackage]:
@@ -166,8 +248,9 @@ def _read_poetry(data: dict, path: str, base: str) -> List[LockedPackage]:
         elif kind == "file":
             url = _file_url(base, source["url"])
         markers = package.get("markers")
+        deps, optional = _poetry_edges(package)
         out.append(LockedPackage(name, package["version"], entry, markers if isinstance(markers, str) else None,
-                                 hashes, url))
+                                 hashes, url, deps, optional))
     return out
 
 
@@ -209,7 +292,15 @@ def applies(package: LockedPackage, extras: Sequence[str], groups: Sequence[str]
         return True
 
 
-def select(lock: Lock, extras: Sequence[str], groups: Sequence[str]) -> List[LockedPackage]:
+def select(lock: Lock, extras: Sequence[str], groups: Sequence[str],
+           roots: Optional[Iterable[Requirement]] = None, environment: Optional[dict] = None) -> List[LockedPackage]:
+    """The locked packages this build installs. For a lock with a graph, those reached from the
+    project (uv.lock's root with the requested extras and groups) and from `roots` (the declared
+    requirements of the requested sets, markers already judged), each edge's marker judged by
+    `environment`; without a place to start (poetry.lock with no roots known), every package that
+    applies to this interpreter, as for a flat lock."""
+    if lock.graph and (lock.root is not None or roots is not None):
+        return _walk(lock, extras, groups, list(roots or []), environment)
     chosen: Dict[str, LockedPackage] = {}
     for package in lock.packages:
         if not applies(package, extras, groups):
@@ -219,6 +310,68 @@ def select(lock: Lock, extras: Sequence[str], groups: Sequence[str]) -> List[Loc
                 package.name, chosen[package.name].version, package.version))
         chosen[package.name] = package
     return [chosen[name] for name in sorted(chosen)]
+
+
+def _edge_holds(edge: Edge, environment: Optional[dict]) -> bool:
+    if not edge.marker:
+        return True
+    env = dict(environment or default_environment())
+    env["extra"] = ""
+    try:
+        return Marker(edge.marker).evaluate(env)
+    except (InvalidMarker, UndefinedEnvironmentName, TypeError, ValueError):
+        return True  # a condition this packaging cannot judge: keep the edge (the closure walk decides later)
+
+
+def _walk(lock: Lock, extras: Sequence[str], groups: Sequence[str], roots: List[Requirement],
+          environment: Optional[dict]) -> List[LockedPackage]:
+    by_name: Dict[str, List[LockedPackage]] = {}
+    for package in lock.packages + lock.members:
+        by_name.setdefault(package.name, []).append(package)
+    start: List[Edge] = [Edge(canonicalize_name(r.name), None, tuple(sorted(canonicalize_name(e) for e in r.extras)))
+                         for r in roots]
+    if lock.root is not None:
+        start += lock.root.deps
+        for extra in extras:
+            start += lock.root.optional.get(canonicalize_name(extra), [])
+        for group in groups:
+            start += lock.root.groups.get(canonicalize_name(group), [])
+    chosen: Dict[str, LockedPackage] = {}
+    seen: Set[Tuple[int, str]] = set()
+    queue: List[Edge] = list(start)
+    while queue:
+        edge = queue.pop()
+        if not _edge_holds(edge, environment):
+            continue
+        package = _target(lock, by_name.get(edge.name, []), edge, extras, groups)
+        if package is None:
+            continue  # not locked: the root check (check_roots) or the closure walk names it
+        if package.url != _PROJECT:
+            other = chosen.get(package.name)
+            if other is not None and other is not package:
+                raise _format_error(lock.path, "two locked versions of %s are needed here (%s, %s)" % (
+                    package.name, other.version, package.version))
+            chosen[package.name] = package
+        for part in ("",) + edge.extras:
+            if (id(package), part) in seen:
+                continue
+            seen.add((id(package), part))
+            queue += package.deps if part == "" else package.optional.get(part, [])
+    return [chosen[name] for name in sorted(chosen)]
+
+
+def _target(lock: Lock, candidates: List[LockedPackage], edge: Edge, extras: Sequence[str],
+            groups: Sequence[str]) -> Optional[LockedPackage]:
+    """The locked package an edge means: the one version locked, the version the edge names, or
+    the one whose resolution markers hold here."""
+    if edge.version is not None:
+        candidates = [c for c in candidates if c.version == edge.version] or candidates
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if applies(c, extras, groups)]
+    if len(candidates) > 1:
+        raise _format_error(lock.path, "two locked versions of %s apply to this interpreter (%s)" % (
+            edge.name, ", ".join(c.version for c in candidates)))
+    return candidates[0] if candidates else None
 
 
 def check_roots(lock_packages: Sequence[LockedPackage], sets: Dict[str, List[Requirement]], path: str) -> None:

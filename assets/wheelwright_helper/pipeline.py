@@ -66,6 +66,7 @@ class Build:
         self.app_python: Optional[str] = None
         self.threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="phase")
         self.deps: Optional[DepsBuilder] = None
+        self._lock_roots: Optional[frozenset] = None  # what the lock walk started from (poetry.lock)
 
     # -- inputs ---------------------------------------------------------------------------------
     def read_inputs(self) -> Inputs:
@@ -200,19 +201,21 @@ class Build:
         the real roots may differ."""
         request = self.request
         try:
-            if inputs.lock is not None:
-                lock_items = self._resolve_lock(inputs)
             static = static_metadata(inputs.pyproject, request.static_requires) or last_metadata(
                 request.cache, self._metadata_name())
-            if static is None:
-                return ("lock", lock_items) if inputs.lock is not None else None
-            requires, extras = static
-            guess = AppFacts(canonicalize_name(request.expect_name or "-"), "", "", requires,
-                             sorted({canonicalize_name(e) for e in extras}))
-            try:
-                sets = build_sets(guess, request.extras, inputs.groups_table, request.groups,
-                                  inputs.requirement_files, self.environment)
-            except HelperError:
+            sets = None
+            if static is not None:
+                requires, extras = static
+                guess = AppFacts(canonicalize_name(request.expect_name or "-"), "", "", requires,
+                                 sorted({canonicalize_name(e) for e in extras}))
+                try:
+                    sets = build_sets(guess, request.extras, inputs.groups_table, request.groups,
+                                      inputs.requirement_files, self.environment)
+                except HelperError:
+                    sets = None
+            if inputs.lock is not None:
+                lock_items = self._resolve_lock(inputs, sets)
+            if sets is None:
                 return ("lock", lock_items) if inputs.lock is not None else None
             if inputs.lock is not None:
                 items = lock_closure(inputs.lock.path, lock_items, sets, self.environment, strict=False)
@@ -233,7 +236,12 @@ class Build:
         if started is not None and started[0] == "failed" and inputs.lock is not None:
             raise started[1]
         if inputs.lock is not None:
-            lock_items = started[1] if started is not None else self._resolve_lock(inputs)
+            walked_from_roots = inputs.lock.graph and inputs.lock.root is None
+            if started is not None and (not walked_from_roots or _root_names(sets) == self._lock_roots):
+                lock_items = started[1]
+            else:
+                # The lock's walk started from other roots than the wheel's (or none): walk again.
+                lock_items = self._resolve_lock(inputs, sets)
             locks.check_roots(self._locked, sets, inputs.lock.path)
             return lock_closure(inputs.lock.path, lock_items, sets, self.environment, strict=True)
         roots = pip_roots(sets)
@@ -265,11 +273,17 @@ class Build:
                 emit("log", step="resolve", line="resolving again with build isolation")
         return self.resolver.resolve(roots, constraints)
 
-    def _resolve_lock(self, inputs: Inputs) -> List[Item]:
+    def _resolve_lock(self, inputs: Inputs, sets: Optional[Dict[str, List[Requirement]]]) -> List[Item]:
         assert inputs.lock is not None
+        # uv.lock records the project's own edges; poetry.lock does not, so the declared roots start its walk.
+        if inputs.lock.root is not None:
+            sets = None
+        roots = None if sets is None else [r for requirements in sets.values() for r in requirements]
+        self._lock_roots = None if sets is None else _root_names(sets)
         self._locked, items = resolve_locked(self.resolver, self.sdists, inputs.lock,
                                              [canonicalize_name(e) for e in self.request.extras],
-                                             [canonicalize_name(g) for g in self.request.groups])
+                                             [canonicalize_name(g) for g in self.request.groups],
+                                             roots, self.environment)
         return items
 
     def _metadata_name(self) -> str:
@@ -284,6 +298,11 @@ class Build:
         for name in ("app", "deps", "resolve", "build", "wheels", "downloads"):
             shutil.rmtree(os.path.join(request.work, name), ignore_errors=True)
         os.makedirs(request.work, exist_ok=True)
+
+
+def _root_names(sets: Dict[str, List[Requirement]]) -> frozenset:
+    """What a lock walk starts from: each root's name and extras (their specifiers do not change the walk)."""
+    return frozenset((canonicalize_name(r.name), tuple(sorted(r.extras))) for rs in sets.values() for r in rs)
 
 
 def _index_only(options: PipOptions) -> List[str]:

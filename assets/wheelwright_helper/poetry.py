@@ -95,3 +95,38 @@ def poetry_groups(pyproject: dict) -> Dict[str, list]:
     for group, table in tables.items():
         groups[group] = [r for r in (requirement(name, spec, group) for name, spec in table.items()) if r]
     return groups
+
+
+def poetry_requires(pyproject: dict) -> Optional[tuple]:
+    """(Requires-Dist, Provides-Extra) as poetry-core will write them, from `[tool.poetry.dependencies]`
+    and `[tool.poetry.extras]`: a static guess for projects without `[project]` dependencies. None
+    when there is nothing to guess from (or a dependency a requirement cannot say)."""
+    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
+    table = poetry.get("dependencies")
+    if not isinstance(table, dict):
+        return None
+    extras_table = poetry.get("extras") or {}
+    try:
+        requires = []
+        optional = {}
+        for name, spec in table.items():
+            line = requirement(name, spec, "main")
+            if line is None:
+                continue
+            if isinstance(spec, dict) and spec.get("optional"):
+                optional[name.lower()] = line
+            else:
+                requires.append(line)
+    except HelperError:
+        return None
+    extras = []
+    for extra, members in sorted(extras_table.items()):
+        extras.append(extra)
+        for member in members:
+            line = optional.get(str(member).lower())
+            if line is None:
+                continue
+            requirement_part, _, marker = line.partition(" ; ")
+            condition = 'extra == "%s"' % extra
+            requires.append("%s ; %s" % (requirement_part, "(%s) and %s" % (marker, condition) if marker else condition))
+    return requires, extras

@@ -50,7 +50,11 @@ def static_metadata(pyproject: dict, static_requires: Optional[List[str]]) -> Op
     """The Requires-Dist and Provides-Extra the wheel will most likely carry, from static
     `[project]` data, for an early start of the resolution. None when they are not static."""
     if static_requires is None:
-        return None
+        if "project" in pyproject:
+            return None
+        from .poetry import poetry_requires
+
+        return poetry_requires(pyproject)
     project = pyproject.get("project") or {}
     dynamic = project.get("dynamic") or []
     if "optional-dependencies" in dynamic:

@@ -55,7 +55,7 @@ requires-python = ">=3.11"
 name = "demo"
 version = "0.1.0"
 source = {{ editable = "." }}
-dependencies = [{{ name = "django" }}]
+dependencies = [{{ name = "django" }}, {{ name = "numpy" }}]
 
 [[package]]
 name = "django"
@@ -169,6 +169,195 @@ def test_uv_lock(tmp_path):
     assert selected["numpy"].version == "2.0.0"  # the fork whose resolution-markers hold
     assert selected["django"].hashes == ["sha256:" + H2, "sha256:" + H1]
     assert selected["django"].pip_line(True) == "django==5.0.6 --hash=sha256:%s --hash=sha256:%s" % (H2, H1)
+
+
+# A uv.lock as uv writes it for a project with an extra, two groups, a Windows-only dependency, an
+# edge that turns on the target's extra, and one whose marker asks for a newer Python.
+UV_GRAPH = """\
+version = 1
+revision = 2
+requires-python = ">=3.9"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "httpx", extra = ["http2"] },
+    { name = "pywin32", marker = "sys_platform == 'win32'" },
+]
+
+[package.optional-dependencies]
+test = [{ name = "pytest" }]
+
+[package.dev-dependencies]
+docs = [{ name = "sphinx" }]
+tests = [{ name = "demo", extra = ["test"] }, { name = "coverage" }]
+
+[[package]]
+name = "httpx"
+version = "0.28.1"
+source = { registry = "https://example.invalid/simple" }
+dependencies = [{ name = "anyio", marker = "python_full_version >= '3.99'" }, { name = "idna" }]
+
+[package.optional-dependencies]
+http2 = [{ name = "h2" }]
+socks = [{ name = "socksio" }]
+
+[[package]]
+name = "h2"
+version = "4.1.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "idna"
+version = "3.10"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "anyio"
+version = "4.9.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "socksio"
+version = "1.0.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "pywin32"
+version = "308"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "pytest"
+version = "8.3.5"
+source = { registry = "https://example.invalid/simple" }
+dependencies = [{ name = "colorama", marker = "sys_platform == 'win32'" }, { name = "iniconfig" }]
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "iniconfig"
+version = "2.0.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "coverage"
+version = "7.6.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "sphinx"
+version = "8.0.0"
+source = { registry = "https://example.invalid/simple" }
+"""
+
+
+@pytest.mark.parametrize("extras, groups, expected", [
+    # Runtime only: httpx with its http2 extra; not anyio (Python >= 3.99), pywin32 (Windows), socksio
+    # (an extra nobody asked for), nor any group's or extra's packages.
+    ([], [], {"httpx", "h2", "idna"}),
+    (["test"], [], {"httpx", "h2", "idna", "pytest", "iniconfig"}),
+    # The `tests` group names the project's own `test` extra, as uv writes `{name = "demo", extra = [...]}`.
+    ([], ["tests"], {"httpx", "h2", "idna", "pytest", "iniconfig", "coverage"}),
+    ([], ["docs"], {"httpx", "h2", "idna", "sphinx"}),
+])
+def test_uv_lock_is_walked_from_the_project(tmp_path, extras, groups, expected):
+    write(tmp_path, "uv.lock", UV_GRAPH)
+    lock = locks.read_lock(str(tmp_path), "uv.lock", "uv", "demo", {})
+    assert set(by_name(locks.select(lock, extras, groups))) == expected
+
+
+POETRY_GRAPH = """\
+[[package]]
+name = "requests"
+version = "2.32.3"
+optional = false
+python-versions = ">=3.8"
+files = []
+
+[package.dependencies]
+idna = ">=2.5,<4"
+PySocks = {version = ">=1.5.6,<1.5.7 || >1.5.7", optional = true}
+win-inet-pton = {version = "*", markers = "sys_platform == \\"win32\\" and python_version == \\"2.7\\"", optional = true}
+chardet = [
+    {version = ">=3.0.2,<6", markers = "python_version < \\"3\\""},
+]
+
+[package.extras]
+socks = ["PySocks (>=1.5.6,!=1.5.7)", "win-inet-pton"]
+
+[[package]]
+name = "idna"
+version = "3.10"
+optional = false
+python-versions = ">=3.6"
+files = []
+
+[[package]]
+name = "pysocks"
+version = "1.7.1"
+optional = false
+python-versions = "*"
+files = []
+
+[[package]]
+name = "win-inet-pton"
+version = "1.1.0"
+optional = false
+python-versions = "*"
+files = []
+
+[[package]]
+name = "chardet"
+version = "5.2.0"
+optional = false
+python-versions = ">=3.7"
+files = []
+
+[[package]]
+name = "altgraph"
+version = "0.17.4"
+optional = false
+python-versions = "*"
+groups = ["build"]
+files = []
+
+[metadata]
+lock-version = "2.1"
+python-versions = "^3.9"
+content-hash = "abc"
+"""
+
+
+def test_poetry_lock_is_walked_from_the_declared_requirements(tmp_path):
+    write(tmp_path, "poetry.lock", POETRY_GRAPH)
+    lock = locks.read_lock(str(tmp_path), "poetry.lock", "poetry", "demo", {})
+    # Without roots (nothing static to start from), everything that applies here, as before.
+    assert "altgraph" in by_name(locks.select(lock, [], []))
+    # From the declared requirements: not another group's altgraph, nor requests' optional or
+    # Python 2 dependencies, until the `socks` extra is asked for on the edge.
+    plain = locks.select(lock, [], [], roots=[Requirement("requests>=2")])
+    assert set(by_name(plain)) == {"requests", "idna"}
+    socks = locks.select(lock, [], [], roots=[Requirement("requests[socks]>=2")])
+    assert set(by_name(socks)) == {"requests", "idna", "pysocks"}  # win-inet-pton is for Windows' Python 2.7
+
+
+def test_two_locked_versions_needed_at_once_is_a_lock_error(tmp_path):
+    text = UV_GRAPH + """
+[[package]]
+name = "idna"
+version = "2.0"
+source = { registry = "https://example.invalid/simple" }
+"""
+    write(tmp_path, "uv.lock", text)
+    with pytest.raises(HelperError) as caught:
+        locks.select(locks.read_lock(str(tmp_path), "uv.lock", "uv", "demo", {}), [], [])
+    assert caught.value.error == "lock-format" and "two locked versions of idna" in caught.value.fields["reason"]
 
 
 def test_poetry_lock_both_generations(tmp_path):

@@ -49,3 +49,18 @@ def test_alternatives_and_path_dependencies_are_refused_with_the_reason():
     assert "||" in str(raised.value.fields)
     with pytest.raises(HelperError):
         poetry_groups({"tool": {"poetry": {"group": {"dev": {"dependencies": {"x": {"path": "../x"}}}}}}})
+
+
+def test_main_dependencies_and_extras_as_the_wheel_will_declare_them():
+    from wheelwright_helper.poetry import poetry_requires
+
+    pyproject = {"tool": {"poetry": {
+        "dependencies": {"python": "^3.11", "requests": "^2.31", "redis": {"version": ">=5", "optional": True}},
+        "extras": {"cache": ["redis"]},
+    }}}
+    requires, extras = poetry_requires(pyproject)
+    assert requires == ["requests>=2.31,<3", 'redis>=5 ; extra == "cache"']
+    assert extras == ["cache"]
+    assert poetry_requires({"project": {}}) is None
+    # A dependency a requirement cannot say gives no guess (the wheel's metadata decides later).
+    assert poetry_requires({"tool": {"poetry": {"dependencies": {"x": {"path": "../x"}}}}}) is None

@@ -14,6 +14,8 @@ export interface LockEntry {
   dependencies?: LockedDependency[];
   /** Which of the project's sets needs it: `main` (runtime) or a group's name. */
   group: string;
+  /** Locked, but on no index here: a build that fetches it fails (a lock must be walked, not installed whole). */
+  absent?: boolean;
 }
 
 export interface LockedProject {
@@ -25,7 +27,18 @@ export interface LockedProject {
   packages: LockEntry[];
 }
 
-const wheelOf = (entry: LockEntry): MirrorWheel => mirrorWheel(entry.name, entry.version);
+const wheelOf = (entry: LockEntry): MirrorWheel => {
+  if (!entry.absent) return mirrorWheel(entry.name, entry.version);
+  const filename = `${entry.name.replace(/-/g, "_")}-${entry.version}-py3-none-any.whl`;
+  return {
+    name: entry.name,
+    version: entry.version,
+    filename,
+    url: `${MIRROR_INDEX}/${entry.name}/${filename}`,
+    size: 1,
+    sha256: "0".repeat(64),
+  };
+};
 const sorted = (entries: LockEntry[]) => [...entries].sort((a, b) => a.name.localeCompare(b.name));
 const quote = (value: string) => JSON.stringify(value);
 const splitRequirement = (requirement: string) => {
