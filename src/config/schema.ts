@@ -103,7 +103,7 @@ export const CONFIG_KEYS = {
     default: undefined,
     env: ["WHEELWRIGHT_TEST_COMMAND"],
     describe:
-      "command `test` runs (sh syntax) in a copy of the source, as a non-root user, with the app installed from the wheelhouse; default: pytest when the test set has it, else Django's `manage.py test` with the app's modules as labels, else `python -m unittest`",
+      "command `test` runs (sh syntax) in a copy of the source, as a non-root user, with the app installed from the wheelhouse; default: pytest when the test set has it, else Django's `manage.py test` with the app's modules as labels, else unittest discovery (`python -m wheelwright_unittest`: the app's own modules and the tests inside them from the installed wheel; no tests found is reported and passes)",
   },
   "test-extra": {
     schema: z.string().min(1),

@@ -4,6 +4,7 @@
 import { parse as parseToml } from "smol-toml";
 import { InputError } from "../errors.js";
 import { normalizeName } from "./names.js";
+import { setupCfgExtras, setupPyExtras } from "./setuptools-extras.js";
 
 export interface ProjectFiles {
   pyproject: string | undefined;
@@ -18,7 +19,10 @@ export interface StaticProjectMetadata {
   version: string | undefined;
   /** The `[tool.wheelwright]` table, if pyproject.toml has one. */
   toolTable: Record<string, unknown> | undefined;
-  /** Declared extras when they are static ([project] without dynamic optional-dependencies), else undefined. */
+  /**
+   * Declared extras when they can be read as text ([project] without dynamic optional-dependencies,
+   * `[tool.poetry.extras]`, setup.cfg's `[options.extras_require]`, setup.py's `extras_require=`), else undefined.
+   */
   extras: string[] | undefined;
   /** PEP 735 dependency groups declared in pyproject.toml. */
   groups: string[];
@@ -97,6 +101,9 @@ function readPyproject(text: string): { facts: Facts; named: Named | undefined }
       dependencies = declared.filter((d): d is string => typeof d === "string");
     const optional = isTable(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
     extras = dynamic.includes("optional-dependencies") ? undefined : Object.keys(optional).map(normalizeName);
+  } else if (tool !== undefined && isTable(tool.poetry) && isTable(tool.poetry.dependencies)) {
+    // poetry-core writes Provides-Extra from [tool.poetry.extras].
+    extras = Object.keys(isTable(tool.poetry.extras) ? tool.poetry.extras : {}).map(normalizeName);
   }
   const facts = { toolTable, groups, extras, hasProjectTable: project !== undefined, dependencies };
   const poetry = tool !== undefined && isTable(tool.poetry) ? tool.poetry : undefined;
@@ -112,6 +119,14 @@ function readPyproject(text: string): { facts: Facts; named: Named | undefined }
   return { facts, named: undefined };
 }
 
+/** setuptools' extras from setup.cfg and setup.py together; undefined when either cannot be read. */
+function setuptoolsExtras(files: ProjectFiles): string[] | undefined {
+  if (files.setupCfg === undefined && files.setupPy === undefined) return undefined;
+  const fromCfg = files.setupCfg === undefined ? [] : (setupCfgExtras(files.setupCfg) ?? []);
+  const fromPy = files.setupPy === undefined ? [] : setupPyExtras(files.setupPy);
+  return fromPy === undefined ? undefined : [...new Set([...fromCfg, ...fromPy])];
+}
+
 export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
   if (files.pyproject === undefined && files.setupCfg === undefined && files.setupPy === undefined) {
     throw new InputError("Not a Python project: there is neither a setup.py nor a pyproject.toml", {
@@ -119,13 +134,15 @@ export function readStaticMetadata(files: ProjectFiles): StaticProjectMetadata {
     });
   }
   const fromPyproject = files.pyproject === undefined ? undefined : readPyproject(files.pyproject);
-  const facts: Facts = fromPyproject?.facts ?? {
+  const read: Facts = fromPyproject?.facts ?? {
     toolTable: undefined,
     groups: [],
     extras: undefined,
     hasProjectTable: false,
     dependencies: undefined,
   };
+  const facts: Facts =
+    read.extras === undefined && !read.hasProjectTable ? { ...read, extras: setuptoolsExtras(files) } : read;
   if (fromPyproject?.named !== undefined) return { ...fromPyproject.named, ...facts };
   const cfgName = files.setupCfg === undefined ? undefined : iniValue(files.setupCfg, "metadata", "name");
   if (files.setupCfg !== undefined && cfgName !== undefined && cfgName !== "") {

@@ -59,6 +59,8 @@ export interface RawImage {
     Labels?: Record<string, string> | null;
     User?: string;
     Volumes?: Record<string, unknown> | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
   };
 }
 
@@ -81,6 +83,7 @@ export function imageInfoOf(raw: RawImage, reference: string): ImageInfo {
     user: raw.Config?.User ?? "",
     size: raw.Size ?? 0,
     volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
+    hasCommand: (raw.Config?.Cmd?.length ?? 0) > 0 || (raw.Config?.Entrypoint?.length ?? 0) > 0,
   };
 }
 

@@ -39,6 +39,8 @@ export interface ImageInfo {
   size: number;
   /** The image's VOLUME paths (a container gets an anonymous volume at each, unless something is mounted there). */
   volumes: string[];
+  /** Whether the image has a CMD or an ENTRYPOINT (`run` with no command runs them). */
+  hasCommand: boolean;
 }
 
 export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;

@@ -107,7 +107,9 @@ export interface TestCommandFacts {
 }
 
 /**
- * The default test command: pytest when the test environment has it, Django's runner, or unittest.
+ * The default test command: pytest when the test environment has it, Django's runner, or unittest
+ * discovery (wheelwright_unittest: plain `python -m unittest` on a flat layout imports the app from
+ * the source copy, which the source-import check then refuses).
  * Django's runner discovers a label that is a folder in the working directory from that folder,
  * and unittest then refuses the installed app ("'tests' module incorrectly imported from
  * site-packages"): so it runs from an empty folder, with the app's modules as labels (found in
@@ -115,7 +117,8 @@ export interface TestCommandFacts {
  */
 export function defaultTestCommand(facts: TestCommandFacts): string {
   if (facts.hasPytest) return "pytest";
-  if (!facts.hasManagePy) return "python -m unittest";
+  // unittest discovery that takes the app's own modules from the wheel (assets/wheelwright_testcheck).
+  if (!facts.hasManagePy) return "python -m wheelwright_unittest";
   const labels = [...facts.appModules, ...(facts.hasTestsFolder ? ["{source}/tests"] : [])];
   return `cd "$(mktemp -d)" && python {source}/manage.py test ${labels.join(" ")}`;
 }

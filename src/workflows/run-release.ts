@@ -16,9 +16,16 @@ export async function runInRelease(
 ): Promise<number> {
   const { namespace, app } = project.config;
   const { image } = await releaseImageOfThisCommit(ctx, project);
-  if ((await engine.inspectImage(image)) === undefined) {
+  const info = await engine.inspectImage(image);
+  if (info === undefined) {
     throw new InputError(`There is no release image ${image} for this commit`, {
       hint: "Run `wheelwright build` and `wheelwright release` first.",
+    });
+  }
+  if (command.length === 0 && !info.hasCommand) {
+    // The engine would say "No command specified" and exit 125, as if it had failed.
+    throw new InputError(`The release image ${image} has no CMD, and no command was given`, {
+      hint: "Give one (`wheelwright run -- python -m yourapp`), or add a CMD to the release Dockerfile (a library may have none).",
     });
   }
   const runId = ctx.newRunId();

@@ -7,6 +7,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import type { LoadedProject } from "../config/load.js";
 import type { Manifest } from "../domain/manifest.js";
+import { normalizeName } from "../domain/names.js";
 import { shellQuote } from "../domain/shell-quote.js";
 import { buildCommandFor, setLabel, type TestSet } from "../domain/test-set.js";
 import { InputError, IntegrityError, TestsFailedError } from "../errors.js";
@@ -69,12 +70,20 @@ function testPins(manifest: Manifest, set: TestSet | undefined): string[] {
     .map((wheel) => `${wheel.name}==${wheel.version}`);
 }
 
+function wasRequested(manifest: Manifest, set: TestSet): boolean {
+  const { inputs } = manifest;
+  if (set.kind === "requirements") return inputs.requirements.includes(set.name);
+  const asked = set.kind === "extra" ? inputs.extras : inputs.groups;
+  return asked.some((name) => normalizeName(name) === set.name);
+}
+
 /** The wheelhouse's manifest and the test set, checked to be there; the image folder tests run in. */
 export async function testInputs(ctx: WorkflowContext, project: LoadedProject) {
   const set = resolveTestSet(project);
   const manifest = await currentWheelhouse(ctx, project, "test");
-  if (set !== undefined && !manifest.wheels.some((wheel) => wheel.sets.includes(setLabel(set)))) {
-    throw new InputError(`The wheelhouse holds no wheels for the test set (${setLabel(set)}, ${set.why})`, {
+  // Asked for when the wheelhouse was built, not "has wheels": an empty extra (`test = []`) is built too.
+  if (set !== undefined && !wasRequested(manifest, set)) {
+    throw new InputError(`The wheelhouse was built without the test set (${setLabel(set)}, ${set.why})`, {
       hint: `Run \`${buildCommandFor(set)}\` first, then \`wheelwright test\`.`,
     });
   }
@@ -205,8 +214,19 @@ function judgeExit(exitCode: number, testLine: string, manifest: Manifest, set: 
       hint: 'Point the test command at the tests (`test-command = "pytest tests"`), or set `test-command` to what the project runs instead.',
     });
   throw new TestsFailedError(`The tests failed (${testLine} exited ${exitCode})`, {
-    hint: "The test output above shows which tests failed.",
+    hint: scriptHint(testLine) ?? "The test output above shows which tests failed.",
   });
+}
+
+/**
+ * `python path/to/script.py`: the tests run with PYTHONSAFEPATH=1 (so the source copy never comes
+ * before the wheel), which also keeps the script's own folder off sys.path: a `No module named`
+ * error then has a cause the output cannot show.
+ */
+export function scriptHint(testLine: string): string | undefined {
+  const script = /\bpython3?\s+(?:-\S+\s+)*("?)([^\s"]+)\/[^/\s"]+\.py\1(?:\s|$)/.exec(testLine)?.[2];
+  if (script === undefined) return undefined;
+  return `The test output above shows which tests failed. If it is a \`No module named\` error: tests run with PYTHONSAFEPATH=1, which keeps a script's own folder (${script}) off sys.path; add it with \`PYTHONPATH="$PYTHONPATH:{source}/${script.replace(/^\{source\}\/?/, "")}"\` in front of the command.`;
 }
 
 /** Copies pytest's JUnit report to the host path; undefined (with a warning) when there is none. */

@@ -108,6 +108,11 @@ describe.skipIf(engineOrSkip())(
         expect(all.stdout).toContain(image);
 
         if ("run" in shape.start) {
+          if (shape.start.noCmd) {
+            const bare = await runCli(["run"], { cwd: root });
+            expect(bare.exitCode).toBe(3);
+            expect(bare.stderr).toMatch(/has no CMD, and no command was given/);
+          }
           const run = await runCli(["run", ...shape.start.run], { cwd: root });
           expect(run.exitCode, run.stderr).toBe(0);
           expect(run.stdout).toMatch(shape.start.prints);

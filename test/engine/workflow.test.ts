@@ -23,7 +23,7 @@ describe.skipIf(engineOrSkip())("test, run and clean on examples/polls (real eng
     const root = await pollsBuilt([]);
     const result = await runCli(["test"], { cwd: root });
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/no wheels for the test set \(extra:test/);
+    expect(result.stderr).toMatch(/built without the test set \(extra:test/);
     expect(result.stderr).toMatch(/wheelwright build test/);
   });
 

@@ -224,6 +224,7 @@ export class FakeEngine implements ContainerEngine {
       user: image.user,
       size: 1_000_000,
       volumes: [],
+      hasCommand: true,
     };
   }
 

@@ -18,8 +18,11 @@ import { testRun } from "./test-run.js";
 
 /** How a shape's release image shows that it starts. */
 export type StartCheck =
-  /** `wheelwright run` with no command: the image's CMD; or with the given command. */
-  | { run: string[]; prints: RegExp }
+  /**
+   * `wheelwright run` with no command: the image's CMD; or with the given command. `noCmd`: a
+   * library's image has none, and `run` alone says so (exit 3) instead of passing the engine's error on.
+   */
+  | { run: string[]; prints: RegExp; noCmd?: true }
   /** A server started from the image's CMD answers this path on port 8000. */
   | { serves: string; answers: RegExp };
 
@@ -39,7 +42,7 @@ const SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend
 const probe = (module: string, more = "") =>
   `import ${module}\n\n\ndef test_probe_imports_the_installed_wheel():\n    assert "site-packages" in ${module}.__file__, ${module}.__file__\n${more}`;
 
-/** The same probe as a unittest case (projects with no test set run `python -m unittest`). */
+/** The same probe as a unittest case (projects with no test set run unittest discovery). */
 const unittestProbe = (module: string, more = "") =>
   `import unittest\n\nimport ${module}\n\n\nclass ProbeTest(unittest.TestCase):\n    def test_probe_imports_the_installed_wheel(self):\n        self.assertIn("site-packages", ${module}.__file__)\n${more}`;
 
@@ -139,6 +142,39 @@ PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
   start: { run: [], prints: /fastsum 5/ },
 };
 
+/** setup.py only (no pyproject.toml, no extras), a flat package, unittest tests in a `tests` package. */
+const setupPyFlatUnittest: Shape = {
+  name: "setup-py-flat-unittest",
+  files: {
+    "setup.py":
+      'from setuptools import setup\n\nsetup(\n    name="setup-py-flat-unittest",\n    version="2.1.0",\n    packages=["stitchwork"],\n    install_requires=["six>=1.16"],\n)\n',
+    "stitchwork/__init__.py":
+      'import six\n\n\ndef stitch(n):\n    return six.text_type("-").join(["x"] * n)\n',
+    "tests/__init__.py": "",
+    "tests/test_stitch.py": unittestProbe(
+      "stitchwork",
+      '\n    def test_stitch(self):\n        self.assertEqual(stitchwork.stitch(3), "x-x-x")\n',
+    ),
+  },
+  testsPassed: /Ran 2 tests[\s\S]*OK/,
+  start: {
+    run: ["python", "-c", "import stitchwork; print(stitchwork.stitch(4))"],
+    prints: /x-x-x-x/,
+    noCmd: true,
+  },
+};
+
+/** A flat-layout library with no tests and no test set yet (uv's project template). */
+const flatLayoutNoTests: Shape = {
+  name: "flat-layout-no-tests",
+  files: {
+    "pyproject.toml": `${SETUPTOOLS}\n[project]\nname = "flat-layout-no-tests"\nversion = "0.1.0"\ndependencies = ["idna>=3"]\n\n[tool.setuptools]\npackages = ["bare"]\n`,
+    "bare/__init__.py": "import idna\n\n\ndef label(name):\n    return idna.encode(name).decode()\n",
+  },
+  testsPassed: /found no tests/,
+  start: { run: ["python", "-c", "import bare; print(bare.label('ünï'))"], prints: /xn--/, noCmd: true },
+};
+
 const monorepoSubfolder: Shape = {
   name: "monorepo-subfolder",
   files: {
@@ -228,6 +264,8 @@ const PYTEST_LOCKED: LockEntry[] = [
   { name: "pygments", version: "2.21.0", group: "dev" },
 ];
 const TABULATE_LOCKED: LockEntry = { name: "tabulate", version: "0.8.10", group: "main" };
+/** A docs group's package no index here offers: the build must not fetch what no requested set reaches. */
+const DOCS_LOCKED: LockEntry = { name: "not-on-this-mirror", version: "1.0", group: "docs", absent: true };
 
 const tableModule =
   'from tabulate import tabulate\n\n\ndef render(rows):\n    return tabulate(rows, headers=["item", "n"])\n';
@@ -243,10 +281,12 @@ function lockShape(
     name,
     version: "0.1.0",
     requires: ["tabulate>=0.8"],
-    groups: options.devGroup ? { dev: ["pytest>=8"] } : {},
-    packages: [TABULATE_LOCKED, ...(options.devGroup ? PYTEST_LOCKED : [])],
+    groups: options.devGroup ? { dev: ["pytest>=8"], docs: ["not-on-this-mirror>=1"] } : {},
+    packages: [TABULATE_LOCKED, ...(options.devGroup ? [...PYTEST_LOCKED, DOCS_LOCKED] : [])],
   };
-  const groups = options.devGroup ? '\n[dependency-groups]\ndev = ["pytest>=8"]\n' : "";
+  const groups = options.devGroup
+    ? '\n[dependency-groups]\ndev = ["pytest>=8"]\ndocs = ["not-on-this-mirror>=1"]\n'
+    : "";
   const more = '\n    def test_render(self):\n        self.assertIn("item", render([["a", 1]]))\n';
   return {
     name,
@@ -278,7 +318,7 @@ function lockShape(
   };
 }
 
-const poetryLockPyproject = `[tool.poetry]\nname = "poetry-lock"\nversion = "0.1.0"\ndescription = "Tables"\nauthors = ["T <t@example.invalid>"]\npackages = [{ include = "poetry_lock", from = "src" }]\n\n[tool.poetry.dependencies]\npython = "^3.11"\ntabulate = ">=0.8"\n\n[tool.poetry.group.dev.dependencies]\npytest = ">=8"\n\n[build-system]\nrequires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n`;
+const poetryLockPyproject = `[tool.poetry]\nname = "poetry-lock"\nversion = "0.1.0"\ndescription = "Tables"\nauthors = ["T <t@example.invalid>"]\npackages = [{ include = "poetry_lock", from = "src" }]\n\n[tool.poetry.dependencies]\npython = "^3.11"\ntabulate = ">=0.8"\n\n[tool.poetry.group.dev.dependencies]\npytest = ">=8"\n\n[tool.poetry.group.docs.dependencies]\nnot-on-this-mirror = ">=1"\n\n[build-system]\nrequires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n`;
 
 export const SHAPES: Shape[] = [
   flatLayoutTestsPackage,
@@ -286,6 +326,8 @@ export const SHAPES: Shape[] = [
   requirementsFileTests,
   poetryDevGroup,
   noRuntimeDepsCExtension,
+  setupPyFlatUnittest,
+  flatLayoutNoTests,
   monorepoSubfolder,
   djangoManagePy,
   flaskInstanceFolder,

@@ -40,7 +40,7 @@ describe("static project metadata", () => {
     ).toMatchObject({
       name: "pyname",
       version: "0.1",
-      extras: undefined,
+      extras: [], // it never names extras_require
     });
   });
 

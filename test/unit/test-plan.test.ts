@@ -11,7 +11,7 @@ const facts = {
 describe("the default test command", () => {
   it("is pytest when the test set has it, else unittest", () => {
     expect(defaultTestCommand({ ...facts, hasPytest: true, hasManagePy: true })).toBe("pytest");
-    expect(defaultTestCommand(facts)).toBe("python -m unittest");
+    expect(defaultTestCommand(facts)).toBe("python -m wheelwright_unittest");
   });
 
   it("runs Django's runner from an empty folder, the app's modules as labels, the tests folder by path", () => {
@@ -39,5 +39,17 @@ describe("the test environment", () => {
     expect(plan.prepare.argv[2]).not.toMatch(/chown/);
     expect(plan.prepare.argv[2]).toContain('chmod -R a+rwX "$WW_SOURCE" "$WW_OUT" "$WW_HOME"');
     expect(plan.testLine).toBe("python /w/src/manage.py test");
+  });
+});
+
+describe("the hint for a test script run by path", () => {
+  it("names PYTHONSAFEPATH and the script's folder", async () => {
+    const { scriptHint } = await import("../../src/workflows/run-tests.js");
+    expect(scriptHint("python {source}/tests/manage.py test")).toMatch(
+      /PYTHONSAFEPATH=1.*\{source\}\/tests.*PYTHONPATH="\$PYTHONPATH:\{source\}\/tests"/,
+    );
+    expect(scriptHint("python tests/runtests.py -v")).toMatch(/PYTHONPATH="\$PYTHONPATH:\{source\}\/tests"/);
+    expect(scriptHint("pytest -x")).toBeUndefined();
+    expect(scriptHint("python -m unittest")).toBeUndefined();
   });
 });
