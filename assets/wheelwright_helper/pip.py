@@ -57,6 +57,23 @@ def pip_command(python: Optional[str] = None) -> List[str]:
 _NOT_FOUND = re.compile(r"No matching distribution found for (.+?)\s*$")
 _OFFERED = re.compile(r"Could not find a version that satisfies the requirement (.+?) \(from versions: (.*)\)")
 _COLLECTING = re.compile(r"^\s*(?:Collecting|Processing) (\S+)")
+_COLLECTING_FROM = re.compile(r"^\s*Collecting (.+?) \(from (.+)\)\s*$")
+
+
+def _needed_by(lines: List[str], requirement: str) -> Optional[str]:
+    """The package whose dependency a missing requirement is, from pip's `Collecting X (from P->...)`
+    line: the requirement's own root when none says (a declared requirement)."""
+    wanted = _package_name(requirement).lower().replace("_", "-")
+    for line in lines:
+        match = _COLLECTING_FROM.match(line)
+        if match and _package_name(match.group(1)).lower().replace("_", "-") == wanted:
+            # The chain runs parent->grandparent->...; pip re-collects a package for its extras, which
+            # names the package itself as the parent: skip those.
+            chain = [p.strip() for p in match.group(2).split("->")]
+            chain = [p for p in chain if _package_name(p).lower().replace("_", "-") != wanted]
+            parent = chain[0] if chain else ""
+            return None if not parent or parent.startswith(("-r ", "-c ")) else parent
+    return None
 
 
 def describe_failure(lines: List[str]) -> Dict[str, object]:
@@ -74,6 +91,9 @@ def describe_failure(lines: List[str]) -> Dict[str, object]:
             fields["not_found"] = match.group(1)
     if "not_found" in fields:
         fields.setdefault("offered", [])
+        parent = _needed_by(lines, str(fields["not_found"]))
+        if parent:
+            fields["needed_by"] = parent
         return fields
     for index, line in enumerate(lines):
         if "ResolutionImpossible" in line or "conflicting dependencies" in line:

@@ -167,7 +167,10 @@ export function helperError(
     case "app-build":
       return appBuildError(error, tail);
     case "resolve":
-      if (str(error.not_found) !== undefined) return notFound(error, "by the requirements", tail);
+      if (str(error.not_found) !== undefined) {
+        const parent = str(error.needed_by);
+        return notFound(error, parent === undefined ? "by the requirements" : `by ${parent}`, tail);
+      }
       return new WheelBuildError("pip could not resolve the requirements into one consistent set", {
         details: [...(str(error.conflict) === undefined ? [] : [str(error.conflict)!]), ...tail.slice(-15)],
         hint: "The requirements above conflict, or no index offers versions that fit together.",

@@ -90,7 +90,10 @@ export function readEntryFacts(source: string, metadata: StaticProjectMetadata):
       : source;
   const packages = packagesIn(root);
   const declared = metadata.dependencies ?? setupPyRequires(read(path.join(source, "setup.py")));
-  const dependencies = declared.map((req) => normalizeName(req.split(/[\s[<>=!~;(@]/)[0] ?? ""));
+  const named = declared.map((req) => normalizeName(req.split(/[\s[<>=!~;(@]/)[0] ?? ""));
+  // FastAPI's `standard` (and older `all`) extra brings uvicorn: that is how its docs install it.
+  const viaExtras = declared.some((req) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(req)) ? ["uvicorn"] : [];
+  const dependencies = [...new Set([...named, ...viaExtras])];
   const modules = moduleTexts(root, packages);
   const has = (name: string) => dependencies.includes(name);
   const flaskModule = has("flask")

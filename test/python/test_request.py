@@ -66,6 +66,17 @@ def test_pip_failures_are_described():
         "ERROR: Could not find a version that satisfies the requirement flit_core<4 (from versions: 4.1.0)",
         "ERROR: No matching distribution found for flit_core<4"])
     assert offered == {"not_found": "flit_core<4", "offered": ["4.1.0"]}
+    # A dependency's dependency: pip's Collecting line names whose it is.
+    nested = describe_failure([
+        "Collecting fastapi[standard]>=0.112 (from -r /tmp/roots.txt (line 1))",
+        'Collecting fastapi-cli>=0.0.5 (from fastapi-cli[standard]>=0.0.5; extra == "standard"->fastapi[standard]>=0.112->-r /tmp/roots.txt (line 1))',
+        "Collecting Fastapi_CLI[standard]>=0.0.5 (from fastapi[standard]==0.115.0->-r /tmp/roots.txt (line 1))",
+        "ERROR: Could not find a version that satisfies the requirement fastapi-cli[standard]>=0.0.5 (from versions: none)",
+        "ERROR: No matching distribution found for fastapi-cli[standard]>=0.0.5"])
+    assert nested["needed_by"] == "fastapi[standard]>=0.112"
+    declared = describe_failure(["Collecting nothere (from -r /tmp/roots.txt (line 1))",
+                                 "ERROR: No matching distribution found for nothere"])
+    assert "needed_by" not in declared
     conflict = describe_failure(["ERROR: Cannot install a==1 and b==2 because these package versions have "
                                  "conflicting dependencies.", "The conflict is caused by:", "    a 1 depends on c<1",
                                  "    b 2 depends on c>2"])
