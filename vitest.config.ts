@@ -7,14 +7,23 @@ import { defineConfig } from "vitest/config";
 // - `e2e`: the packed tarball installed into a temporary prefix, run as a user would.
 // The engine and e2e tiers share one run (test/support/global-setup.ts): run-named images and a
 // per-run namespace, all removed at the end, and what a killed earlier run left removed first.
-const ENGINE_TIER = {
+const TIER = {
   testTimeout: 15 * 60_000,
   hookTimeout: 15 * 60_000,
   globalSetup: ["test/support/global-setup.ts"],
-  // The engine tests share one daemon and a 2-core machine: one file at a time.
   pool: "forks" as const,
-  poolOptions: { forks: { singleFork: true } },
 };
+// Engine test files run two at a time (WHEELWRIGHT_TEST_FORKS to change it): most of a file's time
+// is the engine's and pip's, not this process's, so two files overlap on a 2-core machine. Each
+// fork has its own project namespace (test/support/test-run.ts), so no two files share a project's
+// images, cache volume or containers.
+const ENGINE_FORKS = Math.max(1, Number(process.env.WHEELWRIGHT_TEST_FORKS ?? 2) || 1);
+const ENGINE_TIER = {
+  ...TIER,
+  poolOptions: { forks: { singleFork: ENGINE_FORKS === 1, maxForks: ENGINE_FORKS, minForks: 1 } },
+};
+// The e2e tier installs one packed tool and runs the README's blocks: one file at a time.
+const E2E_TIER = { ...TIER, poolOptions: { forks: { singleFork: true } } };
 
 export default defineConfig({
   test: {
@@ -40,7 +49,7 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           sequence: { groupOrder: 2 },
-          ...ENGINE_TIER,
+          ...E2E_TIER,
         },
       },
     ],

@@ -24,6 +24,6 @@ export type RunResult =
       reason: string;
       wheels: WheelRow[];
     }
-  | { command: "test"; app: string; testLine: string; junit?: string; counts?: TestCounts }
+  | { command: "test"; app: string; testLine: string; noTests?: true; junit?: string; counts?: TestCounts }
   | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string }
   | { command: "push"; pushed: { reference: string; digest: string }[] };

@@ -55,7 +55,9 @@ def pip_command(python: Optional[str] = None) -> List[str]:
 
 
 _NOT_FOUND = re.compile(r"No matching distribution found for (.+?)\s*$")
-_OFFERED = re.compile(r"Could not find a version that satisfies the requirement (.+?) \(from versions: (.*)\)")
+# pip names the parent in the same line when the requirement is a dependency's:
+# "... the requirement fastapi-cli[standard]>=0.0.32; extra == "standard" (from fastapi[standard]) (from versions: none)"
+_OFFERED = re.compile(r"Could not find a version that satisfies the requirement (.+?)(?: \(from ([^()]+(?:\([^()]*\))?[^()]*)\))? \(from versions: (.*)\)")
 _COLLECTING = re.compile(r"^\s*(?:Collecting|Processing) (\S+)")
 _COLLECTING_FROM = re.compile(r"^\s*Collecting (.+?) \(from (.+)\)\s*$")
 
@@ -83,15 +85,17 @@ def describe_failure(lines: List[str]) -> Dict[str, object]:
     for line in lines:
         match = _OFFERED.search(line)
         if match:
-            fields["not_found"] = match.group(1)
-            offered = match.group(2).strip()
+            fields["not_found"] = _without_marker(match.group(1))
+            if match.group(2) and not match.group(2).startswith(("-r ", "-c ")):
+                fields["needed_by"] = match.group(2).split("->")[0].strip()
+            offered = match.group(3).strip()
             fields["offered"] = [] if offered == "none" else [v.strip() for v in offered.split(",")]
         match = _NOT_FOUND.search(line)
-        if match:
-            fields["not_found"] = match.group(1)
+        if match and "not_found" not in fields:
+            fields["not_found"] = _without_marker(match.group(1))
     if "not_found" in fields:
         fields.setdefault("offered", [])
-        parent = _needed_by(lines, str(fields["not_found"]))
+        parent = fields.get("needed_by") or _needed_by(lines, str(fields["not_found"]))
         if parent:
             fields["needed_by"] = parent
         return fields
@@ -109,6 +113,11 @@ def describe_failure(lines: List[str]) -> Dict[str, object]:
             fields["package"] = _package_name(package) if package else None
             return fields
     return fields
+
+
+def _without_marker(requirement: str) -> str:
+    """`x>=1; extra == "standard"` -> `x>=1`: the marker says why pip wanted it, not what is missing."""
+    return requirement.split(";", 1)[0].strip()
 
 
 def _package_name(requirement_or_path: str) -> str:

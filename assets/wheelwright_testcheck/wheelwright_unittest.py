@@ -11,7 +11,8 @@ installed wheel is never what gets tested, and wheelwright's check refuses the r
 - tests that live inside the application's packages are discovered in the installed copy.
 
 Usage: python -m wheelwright_unittest [-v] [-p PATTERN]. No tests at all is not a failure (a
-project may have none yet): it says so on stderr and exits 0.
+project may have none yet): it says so on stderr and exits 95, which `wheelwright test` reports as
+"no tests found" (not as passed).
 """
 
 import argparse
@@ -19,6 +20,8 @@ import importlib.util
 import os
 import sys
 import unittest
+
+NO_TESTS_EXIT = 95  # src/plan/test-plan.ts NO_TESTS_FOUND
 
 
 def _app_modules():
@@ -77,7 +80,7 @@ def main(argv=None):
             "wheelwright: unittest discovery found no tests (pattern %s) in the source copy or in the installed "
             "application; if the tests run another way, set `test-command` in wheelwright.toml\n" % options.pattern
         )
-        return 0
+        return NO_TESTS_EXIT
     result = unittest.TextTestRunner(verbosity=2 if options.verbose else 1).run(suite)
     return 0 if result.wasSuccessful() else 1
 

@@ -35,6 +35,7 @@ export function testResult(result: TestResult): RunResult {
     command: "test",
     app: result.app,
     testLine: result.testLine,
+    ...(result.outcome === "no-tests" ? { noTests: true as const } : {}),
     ...(result.junit === undefined ? {} : { junit: result.junit }),
     ...(counts === undefined ? {} : { counts }),
   };

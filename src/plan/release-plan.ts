@@ -99,7 +99,7 @@ function releaseSteps(
   return [
     {
       id: "context",
-      title: `make the build context: ${inputs.releaseFolder} and ${copies.length} runtime wheels (each hash checked)`,
+      title: `make the build context: ${inputs.releaseFolder} and ${copies.length} runtime ${copies.length === 1 ? "wheel" : "wheels"} (each hash checked)`,
       shell: [
         ["mkdir", "-p", `${contextDir}/wheels/deps`, `${contextDir}/wheels/app`],
         ["cp", "-R", `${inputs.releaseFolder}/.`, contextDir],

@@ -10,6 +10,8 @@ import type { HelperPaths } from "./helper-session.js";
 export const INSTALL_FAILED = 97;
 /** wheelwright_testcheck's exit code: the tests imported the application from the source copy. */
 export const SOURCE_IMPORTED = 96;
+/** wheelwright_unittest's exit code: discovery found no tests (not a failure, not a pass either). */
+export const NO_TESTS_FOUND = 95;
 /** The user tests run as: the release image's app user (tests that expect a permission error pass). */
 export const TEST_USER = "10001";
 
@@ -47,6 +49,8 @@ export interface TestPlan {
   prepare: TestExec;
   run: TestExec;
   testLine: string;
+  /** The command as given, `{source}` unexpanded (hints quote it). */
+  command: string;
 }
 
 export function planTestRun(inputs: TestPlanInputs): TestPlan {
@@ -63,6 +67,7 @@ export function planTestRun(inputs: TestPlanInputs): TestPlan {
   ];
   return {
     testLine,
+    command: inputs.command,
     prepare: {
       argv: ["sh", "-c", PREPARE],
       env: {

@@ -92,7 +92,9 @@ export function readEntryFacts(source: string, metadata: StaticProjectMetadata):
   const declared = metadata.dependencies ?? setupPyRequires(read(path.join(source, "setup.py")));
   const named = declared.map((req) => normalizeName(req.split(/[\s[<>=!~;(@]/)[0] ?? ""));
   // FastAPI's `standard` (and older `all`) extra brings uvicorn: that is how its docs install it.
-  const viaExtras = declared.some((req) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(req)) ? ["uvicorn"] : [];
+  const viaExtras = declared.some((req) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(req))
+    ? ["uvicorn"]
+    : [];
   const dependencies = [...new Set([...named, ...viaExtras])];
   const modules = moduleTexts(root, packages);
   const has = (name: string) => dependencies.includes(name);

@@ -80,7 +80,9 @@ export async function cleanProject(
     for (const file of plan.removeFiles) rmSync(file, { force: true });
     if (plan.removeWheelhouse) rmdirSync(project.wheelhouseDir);
     if (plan.removeFiles.length > 0 || plan.removeWheelhouse)
-      removed.push(`wheelhouse ${project.config.wheelhouse.value} (${plan.removeFiles.length} files)`);
+      removed.push(
+        `${project.config.wheelhouse.value}/ (${plan.removeFiles.length} ${plan.removeFiles.length === 1 ? "file" : "files"})`,
+      );
     for (const folder of plan.removeFolders) rmSync(folder, { recursive: true, force: true });
     if (plan.store !== undefined) {
       rmSync(plan.store, { recursive: true, force: true });

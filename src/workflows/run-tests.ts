@@ -18,6 +18,7 @@ import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import {
   defaultTestCommand,
   INSTALL_FAILED,
+  NO_TESTS_FOUND,
   planTestRun,
   SOURCE_IMPORTED,
   type TestPlan,
@@ -42,6 +43,8 @@ export interface TestResult {
   set: TestSet | undefined;
   testLine: string;
   junit: string | undefined;
+  /** `passed`, or `no-tests`: the default runner found none (the summary says so, the run still succeeds). */
+  outcome: "passed" | "no-tests";
 }
 
 const BASE_PATH = "/appenv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -111,8 +114,10 @@ async function testFromWheelhouse(
     const exitCode = await runPlan(ctx, project, manifest, sandbox, plan);
     const junit =
       request.junitXml === undefined ? undefined : await takeJunit(ctx, sandbox, request.junitXml);
-    judgeExit(exitCode, plan.testLine, manifest, set);
-    return { app: manifest.app.name, set, testLine: plan.testLine, junit };
+    if (exitCode === NO_TESTS_FOUND && plan.testLine.includes("wheelwright_unittest"))
+      return { app: manifest.app.name, set, testLine: plan.testLine, junit, outcome: "no-tests" };
+    judgeExit(exitCode, plan.testLine, manifest, set, plan.command);
+    return { app: manifest.app.name, set, testLine: plan.testLine, junit, outcome: "passed" };
   } finally {
     await sandbox.close();
   }
@@ -185,7 +190,13 @@ async function runPlan(
   return result.exitCode;
 }
 
-function judgeExit(exitCode: number, testLine: string, manifest: Manifest, set: TestSet | undefined): void {
+function judgeExit(
+  exitCode: number,
+  testLine: string,
+  manifest: Manifest,
+  set: TestSet | undefined,
+  command: string,
+): void {
   if (exitCode === 0) return;
   const installing = `${manifest.app.name}${set === undefined ? "" : ` and ${setLabel(set)}`}`;
   if (exitCode === INSTALL_FAILED)
@@ -214,19 +225,28 @@ function judgeExit(exitCode: number, testLine: string, manifest: Manifest, set: 
       hint: 'Point the test command at the tests (`test-command = "pytest tests"`), or set `test-command` to what the project runs instead.',
     });
   throw new TestsFailedError(`The tests failed (${testLine} exited ${exitCode})`, {
-    hint: scriptHint(testLine) ?? "The test output above shows which tests failed.",
+    hint: scriptHint(command) ?? "The test output above shows which tests failed.",
   });
 }
 
 /**
  * `python path/to/script.py`: the tests run with PYTHONSAFEPATH=1 (so the source copy never comes
  * before the wheel), which also keeps the script's own folder off sys.path: a `No module named`
- * error then has a cause the output cannot show.
+ * error then has a cause the output cannot show. `command` is the test command as configured
+ * (with `{source}` unexpanded), so the hint reads in the config's terms.
  */
-export function scriptHint(testLine: string): string | undefined {
-  const script = /\bpython3?\s+(?:-\S+\s+)*("?)([^\s"]+)\/[^/\s"]+\.py\1(?:\s|$)/.exec(testLine)?.[2];
-  if (script === undefined) return undefined;
-  return `The test output above shows which tests failed. If it is a \`No module named\` error: tests run with PYTHONSAFEPATH=1, which keeps a script's own folder (${script}) off sys.path; add it with \`PYTHONPATH="$PYTHONPATH:{source}/${script.replace(/^\{source\}\/?/, "")}"\` in front of the command.`;
+export function scriptHint(command: string): string | undefined {
+  const match = /\bpython3?\s+(?:-\S+\s+)*(["']?)([^\s"']+\.py)\1(?:\s|$)/.exec(command);
+  if (match === null) return undefined;
+  const script = match[2]!;
+  const folder = script.includes("/") ? script.replace(/\/[^/]*$/, "") : undefined;
+  const onPath =
+    folder === undefined
+      ? "$PWD"
+      : folder.startsWith("/") || folder.startsWith("{source}")
+        ? folder
+        : `{source}/${folder.replace(/^\.\//, "")}`;
+  return `The test output above shows which tests failed. If it is a \`No module named\` error: tests run with PYTHONSAFEPATH=1, which keeps a script's own folder (${folder ?? "the working folder"}) off sys.path; add it with \`PYTHONPATH="$PYTHONPATH:${onPath}"\` in front of \`python\`.`;
 }
 
 /** Copies pytest's JUnit report to the host path; undefined (with a warning) when there is none. */

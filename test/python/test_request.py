@@ -74,6 +74,12 @@ def test_pip_failures_are_described():
         "ERROR: Could not find a version that satisfies the requirement fastapi-cli[standard]>=0.0.5 (from versions: none)",
         "ERROR: No matching distribution found for fastapi-cli[standard]>=0.0.5"])
     assert nested["needed_by"] == "fastapi[standard]>=0.112"
+    # No Collecting line for a package no index offers at all: the parent is in the error line itself.
+    absent = describe_failure([
+        'ERROR: Could not find a version that satisfies the requirement fastapi-cli[standard]>=0.0.32; extra == "standard"'
+        " (from fastapi[standard]) (from versions: none)",
+        'ERROR: No matching distribution found for fastapi-cli[standard]>=0.0.32; extra == "standard"'])
+    assert absent == {"not_found": "fastapi-cli[standard]>=0.0.32", "offered": [], "needed_by": "fastapi[standard]"}
     declared = describe_failure(["Collecting nothere (from -r /tmp/roots.txt (line 1))",
                                  "ERROR: No matching distribution found for nothere"])
     assert "needed_by" not in declared

@@ -58,7 +58,8 @@ export function podmanObjectsOf(run: TestRun): PodmanLeftovers {
   const containers = lines(podmanSync(["ps", "-a", "--format", "{{.Names}}", ...labelled]).stdout);
   const byLabel = lines(podmanSync(["image", "ls", "-a", "-q", "--no-trunc", ...labelled]).stdout);
   const byName = lines(podmanSync(["image", "ls", "--format", "{{.ID}} {{.Repository}}"]).stdout)
-    .filter((line) => line.includes(`/${run.namespace}/`))
+    // `/wwtest-<id>/` or a fork's `/wwtest-<id>-w2/` (test-run.ts)
+    .filter((line) => line.includes(`/${run.namespace}/`) || line.includes(`/${run.namespace}-w`))
     .map((line) => line.split(" ")[0]!);
   const volumes = lines(podmanSync(["volume", "ls", "--format", "{{.Name}}"]).stdout).filter((name) =>
     name.includes(run.namespace),

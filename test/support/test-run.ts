@@ -19,5 +19,9 @@ export function testRun(): TestRun {
       "no test run: this helper serves the engine and e2e tiers (test/support/global-setup.ts)",
     );
   }
-  return run;
+  // Engine files run in parallel forks: each fork gets its own namespace under the run's (the
+  // run id stays in it, so the teardown's sweep still finds everything), so two files never build
+  // the same project (polls copies share their name) at once.
+  const pool = process.env.VITEST_POOL_ID;
+  return pool === undefined || pool === "1" ? run : { ...run, namespace: `${run.namespace}-w${pool}` };
 }

@@ -23,15 +23,26 @@ function project(files: Record<string, string>): string {
 
 describe("init's entry facts, read from the files", () => {
   it("fastapi[standard] brings uvicorn: the ASGI app is served by it", () => {
-    const pyproject = '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi[standard]>=0.112"]\n';
+    const pyproject =
+      '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi[standard]>=0.112"]\n';
     const root = project({
       "pyproject.toml": pyproject,
       "app/__init__.py": "",
       "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI(dependencies=[])\n",
     });
-    const facts = readEntryFacts(root, readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }));
+    const facts = readEntryFacts(
+      root,
+      readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }),
+    );
     expect(facts.asgi).toBe("app.main:app");
-    expect(deriveEntryPoint(facts).cmd).toEqual(["uvicorn", "--host", "0.0.0.0", "--port", "8000", "app.main:app"]);
+    expect(deriveEntryPoint(facts).cmd).toEqual([
+      "uvicorn",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "8000",
+      "app.main:app",
+    ]);
   });
 
   it("plain fastapi without a server gets no uvicorn CMD", () => {
@@ -41,7 +52,10 @@ describe("init's entry facts, read from the files", () => {
       "app/__init__.py": "",
       "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
     });
-    const facts = readEntryFacts(root, readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }));
+    const facts = readEntryFacts(
+      root,
+      readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }),
+    );
     expect(deriveEntryPoint(facts).cmd?.[0]).not.toBe("uvicorn");
   });
 });

@@ -46,9 +46,15 @@ describe("the hint for a test script run by path", () => {
   it("names PYTHONSAFEPATH and the script's folder", async () => {
     const { scriptHint } = await import("../../src/workflows/run-tests.js");
     expect(scriptHint("python {source}/tests/manage.py test")).toMatch(
-      /PYTHONSAFEPATH=1.*\{source\}\/tests.*PYTHONPATH="\$PYTHONPATH:\{source\}\/tests"/,
+      /PYTHONSAFEPATH=1.*\(\{source\}\/tests\).*PYTHONPATH="\$PYTHONPATH:\{source\}\/tests"/,
     );
     expect(scriptHint("python tests/runtests.py -v")).toMatch(/PYTHONPATH="\$PYTHONPATH:\{source\}\/tests"/);
+    expect(scriptHint("python '/srv/app/tests/manage.py' check")).toMatch(
+      /PYTHONPATH="\$PYTHONPATH:\/srv\/app\/tests"/,
+    );
+    expect(scriptHint("sh -c 'cd tests && python manage.py check'")).toMatch(
+      /PYTHONPATH="\$PYTHONPATH:\$PWD"/,
+    );
     expect(scriptHint("pytest -x")).toBeUndefined();
     expect(scriptHint("python -m unittest")).toBeUndefined();
   });

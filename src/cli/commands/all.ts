@@ -15,7 +15,7 @@ export async function allCommand(session: Session): Promise<void> {
     `${[
       `images:  ${result.images.map((image) => image.tags[0]).join(" ")}`,
       `wheels:  ${result.build.manifest.wheels.length} in ${result.build.wheelhouse}`,
-      `tests:   passed (${result.tests.testLine})`,
+      `tests:   ${result.tests.outcome === "no-tests" ? "none found" : "passed"} (${result.tests.testLine})`,
       `release: ${result.release.tags.join(" ")}`,
     ].join("\n")}\n`,
   );

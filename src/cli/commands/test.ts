@@ -31,5 +31,9 @@ export async function testCommand(
   session.emit({ type: "result", result: testResult(result) });
   if (result.junit !== undefined)
     session.emit({ type: "notice", message: `JUnit report: ${path.relative(session.cwd, result.junit)}` });
-  session.out(`${result.app}: tests passed (${result.testLine})\n`);
+  session.out(
+    result.outcome === "no-tests"
+      ? `${result.app}: no tests found (${result.testLine}); set \`test-command\` if they run another way\n`
+      : `${result.app}: tests passed (${result.testLine})\n`,
+  );
 }

@@ -97,7 +97,7 @@ describe("clean workflow (fake engine)", () => {
     await writeWheelhouse(ctx, project, [{ name: "demo", version: "0.1.0", sets: ["runtime"] }]);
     writeFileSync(path.join(project.wheelhouseDir, "NOTES.txt"), "mine");
     const removed = await cleanProject(ctx, project, { all: false, force: false }, engine);
-    expect(removed.join()).toMatch(/wheelhouse wheelhouse \(3 files\)/);
+    expect(removed.join()).toMatch(/wheelhouse\/ \(3 files\)/);
     expect(readdirSync(project.wheelhouseDir)).toEqual(["NOTES.txt"]);
     await cleanProject(ctx, project, { all: false, force: true }, engine);
     expect(existsSync(project.wheelhouseDir)).toBe(false);
