@@ -20,6 +20,7 @@ import { runCli, spawnCli, waitFor } from "../support/cli.js";
 import { containersOf, engineOrSkip } from "../support/engine.js";
 import { chownToTestUser, leftovers, snapshot, TEST_USER, testUser } from "../support/files.js";
 import { commitAll, makeLocalIndex, makeProject, projectOf, ZSLOW_MARK } from "../support/fixtures.js";
+import { testRun } from "../support/test-run.js";
 
 const wheelhouse = (root: string) => path.join(root, "wheelhouse");
 const manifestOf = (root: string) =>
@@ -107,8 +108,8 @@ describe.skipIf(engineOrSkip())("build faults (real engine)", () => {
   it("a setup.py that raises: exit 3, its error shown, nothing published", async () => {
     const root = makeProject({
       scenario: "raising",
-      pyproject:
-        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[tool.wheelwright]\nnamespace = "wwtest"\nnetwork = "host"\npull = false\napp = "raising"\nindex-url = "file:///opt/pypi/simple"\n',
+      // The run's namespace: its images are the run's (swept at the end) and containersOf looks there.
+      pyproject: `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[tool.wheelwright]\nnamespace = "${testRun().namespace}"\nnetwork = "host"\npull = false\napp = "raising"\nindex-url = "file:///opt/pypi/simple"\n`,
       setupPy: 'raise RuntimeError("SETUP-PY-BOOM")\n',
     });
     const result = await runCli(["build"], { cwd: root });
