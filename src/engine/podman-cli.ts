@@ -3,7 +3,7 @@
 // whole workflow against Debian's podman 4.3, rootful). The command lines themselves are shared
 // (src/domain/engine-commands.ts says where a flag differs).
 import { EngineUnavailableError } from "../errors.js";
-import { DockerCli, imageInfoOf, type RawImage } from "./docker-cli.js";
+import { DockerCli } from "./docker-cli.js";
 import type {
   EngineCapabilities,
   EngineFeatures,
@@ -13,6 +13,7 @@ import type {
   OneOffSpec,
 } from "./engine.js";
 import { engineUnavailable, PROBE_TIMEOUT_MS, tail } from "./engine-errors.js";
+import { imageInfoOf, type RawImage } from "./image-info.js";
 import type { ProcessRunner } from "./process-runner.js";
 
 /** What `podman info --format json` says (the fields used). */
