@@ -33,6 +33,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           setupFiles: ["test/support/no-processes.ts"],
+          // Worker threads start faster than forks (the tier spawns nothing, so it needs no process of its own).
+          pool: "threads",
           sequence: { groupOrder: 0 },
         },
       },
