@@ -65,14 +65,14 @@ _COLLECTING_FROM = re.compile(r"^\s*Collecting (.+?) \(from (.+)\)\s*$")
 def _needed_by(lines: List[str], requirement: str) -> Optional[str]:
     """The package whose dependency a missing requirement is, from pip's `Collecting X (from P->...)`
     line: the requirement's own root when none says (a declared requirement)."""
-    wanted = _package_name(requirement).lower().replace("_", "-")
+    wanted = _canonical(_package_name(requirement))
     for line in lines:
         match = _COLLECTING_FROM.match(line)
-        if match and _package_name(match.group(1)).lower().replace("_", "-") == wanted:
+        if match and _canonical(_package_name(match.group(1))) == wanted:
             # The chain runs parent->grandparent->...; pip re-collects a package for its extras, which
             # names the package itself as the parent: skip those.
             chain = [p.strip() for p in match.group(2).split("->")]
-            chain = [p for p in chain if _package_name(p).lower().replace("_", "-") != wanted]
+            chain = [p for p in chain if _canonical(_package_name(p)) != wanted]
             parent = chain[0] if chain else ""
             return None if not parent or parent.startswith(("-r ", "-c ")) else parent
     return None
@@ -113,6 +113,11 @@ def describe_failure(lines: List[str]) -> Dict[str, object]:
             fields["package"] = _package_name(package) if package else None
             return fields
     return fields
+
+
+def _canonical(name: str) -> str:
+    """PEP 503's normal form, with the stdlib only: this module runs before `packaging` is importable."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _without_marker(requirement: str) -> str:

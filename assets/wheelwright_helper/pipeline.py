@@ -236,8 +236,7 @@ class Build:
         if started is not None and started[0] == "failed" and inputs.lock is not None:
             raise started[1]
         if inputs.lock is not None:
-            walked_from_roots = inputs.lock.graph and inputs.lock.root is None
-            if started is not None and (not walked_from_roots or _root_names(sets) == self._lock_roots):
+            if started is not None and _walk_roots(inputs.lock, sets) == self._lock_roots:
                 lock_items = started[1]
             else:
                 # The lock's walk started from other roots than the wheel's (or none): walk again.
@@ -275,11 +274,8 @@ class Build:
 
     def _resolve_lock(self, inputs: Inputs, sets: Optional[Dict[str, List[Requirement]]]) -> List[Item]:
         assert inputs.lock is not None
-        # uv.lock records the project's own edges; poetry.lock does not, so the declared roots start its walk.
-        if inputs.lock.root is not None:
-            sets = None
-        roots = None if sets is None else [r for requirements in sets.values() for r in requirements]
-        self._lock_roots = None if sets is None else _root_names(sets)
+        self._lock_roots = _walk_roots(inputs.lock, sets)
+        roots = None if self._lock_roots is None else [r for rs in (sets or {}).values() for r in rs]
         self._locked, items = resolve_locked(self.resolver, self.sdists, inputs.lock,
                                              [canonicalize_name(e) for e in self.request.extras],
                                              [canonicalize_name(g) for g in self.request.groups],
@@ -300,8 +296,12 @@ class Build:
         os.makedirs(request.work, exist_ok=True)
 
 
-def _root_names(sets: Dict[str, List[Requirement]]) -> frozenset:
-    """What a lock walk starts from: each root's name and extras (their specifiers do not change the walk)."""
+def _walk_roots(lock: locks.Lock, sets: Optional[Dict[str, List[Requirement]]]) -> Optional[frozenset]:
+    """What the lock's walk starts from among the declared roots: each one's name and extras (their
+    specifiers do not change the walk); None when the declared roots do not matter to it (uv.lock
+    records the project's own edges; a flat lock is not walked) or are not known yet."""
+    if sets is None or not lock.graph or lock.root is not None:
+        return None
     return frozenset((canonicalize_name(r.name), tuple(sorted(r.extras))) for rs in sets.values() for r in rs)
 
 

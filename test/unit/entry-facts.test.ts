@@ -21,18 +21,18 @@ function project(files: Record<string, string>): string {
   return root;
 }
 
+/** A project of one `app` package holding `main` (app/main.py), depending on `dependency`. */
+function factsOf(dependency: string, main: string) {
+  const pyproject = `[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["${dependency}"]\n`;
+  const root = project({ "pyproject.toml": pyproject, "app/__init__.py": "", "app/main.py": main });
+  return readEntryFacts(root, readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }));
+}
+
 describe("init's entry facts, read from the files", () => {
   it("fastapi[standard] brings uvicorn: the ASGI app is served by it", () => {
-    const pyproject =
-      '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi[standard]>=0.112"]\n';
-    const root = project({
-      "pyproject.toml": pyproject,
-      "app/__init__.py": "",
-      "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI(dependencies=[])\n",
-    });
-    const facts = readEntryFacts(
-      root,
-      readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }),
+    const facts = factsOf(
+      "fastapi[standard]>=0.112",
+      "from fastapi import FastAPI\n\napp = FastAPI(dependencies=[])\n",
     );
     expect(facts.asgi).toBe("app.main:app");
     expect(deriveEntryPoint(facts).cmd).toEqual([
@@ -46,16 +46,7 @@ describe("init's entry facts, read from the files", () => {
   });
 
   it("plain fastapi without a server gets no uvicorn CMD", () => {
-    const pyproject = '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi"]\n';
-    const root = project({
-      "pyproject.toml": pyproject,
-      "app/__init__.py": "",
-      "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
-    });
-    const facts = readEntryFacts(
-      root,
-      readStaticMetadata({ pyproject, setupCfg: undefined, setupPy: undefined }),
-    );
+    const facts = factsOf("fastapi", "from fastapi import FastAPI\n\napp = FastAPI()\n");
     expect(deriveEntryPoint(facts).cmd?.[0]).not.toBe("uvicorn");
   });
 });
