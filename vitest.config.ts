@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 // Three tiers, run in this order by `npm test`:
 // - `unit`: no engine and no processes (a setup file makes spawning one fail the test); in-process,
 //   in seconds, with vitest's default timeouts. `npm run check` runs it.
-// - `engine`: the real Docker engine, the CLI as a process (dist/cli/main.js).
+// - `engine`: the real Docker engine, the CLI as a process (dist/bundle/wheelwright.js, the bundle the bin runs).
 // - `e2e`: the packed tarball installed into a temporary prefix, run as a user would.
 // The engine and e2e tiers share one run (test/support/global-setup.ts): run-named images and a
 // per-run namespace, all removed at the end, and what a killed earlier run left removed first.

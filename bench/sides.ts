@@ -1,4 +1,4 @@
-// How the benchmark runs each side: wheelwright's built CLI (dist/cli/main.js) under the bench's
+// How the benchmark runs each side: wheelwright's built CLI (dist/bundle/wheelwright.js, what the package's bin runs) under the bench's
 // own namespace, and the seed's commands (bench/seed/seed.sh). Image names on both sides start
 // with `wwbench`, so the benchmark can remove every image it made and nothing else.
 import path from "node:path";
@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type Measurement, measure, run, setupStep } from "./measure.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const CLI = path.join(REPO, "dist", "cli", "main.js");
+export const CLI = path.join(REPO, "dist", "bundle", "wheelwright.js");
 export const SEED = path.join(REPO, "bench", "seed", "seed.sh");
 /** wheelwright's namespace in the benchmark: its images are wwbench/<app>-<folder>. */
 export const NS = "wwbench";

@@ -3,7 +3,7 @@
 
 import { constants } from "node:os";
 import { pipeline } from "node:stream/promises";
-import { execa, type Result, type ResultPromise } from "execa";
+import type { Result, ResultPromise } from "execa";
 
 export interface RunOptions {
   cwd?: string;
@@ -103,6 +103,8 @@ export const realProcessRunner: ProcessRunner = {
   async run(argv, options = {}) {
     const [file, ...args] = argv;
     if (file === undefined) throw new Error("empty argv");
+    // Loaded on the first process only: a no-op build starts none, and need not pay for execa.
+    const { execa } = await import("execa");
     const child = execa(file, args, {
       cwd: options.cwd,
       env: options.env,

@@ -6,7 +6,8 @@ import { REPO_ROOT } from "./run-facts.js";
 import { testRun } from "./test-run.js";
 
 export { REPO_ROOT } from "./run-facts.js";
-export const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
+/** The bundle `npm run build` makes: the file the package's `wheelwright` command runs. */
+export const CLI = path.join(REPO_ROOT, "dist", "bundle", "wheelwright.js");
 
 let fileCache: string | undefined;
 /** One cache folder (result store, local venv) per test file, so files never see each other's caches. */
