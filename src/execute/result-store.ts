@@ -1,7 +1,9 @@
 // A content-addressed store of built wheel sets on the host (like a build cache): wheels by sha256,
 // manifests by input fingerprint and by dependency fingerprint. A build whose inputs were built
 // before is restored from it (after checking every hash) without starting a builder; an app-only
-// change reuses the dependency wheels even when the wheelhouse itself was removed.
+// change reuses the dependency wheels even when the wheelhouse itself was removed. It also keeps what
+// verifying a wheel found, by the wheel's sha256: the same bytes received again (a forced rebuild
+// fetching the same wheels) need no second verification.
 import {
   copyFileSync,
   existsSync,
@@ -15,16 +17,70 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { isManifest, type Manifest } from "../domain/manifest.js";
 import { sha256FileSync } from "../project/file-hash.js";
+import type { VerifiedWheel } from "./verify-wheel.js";
 
 const KEEP_SETS = 30;
+
+const strings = z.array(z.string());
+/** What verify-wheel.ts found of a wheel, as stored: anything else in the file is a miss. */
+const verifiedSchema = z.object({
+  filename: z.string(),
+  name: z.string(),
+  version: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  requiresDist: strings,
+  providesExtra: strings,
+  tags: z.object({ python: strings, abi: strings, platform: strings }),
+  metadata: z.object({
+    summary: z.string().optional(),
+    license: z.string().optional(),
+    licenseExpression: z.string().optional(),
+    classifiers: strings,
+    requiresPython: z.string().optional(),
+  }),
+});
 
 export class ResultStore {
   constructor(readonly dir: string) {}
 
   private wheelPath(sha256: string): string {
     return path.join(this.dir, "wheels", `${sha256}.whl`);
+  }
+
+  private verifiedPath(sha256: string): string {
+    return path.join(this.dir, "verified", `${sha256}.json`);
+  }
+
+  /**
+   * What verifying the wheel of these bytes found before, when it was received under the same file
+   * name (verification checks the name against the contents). The caller hashed the bytes itself.
+   */
+  verifiedFacts(sha256: string, filename: string): VerifiedWheel | undefined {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+    try {
+      const parsed = verifiedSchema.safeParse(JSON.parse(readFileSync(this.verifiedPath(sha256), "utf8")));
+      if (!parsed.success || parsed.data.sha256 !== sha256 || parsed.data.filename !== filename)
+        return undefined;
+      return parsed.data as VerifiedWheel;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps what verifying a wheel found. Best effort, like the rest of the store. */
+  rememberVerified(wheel: VerifiedWheel): void {
+    try {
+      mkdirSync(path.join(this.dir, "verified"), { recursive: true });
+      const file = this.verifiedPath(wheel.sha256);
+      writeFileSync(`${file}.${process.pid}.tmp`, `${JSON.stringify(wheel)}\n`);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    } catch {
+      // A cache: a full disk only loses the shortcut.
+    }
   }
 
   private manifestPath(kind: "sets" | "deps", fingerprint: string): string {
@@ -121,6 +177,11 @@ export class ResultStore {
     }
     for (const name of readdirSync(path.join(this.dir, "wheels"))) {
       if (!referenced.has(name)) rmSync(path.join(this.dir, "wheels", name), { force: true });
+    }
+    const verified = path.join(this.dir, "verified");
+    for (const name of existsSync(verified) ? readdirSync(verified) : []) {
+      if (!referenced.has(name.replace(/\.json$/, ".whl")))
+        rmSync(path.join(verified, name), { force: true });
     }
   }
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { IntegrityError, UntrustedOutputError, WheelwrightError } from "../errors.js";
+import { sha256File } from "../project/file-hash.js";
 import { type OutputLimits, type ReceivedOutput, receiveBuilderOutput } from "./builder-output.js";
 import type { BuildSandbox } from "./sandbox.js";
 import { type VerifiedWheel, verifyWheel } from "./verify-wheel.js";
@@ -75,6 +76,33 @@ export interface WheelSetExpectation {
   appName: string | undefined;
 }
 
+/** What verifying wheels found before, by sha256 (the result store keeps it). */
+export interface KnownWheels {
+  verifiedFacts(sha256: string, filename: string): VerifiedWheel | undefined;
+  rememberVerified(wheel: VerifiedWheel): void;
+}
+
+/**
+ * Verifies the wheel at `file` unless bytes of the same sha256, under the same name, were verified
+ * before. `sha256` is the host's own hash of the file (computed here when not given).
+ */
+export async function verifyUnlessKnown(
+  file: string,
+  filename: string,
+  known: KnownWheels | undefined,
+  sha256?: string,
+  verify: typeof verifyWheel = verifyWheel,
+): Promise<VerifiedWheel> {
+  const hash = known === undefined ? undefined : (sha256 ?? (await sha256File(file)));
+  const before = hash === undefined ? undefined : known?.verifiedFacts(hash, filename);
+  if (before !== undefined) return before;
+  const wheel = await verify(file, filename);
+  if (hash !== undefined && wheel.sha256 !== hash)
+    throw new IntegrityError(`${filename} changed while it was being checked`);
+  known?.rememberVerified(wheel);
+  return wheel;
+}
+
 export interface ReceivedWheelSet {
   app: ManifestWheel & { requires: string[] };
   wheels: ManifestWheel[];
@@ -90,6 +118,8 @@ function untrusted(message: string): WheelwrightError {
 export async function wheelSetOf(
   received: ReceivedOutput,
   expect: WheelSetExpectation,
+  known?: KnownWheels,
+  verify: typeof verifyWheel = verifyWheel,
 ): Promise<ReceivedWheelSet> {
   const parsed = reportSchema.safeParse(received.report);
   if (!parsed.success)
@@ -106,7 +136,8 @@ export async function wheelSetOf(
       const file = byFile.get(`${entry.folder}/${entry.filename}`);
       if (file === undefined)
         throw untrusted(`The report lists out/${entry.folder}/${entry.filename}, which was not handed over`);
-      const wheel = await verifyWheel(file.path, file.filename);
+      // The host hashed these bytes as it received them: bytes it verified before are not verified again.
+      const wheel = await verifyUnlessKnown(file.path, file.filename, known, file.sha256, verify);
       if (wheel.sha256 !== file.sha256)
         throw new IntegrityError(`${file.filename} changed while it was being checked`);
       return { entry, wheel };

@@ -119,7 +119,7 @@ export async function buildOnce(
     ctx.emit,
     "verify",
     "verify every wheel as an installer would",
-    () => wheelSetOf(session.received, { appName: project.metadata.name }),
+    () => wheelSetOf(session.received, { appName: project.metadata.name }, facts.store),
     ctx.clock,
   );
   if (

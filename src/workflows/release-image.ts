@@ -12,12 +12,13 @@ import { judgeReleaseImage } from "../execute/release-check.js";
 import { makeReleaseContext } from "../execute/release-context.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
-import { verifyWheel } from "../execute/verify-wheel.js";
+import { verifyUnlessKnown } from "../execute/wheel-set.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
 import { binaryFor, planImageBuild } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 import { releaseImageOfThisCommit } from "./release-reference.js";
+import { projectStore } from "./result-store.js";
 import { currentWheelhouse } from "./wheelhouse-state.js";
 
 export const LABEL_WHEELHOUSE = "io.wheelwright.wheelhouse";
@@ -107,8 +108,12 @@ async function buildCheckTag(
       async () => {
         makeReleaseContext(plan);
         // pip's --require-hashes checks each file's hash, never its RECORD: a wheel whose RECORD lies
-        // would be installed as it is. The copies are what the image gets, so they are what is verified.
-        await Promise.all(plan.copies.map((copy) => verifyWheel(copy.to, path.basename(copy.to))));
+        // would be installed as it is. The copies are what the image gets, so they are what is
+        // verified (or hashed, when the build verified the same bytes).
+        const known = projectStore(ctx, project);
+        await Promise.all(
+          plan.copies.map((copy) => verifyUnlessKnown(copy.to, path.basename(copy.to), known)),
+        );
       },
       ctx.clock,
     );
