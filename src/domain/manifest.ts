@@ -1,6 +1,8 @@
 // The manifest written beside the wheels, and the hash-pinned requirements the release installs.
+import type { DeclaredLicense } from "./declared-license.js";
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+/** 2: every wheel carries its Requires-Dist and declared license (the SBOM is made from them). */
+export const MANIFEST_SCHEMA_VERSION = 2;
 export const MANIFEST_FILE = "manifest.json";
 export const REQUIREMENTS_FILE = "requirements.txt";
 
@@ -15,6 +17,12 @@ export interface ManifestWheel {
   sets: string[];
   /** For a wheel built from an sdist: that sdist (a lock written from the wheelhouse names it). */
   sdist?: { name: string; sha256: string; url?: string; path?: string };
+  /**
+   * Its METADATA's Requires-Dist and license, read when the wheel was verified: kept so that a
+   * wheel reused from before (app-only builds, the result store) needs no second reading for the SBOM.
+   */
+  requires: string[];
+  license: DeclaredLicense;
 }
 
 export interface ManifestInputs {
@@ -66,6 +74,10 @@ export function isManifest(value: unknown): value is Manifest {
     typeof candidate.inputs?.fingerprint === "string" &&
     typeof candidate.inputs.dependencyFingerprint === "string" &&
     Array.isArray(candidate.wheels) &&
+    candidate.wheels.every(
+      (wheel) =>
+        Array.isArray(wheel?.requires) && typeof wheel.license === "object" && wheel.license !== null,
+    ) &&
     typeof candidate.app?.name === "string"
   );
 }

@@ -1,6 +1,7 @@
 // Writing a staged wheelhouse and publishing it: the wheels moved in from where they were received
-// or reused, the manifest and the pinned requirements written, then one rename swaps it in. A full
-// disk is told as such (which folder, how much was being written), never as an internal error.
+// or reused, the manifest, the pinned requirements and the SBOM written, then one rename swaps it
+// in. A full disk is told as such (which folder, how much was being written), never as an internal
+// error.
 import { copyFileSync, linkSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
@@ -10,6 +11,7 @@ import {
   REQUIREMENTS_FILE,
   requirementsText,
 } from "../domain/manifest.js";
+import { SBOM_FILE, sbomText } from "../domain/sbom.js";
 import { formatBytes } from "../domain/sizes.js";
 import { IntegrityError, ResourceError } from "../errors.js";
 import { sha256FileSync } from "../project/file-hash.js";
@@ -63,7 +65,10 @@ export function moveInto(staging: string, file: string, filename: string): void 
   renameSync(file, path.join(staging, filename));
 }
 
-/** Writes the manifest and the pinned requirements into staging, then swaps staging in. */
+/**
+ * Writes the manifest, the pinned requirements and the SBOM into staging, then swaps staging in:
+ * all three are made from the manifest alone, so a wheelhouse never has one out of step with the others.
+ */
 export function publishManifest(
   wheelhouse: string,
   staging: string,
@@ -72,9 +77,11 @@ export function publishManifest(
 ): void {
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const requirements = requirementsText(manifest);
-  writingTo(staging, text.length + requirements.length, () => {
+  const sbom = sbomText(manifest);
+  writingTo(staging, text.length + requirements.length + sbom.length, () => {
     writeFileSync(path.join(staging, MANIFEST_FILE), text);
     writeFileSync(path.join(staging, REQUIREMENTS_FILE), requirements);
+    writeFileSync(path.join(staging, SBOM_FILE), sbom);
   });
   publish(wheelhouse, staging, runId);
 }

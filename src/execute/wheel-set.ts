@@ -4,6 +4,7 @@
 // files the host received.
 import { PassThrough } from "node:stream";
 import { z } from "zod";
+import { declaredLicense } from "../domain/declared-license.js";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { IntegrityError, UntrustedOutputError, WheelwrightError } from "../errors.js";
@@ -183,5 +184,7 @@ export function manifestWheel(
     sha256: wheel.sha256,
     origin,
     sets: [...new Set(sets)].sort(),
+    requires: wheel.requiresDist,
+    license: declaredLicense(wheel.metadata),
   };
 }

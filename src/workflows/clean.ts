@@ -7,6 +7,7 @@ import { imageRepository } from "../domain/image-ref.js";
 import { cacheVolumeName, LABEL_PROJECT, projectId } from "../domain/labels.js";
 import { MANIFEST_FILE, REQUIREMENTS_FILE } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
+import { SBOM_FILE } from "../domain/sbom.js";
 import type { ContainerEngine } from "../engine/engine.js";
 import { sweepStaleScratch } from "../execute/scratch.js";
 import { readManifest, wheelhouseLeftovers } from "../execute/wheelhouse.js";
@@ -23,7 +24,7 @@ export interface CleanRequest {
 }
 
 /** Files wheelwright writes into a wheelhouse besides the wheels its manifest lists. */
-export const OWN_WHEELHOUSE_FILES = [MANIFEST_FILE, REQUIREMENTS_FILE];
+export const OWN_WHEELHOUSE_FILES = [MANIFEST_FILE, REQUIREMENTS_FILE, SBOM_FILE];
 
 export async function planCleanProject(
   ctx: WorkflowContext,

@@ -105,7 +105,8 @@ export async function writeWheelhouse(
 ): Promise<Manifest> {
   const { collectBuildInputs } = await import("../../src/project/build-inputs.js");
   const { imageBuilderId } = await import("../../src/workflows/builder.js");
-  const { requirementsText } = await import("../../src/domain/manifest.js");
+  const { MANIFEST_SCHEMA_VERSION, requirementsText } = await import("../../src/domain/manifest.js");
+  const { SBOM_FILE, sbomText } = await import("../../src/domain/sbom.js");
   const { createHash } = await import("node:crypto");
   const { wheelMembers, zipBytes } = await import("../unit/builders/wheel-zip.js");
   const extras = [
@@ -147,11 +148,13 @@ export async function writeWheelhouse(
       sha256: createHash("sha256").update(content).digest("hex"),
       origin: "fetched" as const,
       sets: wheel.sets,
+      requires: [],
+      license: {},
     });
   }
   const app = entries[0]!;
   const manifest: Manifest = {
-    schemaVersion: 1,
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: "wheelwright test",
     inputs: {
       ...inputs.fingerprints,
@@ -166,5 +169,6 @@ export async function writeWheelhouse(
   };
   writeFileSync(path.join(project.wheelhouseDir, "manifest.json"), JSON.stringify(manifest));
   writeFileSync(path.join(project.wheelhouseDir, "requirements.txt"), requirementsText(manifest));
+  writeFileSync(path.join(project.wheelhouseDir, SBOM_FILE), sbomText(manifest));
   return manifest;
 }

@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { isManifest, type Manifest, requirementsText, sameRequirements } from "../../src/domain/manifest.js";
+import {
+  isManifest,
+  MANIFEST_SCHEMA_VERSION,
+  type Manifest,
+  requirementsText,
+  sameRequirements,
+} from "../../src/domain/manifest.js";
 import { chooseBuildMode, type FingerprintParts, type Fingerprints } from "../../src/plan/build-plan.js";
 
 const manifest: Manifest = {
-  schemaVersion: 1,
+  schemaVersion: MANIFEST_SCHEMA_VERSION,
   tool: "wheelwright test",
   inputs: {
     fingerprint: "f1",
@@ -24,6 +30,8 @@ const manifest: Manifest = {
       sha256: "aa",
       origin: "built",
       sets: ["runtime"],
+      requires: ["django>=4"],
+      license: { expression: "MIT" },
     },
     {
       name: "django",
@@ -33,6 +41,8 @@ const manifest: Manifest = {
       sha256: "bb",
       origin: "fetched",
       sets: ["runtime"],
+      requires: ["asgiref>=3.8"],
+      license: { classifiers: ["License :: OSI Approved :: BSD License"] },
     },
     {
       name: "pytest",
@@ -42,6 +52,8 @@ const manifest: Manifest = {
       sha256: "cc",
       origin: "fetched",
       sets: ["extra:test"],
+      requires: [],
+      license: {},
     },
   ],
 };
@@ -56,7 +68,11 @@ describe("manifest", () => {
 
   it("recognises its own schema only", () => {
     expect(isManifest(manifest)).toBe(true);
-    expect(isManifest({ ...manifest, schemaVersion: 2 })).toBe(false);
+    expect(isManifest({ ...manifest, schemaVersion: MANIFEST_SCHEMA_VERSION + 1 })).toBe(false);
+    // A schema 1 manifest (no Requires-Dist or license per wheel) is not reused: its SBOM could not be made.
+    expect(isManifest({ ...manifest, schemaVersion: 1 })).toBe(false);
+    const { requires: _, ...withoutRequires } = manifest.wheels[1]!;
+    expect(isManifest({ ...manifest, wheels: [manifest.wheels[0], withoutRequires] })).toBe(false);
     expect(isManifest(null)).toBe(false);
   });
 

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../../src/config/load.js";
 import type { HelperRequest } from "../../../src/domain/helper-request.js";
 import type { Manifest } from "../../../src/domain/manifest.js";
+import { SBOM_FILE, sbomText } from "../../../src/domain/sbom.js";
 import type { ExecOptions } from "../../../src/engine/engine.js";
 import {
   IntegrityError,
@@ -48,7 +49,14 @@ function goodHelper(
       await wheel("demo", "0.1.0", "Requires-Dist: tinydep\n"),
     );
     if (!request.appOnly)
-      container.files.set(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`, await wheel("tinydep", "1.0"));
+      container.files.set(
+        `${request.out}/deps/tinydep-1.0-py3-none-any.whl`,
+        await wheel(
+          "tinydep",
+          "1.0",
+          "License-Expression: MIT\nRequires-Dist: colorama; sys_platform == 'win32'\n",
+        ),
+      );
     const wheels = [
       { filename: "demo-0.1.0-py3-none-any.whl", folder: "app", origin: "built", sets: ["runtime"] },
       ...(request.appOnly
@@ -116,6 +124,7 @@ describe("build workflow (fake engine, fake helper)", () => {
       "demo-0.1.0-py3-none-any.whl",
       "manifest.json",
       "requirements.txt",
+      "sbom.cdx.json",
       "tinydep-1.0-py3-none-any.whl",
     ]);
     expect(seen.argv).toEqual([
@@ -159,6 +168,7 @@ describe("build workflow (fake engine, fake helper)", () => {
       "demo-0.1.0-py3-none-any.whl",
       "manifest.json",
       "requirements.txt",
+      "sbom.cdx.json",
       "tinydep-1.0-py3-none-any.whl",
     ]);
     expect(engine.containers.size).toBe(0);
@@ -197,6 +207,55 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(existsSync(path.join(root, "wheelhouse"))).toBe(false);
     expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
     expect(engine.containers.size).toBe(0);
+  });
+
+  it("writes the SBOM beside the manifest, from it; an app-only build and a restore keep every wheel's facts", async () => {
+    const { ctx, engine, project, root } = setup();
+    const requests: HelperRequest[] = [];
+    const helper = goodHelper();
+    engine.execScript = async (argv, options, container) => {
+      const result = await helper(argv, options, container);
+      if (argv.includes("wheelwright_helper"))
+        requests.push(JSON.parse(String(container.files.get("/wheelwright/input/request.json"))));
+      return result;
+    };
+    const sbomFile = path.join(root, "wheelhouse", SBOM_FILE);
+    const facts = () => {
+      const sbom = JSON.parse(readFileSync(sbomFile, "utf8"));
+      return {
+        components: sbom.components.map((c: { purl: string; licenses?: unknown }) => [c.purl, c.licenses]),
+        dependencies: sbom.dependencies,
+      };
+    };
+    await buildWheelhouse(ctx, project, request);
+    const first = readFileSync(sbomFile, "utf8");
+    expect(first).toBe(sbomText(manifestOf(root)));
+    const expected = {
+      components: [
+        ["pkg:pypi/demo@0.1.0", undefined],
+        ["pkg:pypi/tinydep@1.0", [{ expression: "MIT" }]],
+      ],
+      dependencies: [
+        { ref: "application:demo@0.1.0", dependsOn: ["pkg:pypi/demo@0.1.0"] },
+        { ref: "pkg:pypi/demo@0.1.0", dependsOn: ["pkg:pypi/tinydep@1.0"] },
+        { ref: "pkg:pypi/tinydep@1.0", dependsOn: [] },
+      ],
+    };
+    expect(facts()).toEqual(expected);
+    // The app's code changes: only its wheel is rebuilt; tinydep's license and edges come from the manifest.
+    writeFileSync(path.join(root, "demo", "__init__.py"), "VALUE = 2\n");
+    const appOnly = await buildWheelhouse(ctx, loadProject({ cwd: root, env: ctx.env, flags: {} }), request);
+    expect(appOnly.mode.kind).toBe("app-only");
+    expect(requests.map((r) => r.appOnly)).toEqual([false, true]);
+    expect(facts()).toEqual(expected);
+    expect(readFileSync(sbomFile, "utf8")).toBe(sbomText(manifestOf(root)));
+    // Back to the first code, the wheelhouse removed: restored from the store, the same SBOM bytes.
+    writeFileSync(path.join(root, "demo", "__init__.py"), "VALUE = 1\n");
+    rmSync(path.join(root, "wheelhouse"), { recursive: true });
+    const restored = await buildWheelhouse(ctx, loadProject({ cwd: root, env: ctx.env, flags: {} }), request);
+    expect(restored.status).toBe("restored");
+    expect(requests).toHaveLength(2);
+    expect(readFileSync(sbomFile, "utf8")).toBe(first);
   });
 
   it("an up-to-date build starts no process and asks the engine nothing", async () => {
