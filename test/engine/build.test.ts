@@ -5,7 +5,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
+import { sbomText } from "../../src/domain/sbom.js";
 import { CLI, cliEnv, runCli, sh } from "../support/cli.js";
+import { cycloneDx16Validator } from "../support/cyclonedx.js";
 import { containersOf, engineOrSkip } from "../support/engine.js";
 import { chownToTestUser, leftovers, snapshot, TEST_USER, testUser } from "../support/files.js";
 import { copyPolls, makeProject, projectOf } from "../support/fixtures.js";
@@ -49,7 +51,21 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     const files = snapshot(path.join(root, "wheelhouse"));
     for (const wheel of manifest.wheels) expect(files[wheel.filename]).toBe(wheel.sha256);
     expect(Object.keys(files).sort()).toEqual(
-      [...manifest.wheels.map((w) => w.filename), "manifest.json", "requirements.txt"].sort(),
+      [
+        ...manifest.wheels.map((w) => w.filename),
+        "manifest.json",
+        "requirements.txt",
+        "sbom.cdx.json",
+      ].sort(),
+    );
+    // The SBOM is the manifest's, valid CycloneDX 1.6, and lists exactly its wheels with their hashes.
+    const sbomFile = readFileSync(path.join(root, "wheelhouse", "sbom.cdx.json"), "utf8");
+    expect(sbomFile).toBe(sbomText(manifest));
+    const sbom = JSON.parse(sbomFile) as { components: { purl: string; hashes: { content: string }[] }[] };
+    const validate = cycloneDx16Validator();
+    expect(validate(sbom), JSON.stringify(validate.errors)).toBe(true);
+    expect(sbom.components.map((c) => [c.purl, c.hashes[0]?.content]).sort()).toEqual(
+      manifest.wheels.map((w) => [`pkg:pypi/${w.name}@${w.version}`, w.sha256]).sort(),
     );
 
     const venv = venvDir();

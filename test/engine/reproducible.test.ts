@@ -122,6 +122,9 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
       expect(rebuilt.stderr).not.toMatch(/result store/);
       const two = readManifest(second);
       expect(hashes(two)).toEqual(hashes(one));
+      // The SBOM is part of the guarantee: the same bytes from the second cold build.
+      const sbomOf = (root: string) => readFileSync(path.join(root, "wheelhouse", "sbom.cdx.json"), "utf8");
+      expect(sbomOf(second)).toBe(sbomOf(first));
       expect(two.reproducible).toBeUndefined();
 
       const checked = await wheelwright(second, ["build", "--check-reproducible"], SECOND, secondCache);
@@ -133,7 +136,12 @@ describe.skipIf(engineOrSkip())("reproducible wheels (issue 16, real engine)", (
       expect(hashes(three)).toEqual(hashes(one));
       // The second build's wheels are compared, never published: the wheelhouse holds the set alone.
       expect(readdirSync(path.join(second, "wheelhouse")).sort()).toEqual(
-        [...three.wheels.map((wheel) => wheel.filename), "manifest.json", "requirements.txt"].sort(),
+        [
+          ...three.wheels.map((wheel) => wheel.filename),
+          "manifest.json",
+          "requirements.txt",
+          "sbom.cdx.json",
+        ].sort(),
       );
 
       expect(containersOf(names.project)).toEqual([]);

@@ -117,7 +117,12 @@ describe.skipIf(engineOrSkip())("trust boundary (real engine)", () => {
       ]);
       const files = snapshot(wheelhouseOf(root));
       expect(Object.keys(files).sort()).toEqual(
-        [...manifest.wheels.map((wheel) => wheel.filename), "manifest.json", "requirements.txt"].sort(),
+        [
+          ...manifest.wheels.map((wheel) => wheel.filename),
+          "manifest.json",
+          "requirements.txt",
+          "sbom.cdx.json",
+        ].sort(),
       );
       for (const wheel of manifest.wheels) {
         expect(files[wheel.filename]).toBe(wheel.sha256);
@@ -219,7 +224,7 @@ describe.skipIf(engineOrSkip())("trust boundary (real engine)", () => {
       expect(inspected.length, "the builder was never inspected while it ran").toBe(1);
       expect(inspected[0]).toContain(`wheelwright-${runId}`);
       for (const text of [result.stdout, result.stderr, ...inspected]) expect(text).not.toContain(password);
-      for (const name of ["manifest.json", "requirements.txt"])
+      for (const name of ["manifest.json", "requirements.txt", "sbom.cdx.json"])
         expect(readFileSync(path.join(wheelhouseOf(root), name), "utf8")).not.toContain(password);
       const images = (
         await docker(["image", "ls", "-q", "--filter", `label=io.wheelwright.project=${names.project}`])

@@ -108,7 +108,7 @@ describe("where the wheelhouse may be (loadProject)", () => {
     const root = makeProject();
     expect(loadProject({ cwd: root, env: {}, flags: {} }).wheelhouseDir).toBe(path.join(root, "wheelhouse"));
     mkdirSync(path.join(root, "out", "wheels"), { recursive: true });
-    for (const name of ["manifest.json", "requirements.txt", "located-1.0-py3-none-any.whl"])
+    for (const name of ["manifest.json", "requirements.txt", "sbom.cdx.json", "located-1.0-py3-none-any.whl"])
       writeFileSync(path.join(root, "out", "wheels", name), "");
     expect(loadProject({ cwd: root, env: {}, flags: { wheelhouse: "out/wheels" } }).wheelhouseDir).toBe(
       path.join(root, "out", "wheels"),

@@ -97,7 +97,8 @@ describe("clean workflow (fake engine)", () => {
     await writeWheelhouse(ctx, project, [{ name: "demo", version: "0.1.0", sets: ["runtime"] }]);
     writeFileSync(path.join(project.wheelhouseDir, "NOTES.txt"), "mine");
     const removed = await cleanProject(ctx, project, { all: false, force: false }, engine);
-    expect(removed.join()).toMatch(/wheelhouse\/ \(3 files\)/);
+    // The wheel, manifest.json, requirements.txt and sbom.cdx.json.
+    expect(removed.join()).toMatch(/wheelhouse\/ \(4 files\)/);
     expect(readdirSync(project.wheelhouseDir)).toEqual(["NOTES.txt"]);
     await cleanProject(ctx, project, { all: false, force: true }, engine);
     expect(existsSync(project.wheelhouseDir)).toBe(false);
@@ -146,7 +147,7 @@ describe("clean workflow (fake engine)", () => {
       await expect(cleanProject(ctx, project, { all: false, force: false }, engine)).rejects.toBeInstanceOf(
         LockedError,
       );
-      expect(readdirSync(project.wheelhouseDir).length).toBe(3);
+      expect(readdirSync(project.wheelhouseDir).length).toBe(4);
     } finally {
       lock.release();
     }
