@@ -12,7 +12,14 @@ import {
   statSync,
 } from "node:fs";
 import path from "node:path";
-import { isManifest, MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
+import {
+  isManifest,
+  MANIFEST_FILE,
+  type Manifest,
+  REQUIREMENTS_FILE,
+  requirementsText,
+} from "../domain/manifest.js";
+import { SBOM_FILE, sbomText } from "../domain/sbom.js";
 import { InputError } from "../errors.js";
 import { sha256FileSync } from "../project/file-hash.js";
 import type { StatCache } from "../project/stat-cache.js";
@@ -107,4 +114,26 @@ export function findDamagedWheels(wheelhouse: string, manifest: Manifest, hashes
       return (hashes?.sha256(file) ?? sha256FileSync(file)) !== wheel.sha256;
     })
     .map((wheel) => wheel.filename);
+}
+
+/**
+ * Every file of the wheelhouse that does not match its manifest: the wheels (by size and sha256),
+ * and the files written from the manifest alone (the pinned requirements, the SBOM), by their bytes.
+ * A wheelhouse is up to date only when this is empty.
+ */
+export function findDamagedFiles(wheelhouse: string, manifest: Manifest, hashes?: StatCache): string[] {
+  const derived: [string, string][] = [
+    [REQUIREMENTS_FILE, requirementsText(manifest)],
+    [SBOM_FILE, sbomText(manifest)],
+  ];
+  const damagedDerived = derived
+    .filter(([file, expected]) => {
+      try {
+        return readFileSync(path.join(wheelhouse, file), "utf8") !== expected;
+      } catch {
+        return true;
+      }
+    })
+    .map(([file]) => file);
+  return [...findDamagedWheels(wheelhouse, manifest, hashes), ...damagedDerived];
 }

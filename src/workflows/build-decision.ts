@@ -22,7 +22,7 @@ import { unknownExtraError } from "../execute/helper-result.js";
 import { localCacheDir } from "../execute/local-sandbox.js";
 import type { ResultStore } from "../execute/result-store.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
-import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
+import { findDamagedFiles, readManifest } from "../execute/wheelhouse.js";
 import { type BuildMode, chooseBuildMode } from "../plan/build-plan.js";
 import { type HelperInvocation, planHelper } from "../plan/helper-session.js";
 import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
@@ -182,7 +182,7 @@ export function decideBuild(
   const previous = readManifest(facts.wheelhouse);
   const wheelHashes = StatCache.for(facts.cacheDir, facts.wheelhouse);
   const intact =
-    previous !== undefined && findDamagedWheels(facts.wheelhouse, previous, wheelHashes).length === 0;
+    previous !== undefined && findDamagedFiles(facts.wheelhouse, previous, wheelHashes).length === 0;
   wheelHashes.save();
   // A reproducibility check builds everything, twice: nothing is taken from before.
   if (request.checkReproducible)

@@ -1,12 +1,11 @@
 // Whether the wheelhouse can be used by `release` and `test`: it exists, every file matches its
 // manifest, and it was built from the current tree (same fingerprint, recomputed now).
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
-import { type Manifest, REQUIREMENTS_FILE, requirementsText } from "../domain/manifest.js";
+import type { Manifest } from "../domain/manifest.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import { InputError, IntegrityError } from "../errors.js";
-import { findDamagedWheels, readManifest } from "../execute/wheelhouse.js";
+import { findDamagedFiles, readManifest } from "../execute/wheelhouse.js";
 import { changedInputs } from "../plan/build-plan.js";
 import { collectBuildInputs } from "../project/build-inputs.js";
 import { readCommitTime } from "../project/git.js";
@@ -39,19 +38,12 @@ function intactWheelhouse(project: LoadedProject, command: string): Manifest {
       hint: `Run \`wheelwright build${command === "test" ? " test" : ""}\` first, then \`wheelwright ${command}\`.`,
     });
   }
-  const damaged = findDamagedWheels(project.wheelhouseDir, manifest);
-  let requirements = "";
-  try {
-    requirements = readFileSync(path.join(project.wheelhouseDir, REQUIREMENTS_FILE), "utf8");
-  } catch {
-    damaged.push(REQUIREMENTS_FILE);
-  }
-  if (requirements !== "" && requirements !== requirementsText(manifest)) damaged.push(REQUIREMENTS_FILE);
+  const damaged = findDamagedFiles(project.wheelhouseDir, manifest);
   if (damaged.length > 0) {
     throw new IntegrityError(
       `The wheelhouse does not match its manifest: ${damaged.join(", ")} changed or missing`,
       {
-        hint: "A wheel or the pinned requirements were changed after the build. Run `wheelwright build`: it rebuilds a damaged wheelhouse.",
+        hint: "A wheel, the pinned requirements or the SBOM were changed after the build. Run `wheelwright build`: it rebuilds a damaged wheelhouse.",
       },
     );
   }

@@ -269,6 +269,27 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.calls.length).toBe(before.engine);
   });
 
+  it("a missing SBOM or edited pinned requirements make the wheelhouse out of date: both are written again", async () => {
+    const { ctx, engine, project, root } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const sbomFile = path.join(root, "wheelhouse", SBOM_FILE);
+    const requirementsFile = path.join(root, "wheelhouse", "requirements.txt");
+    const written = {
+      sbom: readFileSync(sbomFile, "utf8"),
+      requirements: readFileSync(requirementsFile, "utf8"),
+    };
+    rmSync(sbomFile);
+    const afterSbom = await buildWheelhouse(ctx, project, request);
+    expect(afterSbom.status).not.toBe("up-to-date");
+    expect(readFileSync(sbomFile, "utf8")).toBe(written.sbom);
+    writeFileSync(requirementsFile, "django==9.9\n");
+    const afterRequirements = await buildWheelhouse(ctx, project, request);
+    expect(afterRequirements.status).not.toBe("up-to-date");
+    expect(readFileSync(requirementsFile, "utf8")).toBe(written.requirements);
+    expect((await buildWheelhouse(ctx, project, request)).status).toBe("up-to-date");
+  });
+
   it("moves index credentials out of every URL into a netrc (mode 0600); the request and argv hold none", async () => {
     const { ctx, engine, project, secrets } = setup({
       tool: "",
