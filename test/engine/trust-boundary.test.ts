@@ -10,6 +10,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Manifest, requirementsText } from "../../src/domain/manifest.js";
+import { SBOM_FILE, sbomText } from "../../src/domain/sbom.js";
 import { verifyWheel } from "../../src/execute/verify-wheel.js";
 import { startAuthIndex, watchCmdlines } from "../support/auth-index.js";
 import { engineOrSkip } from "../support/engine.js";
@@ -162,7 +163,7 @@ describe.skipIf(engineOrSkip())("trust boundary (real engine)", () => {
     await run.expectNothingElseChanged();
   });
 
-  it("release refuses a wheelhouse whose wheel's RECORD was made to lie after the build (manifest and pins fixed to match)", async () => {
+  it("release refuses a wheelhouse whose wheel's RECORD was made to lie after the build (manifest, pins and SBOM fixed to match)", async () => {
     const scenario = "tb-release-lie";
     const { world, root, names } = scene(scenario);
     addReleaseFolder(root, "tb_release_lie");
@@ -177,6 +178,7 @@ describe.skipIf(engineOrSkip())("trust boundary (real engine)", () => {
     tiny.size = bytes.length;
     writeFileSync(path.join(wheelhouseOf(root), "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(path.join(wheelhouseOf(root), "requirements.txt"), requirementsText(manifest));
+    writeFileSync(path.join(wheelhouseOf(root), SBOM_FILE), sbomText(manifest));
     const wheelhouse = snapshot(wheelhouseOf(root));
     const before = outside(world, root);
     const since = Date.now() / 1000;
