@@ -14,7 +14,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  chunkNames: "chunk-[hash]",
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: "linked",

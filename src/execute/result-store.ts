@@ -23,6 +23,8 @@ import { sha256FileSync } from "../project/file-hash.js";
 import type { VerifiedWheel } from "./verify-wheel.js";
 
 const KEEP_SETS = 30;
+/** A sha256 in hex: the only names the store makes paths of. */
+const SHA256 = /^[0-9a-f]{64}$/;
 
 const strings = z.array(z.string());
 /** What verify-wheel.ts found of a wheel, as stored: anything else in the file is a miss. */
@@ -30,7 +32,7 @@ const verifiedSchema = z.object({
   filename: z.string(),
   name: z.string(),
   version: z.string(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().regex(SHA256),
   size: z.number().int().nonnegative(),
   requiresDist: strings,
   providesExtra: strings,
@@ -60,7 +62,7 @@ export class ResultStore {
    * name (verification checks the name against the contents). The caller hashed the bytes itself.
    */
   verifiedFacts(sha256: string, filename: string): VerifiedWheel | undefined {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+    if (!SHA256.test(sha256)) return undefined;
     try {
       const parsed = verifiedSchema.safeParse(JSON.parse(readFileSync(this.verifiedPath(sha256), "utf8")));
       if (!parsed.success || parsed.data.sha256 !== sha256 || parsed.data.filename !== filename)

@@ -94,7 +94,7 @@ export async function verifyUnlessKnown(
   sha256?: string,
   verify: typeof verifyWheel = verifyWheel,
 ): Promise<VerifiedWheel> {
-  const hash = known === undefined ? undefined : (sha256 ?? (await sha256File(file)));
+  const hash = sha256 ?? (known === undefined ? undefined : await sha256File(file));
   const before = hash === undefined ? undefined : known?.verifiedFacts(hash, filename);
   if (before !== undefined) return before;
   const wheel = await verify(file, filename);
@@ -137,10 +137,9 @@ export async function wheelSetOf(
       const file = byFile.get(`${entry.folder}/${entry.filename}`);
       if (file === undefined)
         throw untrusted(`The report lists out/${entry.folder}/${entry.filename}, which was not handed over`);
-      // The host hashed these bytes as it received them: bytes it verified before are not verified again.
+      // The host hashed these bytes as it received them: bytes it verified before are not verified
+      // again, and bytes that changed while being verified are refused there.
       const wheel = await verifyUnlessKnown(file.path, file.filename, known, file.sha256, verify);
-      if (wheel.sha256 !== file.sha256)
-        throw new IntegrityError(`${file.filename} changed while it was being checked`);
       return { entry, wheel };
     }),
   );

@@ -90,6 +90,19 @@ function goodHelper(
   };
 }
 
+/** Runs goodHelper for the engine's scripts and keeps each helper run's request, in order. */
+function recordHelperRequests(engine: FakeEngine): HelperRequest[] {
+  const requests: HelperRequest[] = [];
+  const helper = goodHelper();
+  engine.execScript = async (argv, options, container) => {
+    const result = await helper(argv, options, container);
+    if (argv.includes("wheelwright_helper"))
+      requests.push(JSON.parse(String(container.files.get("/wheelwright/input/request.json"))));
+    return result;
+  };
+  return requests;
+}
+
 function setup(options: { tool?: string } = {}) {
   const engine = new FakeEngine();
   engine.addImage("debian:bookworm-slim");
@@ -151,14 +164,7 @@ describe("build workflow (fake engine, fake helper)", () => {
 
   it("--check-reproducible builds twice, records the check, and publishes the set alone (not the second build's copies)", async () => {
     const { ctx, engine, project, root } = setup();
-    const requests: HelperRequest[] = [];
-    const helper = goodHelper();
-    engine.execScript = async (argv, options, container) => {
-      const result = await helper(argv, options, container);
-      if (argv.includes("wheelwright_helper"))
-        requests.push(JSON.parse(String(container.files.get("/wheelwright/input/request.json"))));
-      return result;
-    };
+    const requests = recordHelperRequests(engine);
     const outcome = await buildWheelhouse(ctx, project, { ...request, checkReproducible: true });
     expect(outcome.status).toBe("built");
     // The second build ran in another work folder.
@@ -211,14 +217,7 @@ describe("build workflow (fake engine, fake helper)", () => {
 
   it("writes the SBOM beside the manifest, from it; an app-only build and a restore keep every wheel's facts", async () => {
     const { ctx, engine, project, root } = setup();
-    const requests: HelperRequest[] = [];
-    const helper = goodHelper();
-    engine.execScript = async (argv, options, container) => {
-      const result = await helper(argv, options, container);
-      if (argv.includes("wheelwright_helper"))
-        requests.push(JSON.parse(String(container.files.get("/wheelwright/input/request.json"))));
-      return result;
-    };
+    const requests = recordHelperRequests(engine);
     const sbomFile = path.join(root, "wheelhouse", SBOM_FILE);
     const facts = () => {
       const sbom = JSON.parse(readFileSync(sbomFile, "utf8"));
