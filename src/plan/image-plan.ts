@@ -13,7 +13,8 @@ import {
 import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { buildImageGraph, buildOrder, type ContextNode, type GraphProblem } from "../domain/image-graph.js";
 import { repositoryProblem } from "../domain/image-ref.js";
-import { LABEL_CONTEXT_HASH } from "../domain/labels.js";
+import { imageTags } from "../domain/image-tags.js";
+import { LABEL_CONTEXT_HASH, LABEL_PLATFORM, LABEL_TARGET } from "../domain/labels.js";
 import { contextImageName } from "../domain/names.js";
 import { InputError } from "../errors.js";
 import {
@@ -98,6 +99,14 @@ export interface ImagePlanInputs {
   binary: EngineBinary;
   /** A folder of this run for generated Dockerfiles. */
   scratchDir: string;
+  /** The target built for (issue 14): its suffix ends every tag, its build args go to every build. */
+  target?: ImageTarget;
+}
+
+export interface ImageTarget {
+  name: string;
+  buildArgs: Readonly<Record<string, string>>;
+  platform: string | undefined;
 }
 
 const NEEDS_BUILDKIT = /^\s*RUN\s+(?:--\S+\s+)*--mount=/im;
@@ -112,18 +121,27 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
   const nodes = imageNodes(config, byName);
   const graph = buildImageGraph(nodes);
   refuseProblems(config, byName, targets, request.all, nodes, graph.problems);
-  const primaryTag = commitTag(inputs.git) ?? config.version.value;
+  const tagsOf = imageTags(
+    inputs.git,
+    config.version.value,
+    inputs.target === undefined ? "" : `-${inputs.target.name}`,
+  );
+  const primaryTag = tagsOf.primary;
   const requested = new Set(targets);
   // An image that is not being built and already exists with the same content is used as it is,
   // whatever commit its tag names: rebuilding it (say, only because the tree is dirty) would give
   // it a new id and invalidate every layer built on it.
   const reused = (context: string) =>
     requested.has(context) && !request.reuseSameContent ? undefined : inputs.existingImages.get(context);
-  const buildArgs = Object.fromEntries(
-    [...nodes]
-      .sort((a, b) => a.context.localeCompare(b.context))
-      .map((node) => [node.buildArg, reused(node.context) ?? `${node.repository}:${primaryTag}`]),
-  );
+  // The target's own args first: the project's images are named by the project, not by a target.
+  const buildArgs = {
+    ...inputs.target?.buildArgs,
+    ...Object.fromEntries(
+      [...nodes]
+        .sort((a, b) => a.context.localeCompare(b.context))
+        .map((node) => [node.buildArg, reused(node.context) ?? `${node.repository}:${primaryTag}`]),
+    ),
+  };
   const hashes = effectiveContentHashes(graph.dependencies, nodes, byName);
   const steps = buildOrder(graph.dependencies, targets)
     .filter((context) => reused(context) === undefined)
@@ -134,6 +152,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
         requested: requested.has(context),
         single: targets.length === 1,
         primaryTag,
+        versionTag: tagsOf.version,
         buildArgs,
         contentHash: hashes.get(context)!,
         nodes,
@@ -143,7 +162,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
     .filter((context) => reused(context) !== undefined)
     .map((context): ImageTagStep => {
       const repository = nodes.find((node) => node.context === context)!.repository;
-      const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${config.version.value}`])];
+      const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${tagsOf.version}`])];
       return {
         kind: "tag-image",
         id: `tag:${context}`,
@@ -198,6 +217,7 @@ interface StepInputs {
   /** The request names this one image: its own context folder, tags and labels apply. */
   single: boolean;
   primaryTag: string;
+  versionTag: string;
   buildArgs: Record<string, string>;
   contentHash: string;
   nodes: readonly ContextNode[];
@@ -210,9 +230,10 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
   const tags =
     own && request.tags !== undefined
       ? [...request.tags]
-      : [...new Set([`${node.repository}:${step.primaryTag}`, `${node.repository}:${config.version.value}`])];
+      : [...new Set([`${node.repository}:${step.primaryTag}`, `${node.repository}:${step.versionTag}`])];
   const labels = {
     ...imageLabels(inputs, node.context),
+    ...targetLabels(inputs.target),
     [LABEL_CONTEXT_HASH]: step.contentHash,
     ...(own ? request.labels : {}),
   };
@@ -244,8 +265,17 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
     ...(inInstruction
       ? { writes: { path: generated, text: dockerfileWithLabels(folder.dockerfile!, labels) } }
       : {}),
-    externalImages: externalImagesOf(node, step.nodes),
+    externalImages: externalImagesOf(node, step.nodes, step.buildArgs),
     needsBuildKit,
+  };
+}
+
+/** A target's images say which target and platform they were built for. */
+function targetLabels(target: ImageTarget | undefined): Record<string, string> {
+  if (target === undefined) return {};
+  return {
+    [LABEL_TARGET]: target.name,
+    ...(target.platform === undefined ? {} : { [LABEL_PLATFORM]: target.platform }),
   };
 }
 
