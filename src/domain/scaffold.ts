@@ -104,7 +104,9 @@ ENV PATH=/appenv/bin:$PATH \\
 
 const BUILDER = `# The builder image: the base plus every build dependency (add the -dev packages your
 # dependencies compile against here). wheelwright copies the source in and the wheels out, so
-# the image needs no VOLUME, WORKDIR or CMD of its own.
+# the image needs no VOLUME, WORKDIR or CMD of its own. Debian's wheel goes in without its
+# dependencies (trixie's names packaging, which Debian ships as no wheel): builds get theirs from
+# the package index.
 ARG BASE_IMAGE
 FROM \${BASE_IMAGE}
 
@@ -113,7 +115,7 @@ RUN apt-get update \\
       gcc g++ libc6-dev python3-dev libffi-dev libssl-dev python3-venv python3-wheel-whl \\
  && apt-get clean \\
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \\
- && /appenv/bin/pip install --no-index --disable-pip-version-check /usr/share/python-wheels/wheel-*.whl
+ && /appenv/bin/pip install --no-index --no-deps --disable-pip-version-check /usr/share/python-wheels/wheel-*.whl
 `;
 
 function releaseCmd(facts: ScaffoldFacts): string {
