@@ -11,6 +11,7 @@ import { runCommand } from "../../../src/cli/commands/run.js";
 import type { Session } from "../../../src/cli/session.js";
 import { workflowContext } from "../../../src/cli/session.js";
 import { defaultJobs, sessionViews } from "../../../src/cli/target-runs.js";
+import { loadProject } from "../../../src/config/load.js";
 import type { HelperRequest } from "../../../src/domain/helper-request.js";
 import type { Manifest } from "../../../src/domain/manifest.js";
 import type { ImageBuildSpec } from "../../../src/engine/engine.js";
@@ -276,6 +277,44 @@ describe("commands for each target (fake engine)", () => {
     );
     expect((error as InputError).hint).toContain("--target bookworm");
     expect(test.engine.calls.filter((c) => c.verb === "runOnce")).toEqual([]);
+  });
+});
+
+describe("info with targets", () => {
+  it("lists each target (wheelhouse, images, tag suffix, build args, platform) and each target's image tags", async () => {
+    const test = setup();
+    const project = sessionViews(test.session())[0]!;
+    const { describeProject } = await import("../../../src/workflows/describe-project.js");
+    const { selectTargets } = await import("../../../src/config/target-view.js");
+    const all = loadProject({ cwd: test.root, env: test.ctx.env, flags: {} });
+    const info = await describeProject(test.ctx, all, selectTargets(all, ["trixie"]));
+    expect(info.targets).toEqual([
+      {
+        name: "bookworm",
+        wheelhouse: "wheelhouse/bookworm",
+        images: "docker",
+        tagSuffix: "-bookworm",
+        buildArgs: {},
+        platform: null,
+      },
+      {
+        name: "trixie",
+        wheelhouse: "wheelhouse/trixie",
+        images: "docker",
+        tagSuffix: "-trixie",
+        buildArgs: { DEBIAN_IMAGE: "debian:trixie-slim" },
+        platform: "linux/amd64",
+      },
+    ]);
+    expect(info.images.find((image) => image.folder === "docker/base")).toEqual({
+      target: "trixie",
+      folder: "docker/base",
+      buildArg: "BASE_IMAGE",
+      tags: [`acme/demo-base:${SHA}-trixie`, "acme/demo-base:latest-trixie"],
+      dockerfile: true,
+    });
+    expect(info.settings.map((setting) => setting.key)).not.toContain("targets");
+    expect(project.target?.name).toBe("bookworm");
   });
 });
 
