@@ -14,7 +14,7 @@ import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { buildImageGraph, buildOrder, type ContextNode, type GraphProblem } from "../domain/image-graph.js";
 import { repositoryProblem } from "../domain/image-ref.js";
 import { imageTags } from "../domain/image-tags.js";
-import { LABEL_CONTEXT_HASH, LABEL_PLATFORM, LABEL_TARGET } from "../domain/labels.js";
+import { LABEL_CONTEXT_HASH } from "../domain/labels.js";
 import { contextImageName } from "../domain/names.js";
 import { InputError } from "../errors.js";
 import {
@@ -27,10 +27,12 @@ import {
   targetProblems,
 } from "./image-folders.js";
 import { effectiveContentHashes, imageLabels } from "./image-identity.js";
+import { type ImageTarget, imageBuildArgs, targetLabels } from "./image-target.js";
 import type { PrintablePlan, PrintableStep } from "./plan.js";
 
 export type { ContextFolder } from "./image-folders.js";
 export { imageContentHash } from "./image-identity.js";
+export type { ImageTarget } from "./image-target.js";
 
 export interface ImageRequest {
   /** Folders to build (context names); empty with `all`. */
@@ -103,12 +105,6 @@ export interface ImagePlanInputs {
   target?: ImageTarget;
 }
 
-export interface ImageTarget {
-  name: string;
-  buildArgs: Readonly<Record<string, string>>;
-  platform: string | undefined;
-}
-
 const NEEDS_BUILDKIT = /^\s*RUN\s+(?:--\S+\s+)*--mount=/im;
 
 export function planImages(inputs: ImagePlanInputs): ImagePlan {
@@ -133,15 +129,7 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
   // it a new id and invalidate every layer built on it.
   const reused = (context: string) =>
     requested.has(context) && !request.reuseSameContent ? undefined : inputs.existingImages.get(context);
-  // The target's own args first: the project's images are named by the project, not by a target.
-  const buildArgs = {
-    ...inputs.target?.buildArgs,
-    ...Object.fromEntries(
-      [...nodes]
-        .sort((a, b) => a.context.localeCompare(b.context))
-        .map((node) => [node.buildArg, reused(node.context) ?? `${node.repository}:${primaryTag}`]),
-    ),
-  };
+  const buildArgs = imageBuildArgs(nodes, reused, primaryTag, inputs.target);
   const hashes = effectiveContentHashes(graph.dependencies, nodes, byName);
   const steps = buildOrder(graph.dependencies, targets)
     .filter((context) => reused(context) === undefined)
@@ -158,20 +146,14 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
         nodes,
       }),
     );
-  const retags = targets
-    .filter((context) => reused(context) !== undefined)
-    .map((context): ImageTagStep => {
-      const repository = nodes.find((node) => node.context === context)!.repository;
-      const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${tagsOf.version}`])];
-      return {
-        kind: "tag-image",
-        id: `tag:${context}`,
-        title: `image ${context}: unchanged, ${reused(context)} tagged ${tags.join(", ")}`,
-        context,
-        source: reused(context)!,
-        tags,
-      };
-    });
+  const retags = targets.flatMap((context): ImageTagStep[] => {
+    const source = reused(context);
+    if (source === undefined) return [];
+    const repository = nodes.find((node) => node.context === context)!.repository;
+    const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${tagsOf.version}`])];
+    const title = `image ${context}: unchanged, ${source} tagged ${tags.join(", ")}`;
+    return [{ kind: "tag-image", id: `tag:${context}`, title, context, source, tags }];
+  });
   return {
     version: 1,
     command: request.all ? "image --all" : `image ${targets.join(" ")}`,
@@ -267,15 +249,6 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
       : {}),
     externalImages: externalImagesOf(node, step.nodes, step.buildArgs),
     needsBuildKit,
-  };
-}
-
-/** A target's images say which target and platform they were built for. */
-function targetLabels(target: ImageTarget | undefined): Record<string, string> {
-  if (target === undefined) return {};
-  return {
-    [LABEL_TARGET]: target.name,
-    ...(target.platform === undefined ? {} : { [LABEL_PLATFORM]: target.platform }),
   };
 }
 
