@@ -206,6 +206,7 @@ describe("commands for each target (fake engine)", () => {
         "demo-0.1.0-py3-none-any.whl",
         "manifest.json",
         "requirements.txt",
+        "sbom.cdx.json",
         "tinydep-1.0-py3-none-any.whl",
       ]);
     }
@@ -261,11 +262,11 @@ describe("commands for each target (fake engine)", () => {
     await buildCommand(test.session(), [], {}, undefined);
     test.out.length = 0;
     await cleanCommand(test.session(["trixie"]), {});
-    expect(test.out.join("")).toMatch(/^\[trixie\] removed: wheelhouse\/trixie\/ \(4 files\)/);
+    expect(test.out.join("")).toMatch(/^\[trixie\] removed: wheelhouse\/trixie\/ \(5 files\)/);
     expect(readdirSync(path.join(test.root, "wheelhouse")).filter((n) => !n.startsWith("."))).toEqual([
       "bookworm",
     ]);
-    expect(readdirSync(path.join(test.root, "wheelhouse", "bookworm"))).toHaveLength(4);
+    expect(readdirSync(path.join(test.root, "wheelhouse", "bookworm"))).toHaveLength(5);
   });
 
   it("run with several targets asks for one, naming them", async () => {
