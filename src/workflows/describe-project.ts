@@ -1,15 +1,18 @@
 // `wheelwright info`: the resolved config and where each value came from, the image names, the git
-// state, and the engine found (with why the others were rejected) and what it can do.
+// state, the engine found (with why the others were rejected) and what it can do, and whether
+// linux/arm64 containers can run on this machine by emulation.
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { type Origin, originText, type ResolvedConfig } from "../config/schema.js";
 import { tagSuffix } from "../config/target-view.js";
+import type { EmulationFact } from "../domain/emulation.js";
 import type { GitFacts } from "../domain/git-facts.js";
 import { imageRepository } from "../domain/image-ref.js";
 import { imageTags } from "../domain/image-tags.js";
 import { urlSecrets } from "../domain/index-settings.js";
 import { contextImageName, imageBuildArg } from "../domain/names.js";
 import type { CandidateReport } from "../engine/detect.js";
+import { readHostEmulation } from "../engine/host-emulation.js";
 import { projectContextFolders } from "../project/contexts.js";
 import { readGitFacts } from "../project/git.js";
 import { readHostPipSettings } from "../project/pip-config.js";
@@ -44,6 +47,8 @@ export interface ProjectDescription {
   candidates: CandidateReport[];
   /** The index settings builds use, each with where it came from. */
   index: { key: string; value: string | string[] | null; from: string }[];
+  /** Whether linux/arm64 containers can run here (QEMU through binfmt_misc), and why not. */
+  emulation: EmulationFact;
 }
 
 /** Each index setting as builds use it, and where it came from: the config, the host's pip, or pip's default. */
@@ -147,5 +152,6 @@ export async function describeProject(
     engine,
     candidates: detection.report,
     index: effectiveIndex(project, ctx.env),
+    emulation: readHostEmulation("linux/arm64"),
   };
 }

@@ -1,6 +1,7 @@
 // `wheelwright info`: render the project's description (as text, or JSON with --json).
 
 import { selectTargets } from "../../config/target-view.js";
+import { emulationText } from "../../domain/emulation.js";
 import { describeProject, type ProjectDescription } from "../../workflows/describe-project.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
@@ -58,5 +59,6 @@ function infoText(info: ProjectDescription): string {
       `  client ${engine.clientVersion}, server ${engine.serverVersion}, builder ${engine.kind === "podman" ? "buildah" : engine.buildKit ? "BuildKit" : "legacy"}${engine.rootless ? ", rootless" : ""}`,
     );
   }
+  lines.push("", emulationText(info.emulation));
   return `${lines.join("\n")}\n`;
 }
