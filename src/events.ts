@@ -100,3 +100,29 @@ export class StepTracker {
     );
   }
 }
+
+/**
+ * The events of one target's run when several run (issue 14): each step id, title and line names
+ * the target, so interleaved runs read apart and their steps never share an id.
+ */
+export function labelEvents(emit: EventSink, label: string): EventSink {
+  const tag = `[${label}] `;
+  const id = (own: string) => `${label}:${own}`;
+  return (event) => {
+    switch (event.type) {
+      case "step-started":
+      case "step-finished":
+      case "step-failed":
+        return emit({ ...event, id: id(event.id), title: tag + event.title });
+      case "output":
+        return emit({ ...event, id: id(event.id), line: tag + event.line });
+      case "progress":
+        return emit({ ...event, id: id(event.id), text: tag + event.text });
+      case "warning":
+      case "notice":
+        return emit({ ...event, message: tag + event.message });
+      case "result":
+        return emit(event);
+    }
+  };
+}

@@ -1,7 +1,10 @@
 // wheelwright as a library: load a project's config, then call the workflows with a context of your
 // own (an engine of your choice, an event sink, an abort signal). The CLI is one caller of these.
-export { type LoadedProject, loadProject } from "./config/load.js";
+export { type LoadedProject, type LoadedTarget, loadProject } from "./config/load.js";
 export type { ResolvedConfig } from "./config/schema.js";
+export { selectTargets, targetView } from "./config/target-view.js";
+export type { TargetConfig } from "./config/targets.js";
+export { type InterpreterFacts, wheelSupported } from "./domain/interpreter-tags.js";
 export type { Manifest, ManifestWheel } from "./domain/manifest.js";
 export { type Detection, detectEngine } from "./engine/detect.js";
 export type { ContainerEngine, Engine } from "./engine/engine.js";

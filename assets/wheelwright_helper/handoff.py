@@ -15,6 +15,7 @@ from packaging.requirements import Requirement
 
 from .closure import Closure, Dist
 from .events import HelperError
+from .interpreter import interpreter_facts
 from .wheelfile import InvalidWheel, read_wheel, wheel_name_version
 
 REPORT_VERSION = 1
@@ -89,6 +90,7 @@ def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: 
             entry["sdist"] = wheel.sdist
         entries.append(entry)
     report = {"version": REPORT_VERSION, "app": app_name, "environment": dict(default_environment()),
+              "interpreter": interpreter_facts(),
               "extras": sorted(extras), "groups": sorted(groups), "wheels": entries}
     # Written last, and whole: the host takes the report's presence to mean the handoff is complete.
     temporary = os.path.join(work, "report.json")

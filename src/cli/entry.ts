@@ -70,6 +70,8 @@ function sessionWorld(
     signal,
     stdin: io.stdin,
     flags: (globals.flags ?? {}) as Session["flags"],
+    targets: Array.isArray(globals.target) ? (globals.target as string[]) : [],
+    jobs: typeof globals.jobs === "number" ? globals.jobs : undefined,
     toolVersion: packageJson.version,
   };
 }

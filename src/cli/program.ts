@@ -1,6 +1,6 @@
 // The command line: commander definitions only; each command's work lives in commands/, loaded
 // when the command runs, so `--version`, `--help` and a no-op build start fast.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { CONFIG_FLAGS, type ConfigFlag } from "../config/flags.js";
 import { CONFIG_KEYS, type ConfigKey } from "../config/schema.js";
 import type { Session } from "./session.js";
@@ -30,6 +30,11 @@ function configOption(spec: ConfigFlag): Option {
   if (spec.list) option.argParser(collect);
   if (spec.number) option.argParser((value: string) => (/^\d+$/.test(value) ? Number(value) : value));
   return option;
+}
+
+function parseJobs(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("a whole number of at least 1");
+  return Number(value);
 }
 
 const DRY_RUN = ["-n, --dry-run", "print the plan (the exact engine commands) and run nothing"] as const;
@@ -206,6 +211,18 @@ export function createProgram(
     .exitOverride()
     .configureHelp({ showGlobalOptions: true });
   for (const spec of CONFIG_FLAGS) program.addOption(configOption(spec));
+  program.addOption(
+    new Option(
+      "--target <name>",
+      "run for this target only (repeatable; a target is a [[tool.wheelwright.target]] table) [default: every target]",
+    ).argParser(collect),
+  );
+  program.addOption(
+    new Option(
+      "--jobs <n>",
+      "targets run at a time [default: 1 on a machine with 2 CPUs or fewer, else half its CPUs]",
+    ).argParser(parseJobs),
+  );
   const session: SessionOf = (command) => {
     const globals = command.optsWithGlobals();
     const flags: Partial<Record<ConfigKey, unknown>> = {};

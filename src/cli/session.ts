@@ -24,6 +24,10 @@ export interface Session {
   signal: AbortSignal;
   flags: Partial<Record<ConfigKey, unknown>>;
   toolVersion: string;
+  /** `--target NAME` (repeatable): the targets to run for; empty: every target. */
+  targets: string[];
+  /** `--jobs N`: targets run at a time; undefined: by the machine's CPUs. */
+  jobs: number | undefined;
   /** The words after `--` (for `build -- CMD`), undefined when there was no `--`. */
   passthrough: string[] | undefined;
   /** A command whose exit code is its child's (`build -- CMD`) sets it. */

@@ -3,6 +3,7 @@
 // `[tool.wheelwright]` with it. Committed under schema/ and drift-tested.
 import { z } from "zod";
 import { CONFIG_KEYS, KEY_NAMES } from "./schema.js";
+import { TARGET_KEY, targetJsonSchema } from "./targets.js";
 
 export const SCHEMA_FILE = "schema/wheelwright.schema.json";
 
@@ -18,6 +19,7 @@ export function configJsonSchema(): Record<string, unknown> {
       ...(spec.default === undefined ? {} : { default: spec.default }),
     };
   }
+  properties[TARGET_KEY] = targetJsonSchema();
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "wheelwright.schema.json",

@@ -3,8 +3,15 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import path from "node:path";
 import { parseTomlFile, readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
 import { InputError } from "../errors.js";
-import { rawSetting, resolveConfig } from "./resolve.js";
+import { rawSetting, resolveProjectConfig } from "./resolve.js";
 import type { ConfigKey, ResolvedConfig } from "./schema.js";
+import type { TargetConfig } from "./targets.js";
+
+/** A target with its folders resolved: its wheelhouse is `<wheelhouse>/<name>/`. */
+export interface LoadedTarget extends TargetConfig {
+  imagesDir: string;
+  wheelhouseDir: string;
+}
 
 export interface LoadedProject {
   /** The folder holding the config (pyproject.toml or wheelwright.toml): every configured path is relative to it. */
@@ -15,6 +22,13 @@ export interface LoadedProject {
   imagesDir: string;
   wheelhouseDir: string;
   metadata: StaticProjectMetadata;
+  /** Every configured target (empty: one wheelhouse and one set of images, as before targets). */
+  targets: readonly LoadedTarget[];
+  /**
+   * The target this view of the project builds for (config/target-view.ts makes one view per
+   * target, with this target's wheelhouse and images folders); undefined without targets.
+   */
+  target?: LoadedTarget;
 }
 
 export interface LoadOptions {
@@ -76,7 +90,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
     setupCfg: readIfExists(path.join(sourceDir, "setup.cfg")),
     setupPy: readIfExists(path.join(sourceDir, "setup.py")),
   });
-  const config = resolveConfig({
+  const { config, targets: declared } = resolveProjectConfig({
     fileTable,
     fileLabel,
     env: options.env,
@@ -88,12 +102,46 @@ export function loadProject(options: LoadOptions): LoadedProject {
   });
   const imagesDir = insideProject(root, config.images.value, "images");
   const wheelhouseDir = insideProject(root, config.wheelhouse.value, "wheelhouse");
-  checkWheelhouseLocation({ root, sourceDir, imagesDir, wheelhouseDir, label: config.wheelhouse.value });
-  return { root, config, sourceDir, imagesDir, wheelhouseDir, metadata };
+  const targets = declared.map(
+    (target): LoadedTarget => ({
+      ...target,
+      imagesDir:
+        target.images === undefined
+          ? imagesDir
+          : insideProject(root, target.images, `target ${target.name}: images`),
+      wheelhouseDir: path.join(wheelhouseDir, target.name),
+    }),
+  );
+  checkWheelhouseLocation({
+    root,
+    sourceDir,
+    imagesDirs: [imagesDir, ...targets.map((target) => target.imagesDir)],
+    wheelhouseDir,
+    targetNames: targets.map((target) => target.name),
+    label: config.wheelhouse.value,
+  });
+  return { root, config, sourceDir, imagesDir, wheelhouseDir, metadata, targets };
 }
 
 /** Files wheelwright writes into a wheelhouse besides the wheels (anything else there is the user's). */
 const WHEELHOUSE_OWN = /^(manifest\.json|requirements\.txt|sbom\.cdx\.json|pylock\.toml|.+\.whl)$/;
+
+/** What a target's build leaves in the shared wheelhouse: its folder, its lock, staging and retired folders. */
+function targetEntry(name: string, targetNames: readonly string[]): boolean {
+  return targetNames.some(
+    (target) =>
+      name === target ||
+      name === `.${target}.lock` ||
+      name.startsWith(`.${target}.staging-`) ||
+      name.startsWith(`.${target}.old-`),
+  );
+}
+
+/** The entries of `dir` wheelwright did not write (none when it is not a folder). */
+function foreignEntries(dir: string, targetNames: readonly string[]): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir).filter((name) => !WHEELHOUSE_OWN.test(name) && !targetEntry(name, targetNames));
+}
 
 /**
  * The wheelhouse is replaced as a whole by every build and emptied by `clean`, so it must be a
@@ -103,8 +151,10 @@ const WHEELHOUSE_OWN = /^(manifest\.json|requirements\.txt|sbom\.cdx\.json|pyloc
 function checkWheelhouseLocation(where: {
   root: string;
   sourceDir: string;
-  imagesDir: string;
+  imagesDirs: readonly string[];
   wheelhouseDir: string;
+  /** With targets, each target's folder (and its lock and staging folders) lies in the wheelhouse. */
+  targetNames: readonly string[];
   label: string;
 }): void {
   const holds = (inner: string) => {
@@ -114,12 +164,14 @@ function checkWheelhouseLocation(where: {
   const held = [
     holds(where.root) ? "the project folder itself (its config and .git)" : undefined,
     holds(where.sourceDir) ? "the Python project's source" : undefined,
-    holds(where.imagesDir) ? "the images folder" : undefined,
+    where.imagesDirs.some(holds) ? "the images folder" : undefined,
   ].filter((what): what is string => what !== undefined);
-  const foreign =
-    existsSync(where.wheelhouseDir) && statSync(where.wheelhouseDir).isDirectory()
-      ? readdirSync(where.wheelhouseDir).filter((name) => !WHEELHOUSE_OWN.test(name))
-      : [];
+  const foreign = [
+    ...foreignEntries(where.wheelhouseDir, where.targetNames),
+    ...where.targetNames.flatMap((name) =>
+      foreignEntries(path.join(where.wheelhouseDir, name), []).map((entry) => `${name}/${entry}`),
+    ),
+  ];
   if (held.length === 0 && foreign.length === 0) return;
   throw new InputError(
     held.length > 0

@@ -14,6 +14,7 @@ import {
   type ResolvedConfig,
   type Sourced,
 } from "./schema.js";
+import { resolveTargets, TARGET_KEY, type TargetConfig } from "./targets.js";
 
 export interface ConfigInputs {
   /** The `[tool.wheelwright]` table (or wheelwright.toml), undefined when there is none. */
@@ -75,7 +76,7 @@ export function rawSetting(
 /** Keys in the file that are not config keys, each with a "did you mean". */
 function unknownKeys(inputs: ConfigInputs): string[] {
   return Object.keys(inputs.fileTable ?? {})
-    .filter((key) => !(KEY_NAMES as string[]).includes(key))
+    .filter((key) => key !== TARGET_KEY && !(KEY_NAMES as string[]).includes(key))
     .map((key) => {
       const suggestion = closest(key, KEY_NAMES) ?? closest(key.replace(/_/g, "-"), KEY_NAMES);
       return `${inputs.fileLabel}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`;
@@ -124,12 +125,25 @@ function appName(inputs: ConfigInputs, configured: Sourced<unknown> | undefined,
 const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
+  return resolveProjectConfig(inputs).config;
+}
+
+/**
+ * The config and the targets the file declares (config/targets.ts), with every problem of either
+ * reported in one InputError. The targets are tables, not one value with an origin: they stay
+ * beside the ResolvedConfig, not in it.
+ */
+export function resolveProjectConfig(inputs: ConfigInputs): {
+  config: ResolvedConfig;
+  targets: TargetConfig[];
+} {
   const problems = unknownKeys(inputs);
   const values = readValues(inputs, problems);
   const app = appName(inputs, values.get("app"), problems);
   checkName(problems, "namespace", values.get("namespace"), namespaceProblem);
   checkName(problems, "app", app, componentProblem);
   checkName(problems, "version", values.get("version"), tagProblem);
+  const targets = resolveTargets(inputs.fileTable?.[TARGET_KEY], inputs.fileLabel, problems);
   if (problems.length > 0) {
     throw new InputError(
       `Invalid configuration (${problems.length} problem${problems.length > 1 ? "s" : ""})`,
@@ -141,7 +155,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   }
   // Every key under its camelCase name (ResolvedConfig's fields), the app name as decided above.
   const resolved = Object.fromEntries([...values].map(([key, value]) => [camel(key), value]));
-  return { ...resolved, app } as unknown as ResolvedConfig;
+  return { config: { ...resolved, app } as unknown as ResolvedConfig, targets };
 }
 
 function checkName(

@@ -5,6 +5,9 @@ export const LABEL_CONTEXT = "io.wheelwright.context";
 export const LABEL_RUN = "io.wheelwright.run";
 export const LABEL_DIRTY = "io.wheelwright.dirty";
 export const LABEL_CONTEXT_HASH = "io.wheelwright.context-hash";
+/** On a target's images (issue 14): the target's name, and its platform when it declares one. */
+export const LABEL_TARGET = "io.wheelwright.target";
+export const LABEL_PLATFORM = "io.wheelwright.platform";
 
 /** The value of the project label: the image namespace and app name, which together name its images. */
 export function projectId(namespace: string, app: string): string {

@@ -47,6 +47,18 @@ export interface Manifest {
   wheels: ManifestWheel[];
   /** Set by `build --check-reproducible`: a second build under other conditions gave the same bytes. */
   reproducible?: { checked: true; conditions: string[] };
+  /** The target the wheelhouse was built for (issue 14), and its platform when it declares one. */
+  target?: { name: string; platform?: string };
+}
+
+/** The manifest's `target` for a target's view (nothing without one). */
+export function manifestTarget(
+  target: { name: string; platform: string | undefined } | undefined,
+): Pick<Manifest, "target"> {
+  if (target === undefined) return {};
+  return {
+    target: { name: target.name, ...(target.platform === undefined ? {} : { platform: target.platform }) },
+  };
 }
 
 /** The helper's report.json, as it writes it. */

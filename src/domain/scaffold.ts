@@ -18,6 +18,31 @@ export interface ScaffoldFacts {
   env?: Record<string, string>;
   /** The config's JSON schema (a path or URL): the first line of wheelwright.toml points editors at it. */
   schema?: string;
+  /** `init --target`: the targets to declare, by name from KNOWN_TARGETS (issue 14). */
+  targets?: readonly string[];
+}
+
+/** The Debian image the scaffolded base Dockerfile starts FROM unless a target says otherwise. */
+export const DEFAULT_DEBIAN_IMAGE = "debian:bookworm-slim";
+
+/** The targets `init --target` knows: each a Debian release, and so a Python (bookworm 3.11, trixie 3.13). */
+export const KNOWN_TARGETS: Readonly<Record<string, string>> = {
+  bookworm: "debian:bookworm-slim",
+  trixie: "debian:trixie-slim",
+};
+
+/** The `[[target]]` tables: a target on another Debian than the default passes it as DEBIAN_IMAGE. */
+function targetTables(targets: readonly string[]): string {
+  return targets
+    .map((name) => {
+      const image = KNOWN_TARGETS[name];
+      const args =
+        image === undefined || image === DEFAULT_DEBIAN_IMAGE
+          ? ""
+          : `build-args = { DEBIAN_IMAGE = ${JSON.stringify(image)} }\n`;
+      return `\n[[target]]\nname = ${JSON.stringify(name)}\n${args}`;
+    })
+    .join("");
 }
 
 function tomlValue(value: string | boolean | string[] | number): string {
@@ -32,14 +57,29 @@ function configFile(facts: ScaffoldFacts): string {
     `${key} = ${tomlValue(value)}`,
   ]);
   const schema = facts.schema === undefined ? "" : `#:schema ${facts.schema}\n`;
+  const targets =
+    facts.targets === undefined || facts.targets.length === 0
+      ? ""
+      : `\n# One wheelhouse (wheelhouse/<name>/) and one set of images (tags ending -<name>) per target.${targetTables(facts.targets)}`;
   return `${schema}# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
 # The app name defaults to the project's name; images are docker/<folder>, wheels go to wheelhouse/.
 ${lines.join("\n")}
-`;
+${targets}`;
 }
 
-const BASE = (name: string) => `# The base image: what ${name} needs at run time, and nothing to build with.
-FROM debian:bookworm-slim
+/** With targets, the Debian release (and so the Python) is a build arg each target may set. */
+const BASE_FROM = (targets: boolean) =>
+  targets
+    ? `# Each target names its Debian release (and so its Python) in DEBIAN_IMAGE (wheelwright.toml).
+ARG DEBIAN_IMAGE=${DEFAULT_DEBIAN_IMAGE}
+FROM \${DEBIAN_IMAGE}`
+    : `FROM ${DEFAULT_DEBIAN_IMAGE}`;
+
+const BASE = (
+  name: string,
+  targets: boolean,
+) => `# The base image: what ${name} needs at run time, and nothing to build with.
+${BASE_FROM(targets)}
 
 # The application's virtualenv at /appenv. python3-venv is needed only to create it and brings
 # pip's and setuptools' wheels: purged in the same layer, so no wheel file is in the release image.
@@ -64,7 +104,9 @@ ENV PATH=/appenv/bin:$PATH \\
 
 const BUILDER = `# The builder image: the base plus every build dependency (add the -dev packages your
 # dependencies compile against here). wheelwright copies the source in and the wheels out, so
-# the image needs no VOLUME, WORKDIR or CMD of its own.
+# the image needs no VOLUME, WORKDIR or CMD of its own. Debian's wheel goes in without its
+# dependencies (trixie's names packaging, which Debian ships as no wheel): builds get theirs from
+# the package index.
 ARG BASE_IMAGE
 FROM \${BASE_IMAGE}
 
@@ -73,7 +115,7 @@ RUN apt-get update \\
       gcc g++ libc6-dev python3-dev libffi-dev libssl-dev python3-venv python3-wheel-whl \\
  && apt-get clean \\
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \\
- && /appenv/bin/pip install --no-index --disable-pip-version-check /usr/share/python-wheels/wheel-*.whl
+ && /appenv/bin/pip install --no-index --no-deps --disable-pip-version-check /usr/share/python-wheels/wheel-*.whl
 `;
 
 function releaseCmd(facts: ScaffoldFacts): string {
@@ -125,7 +167,7 @@ dist/
 export function scaffoldFiles(facts: ScaffoldFacts): Record<string, string> {
   return {
     "wheelwright.toml": configFile(facts),
-    "docker/base/Dockerfile": BASE(facts.name),
+    "docker/base/Dockerfile": BASE(facts.name, (facts.targets ?? []).length > 0),
     "docker/builder/Dockerfile": BUILDER,
     "docker/release/Dockerfile": release(facts),
     ".dockerignore": DOCKERIGNORE,

@@ -5,6 +5,7 @@
 import { PassThrough } from "node:stream";
 import { z } from "zod";
 import { declaredLicense } from "../domain/declared-license.js";
+import { type InterpreterFacts, wheelTagProblem } from "../domain/interpreter-tags.js";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { IntegrityError, UntrustedOutputError, WheelwrightError } from "../errors.js";
@@ -15,9 +16,19 @@ import { type VerifiedWheel, verifyWheel } from "./verify-wheel.js";
 
 const SET_NAME = /^(runtime|extra:[a-z0-9-]{1,200}|group:[a-z0-9-]{1,200}|requirements:[^\0\n]{1,500})$/;
 
+const interpreterSchema = z.object({
+  implementation: z.string().max(100),
+  version: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  abi: z.string().max(100),
+  platform: z.string().max(200),
+  libc: z.object({ name: z.string().max(100), version: z.string().max(100) }).nullable(),
+});
+
 const reportSchema = z.object({
   version: z.literal(1),
   app: z.string().max(300),
+  /** The builder's interpreter (helpers before issue 14 did not say: then no tag check is possible). */
+  interpreter: interpreterSchema.optional(),
   wheels: z
     .array(
       z.object({
@@ -143,6 +154,11 @@ export async function wheelSetOf(
       return { entry, wheel };
     }),
   );
+  if (report.interpreter !== undefined)
+    checkTags(
+      verified.map(({ wheel }) => wheel),
+      { ...report.interpreter, libc: report.interpreter.libc ?? undefined },
+    );
   const apps = verified.filter(({ entry }) => entry.folder === "app");
   if (apps.length !== 1)
     throw new IntegrityError(`The builder handed over ${apps.length} application wheels, not exactly one`, {
@@ -168,6 +184,25 @@ export async function wheelSetOf(
     app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
     wheels,
   };
+}
+
+/**
+ * Every wheel must be one the builder's interpreter installs: a wheel for another Python or
+ * architecture (a prebuilt one from a find-links folder, say) would fail only at release time.
+ */
+function checkTags(wheels: readonly VerifiedWheel[], interpreter: InterpreterFacts): void {
+  const problems = wheels.flatMap((wheel) => {
+    const problem = wheelTagProblem(wheel.tags, interpreter);
+    return problem === undefined ? [] : [`${wheel.filename}: ${problem}`];
+  });
+  if (problems.length === 0) return;
+  throw new IntegrityError(
+    `${problems.length === 1 ? "A wheel" : `${problems.length} wheels`} of the set cannot be installed by the builder's Python`,
+    {
+      details: problems,
+      hint: "A wheel built for another Python or architecture came from an index or find-links folder (or was pinned with --only-binary): offer an sdist or a wheel for this interpreter, or build this target with a builder of the Python the wheel is for.",
+    },
+  );
 }
 
 export function manifestWheel(

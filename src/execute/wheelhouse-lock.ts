@@ -2,7 +2,16 @@
 // O_EXCL and naming its holder (pid, host, process start time, command). A lock whose holder process
 // is gone (killed, even by SIGKILL) is taken over at once; a live holder makes the run fail with
 // exit 10, naming it.
-import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { LockedError, ResourceError } from "../errors.js";
 import { currentOwner, type Owner, ownerIsGone } from "./scratch.js";
@@ -63,6 +72,8 @@ function takeOver(lockPath: string): void {
 
 export function lockWheelhouse(wheelhouse: string, command: string): WheelhouseLock {
   const lockPath = lockPathOf(wheelhouse);
+  // A target's wheelhouse lies in the project's (`wheelhouse/<target>`), which a first run makes.
+  mkdirSync(path.dirname(lockPath), { recursive: true });
   const holder: Holder = { ...currentOwner(), command, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(lockPath, holder)) {

@@ -83,7 +83,12 @@ export function graphProblemText(
 }
 
 /** The FROM images of a node that are neither project images nor earlier stages (nor `scratch`). */
-export function externalImagesOf(node: ContextNode, nodes: readonly ContextNode[]): string[] {
+export function externalImagesOf(
+  node: ContextNode,
+  nodes: readonly ContextNode[],
+  /** The build args given (a target's `DEBIAN_IMAGE`): they win over the Dockerfile's ARG defaults. */
+  buildArgs: Readonly<Record<string, string>> = {},
+): string[] {
   const projectArgs = new Set(nodes.map((n) => n.buildArg));
   const projectRepos = new Set(nodes.map((n) => n.repository));
   const stages = new Set<string>();
@@ -91,7 +96,11 @@ export function externalImagesOf(node: ContextNode, nodes: readonly ContextNode[
   for (const from of node.dockerfile.froms) {
     const arg = argReference(from.image);
     const image =
-      arg === undefined ? from.image : projectArgs.has(arg) ? undefined : node.dockerfile.globalArgs.get(arg);
+      arg === undefined
+        ? from.image
+        : projectArgs.has(arg)
+          ? undefined
+          : (buildArgs[arg] ?? node.dockerfile.globalArgs.get(arg));
     if (
       image !== undefined &&
       image !== "scratch" &&

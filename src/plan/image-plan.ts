@@ -13,6 +13,7 @@ import {
 import { commitTag, type GitFacts } from "../domain/git-facts.js";
 import { buildImageGraph, buildOrder, type ContextNode, type GraphProblem } from "../domain/image-graph.js";
 import { repositoryProblem } from "../domain/image-ref.js";
+import { imageTags } from "../domain/image-tags.js";
 import { LABEL_CONTEXT_HASH } from "../domain/labels.js";
 import { contextImageName } from "../domain/names.js";
 import { InputError } from "../errors.js";
@@ -26,10 +27,12 @@ import {
   targetProblems,
 } from "./image-folders.js";
 import { effectiveContentHashes, imageLabels } from "./image-identity.js";
+import { type ImageTarget, imageBuildArgs, targetLabels } from "./image-target.js";
 import type { PrintablePlan, PrintableStep } from "./plan.js";
 
 export type { ContextFolder } from "./image-folders.js";
 export { imageContentHash } from "./image-identity.js";
+export type { ImageTarget } from "./image-target.js";
 
 export interface ImageRequest {
   /** Folders to build (context names); empty with `all`. */
@@ -98,6 +101,8 @@ export interface ImagePlanInputs {
   binary: EngineBinary;
   /** A folder of this run for generated Dockerfiles. */
   scratchDir: string;
+  /** The target built for (issue 14): its suffix ends every tag, its build args go to every build. */
+  target?: ImageTarget;
 }
 
 const NEEDS_BUILDKIT = /^\s*RUN\s+(?:--\S+\s+)*--mount=/im;
@@ -112,18 +117,19 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
   const nodes = imageNodes(config, byName);
   const graph = buildImageGraph(nodes);
   refuseProblems(config, byName, targets, request.all, nodes, graph.problems);
-  const primaryTag = commitTag(inputs.git) ?? config.version.value;
+  const tagsOf = imageTags(
+    inputs.git,
+    config.version.value,
+    inputs.target === undefined ? "" : `-${inputs.target.name}`,
+  );
+  const primaryTag = tagsOf.primary;
   const requested = new Set(targets);
   // An image that is not being built and already exists with the same content is used as it is,
   // whatever commit its tag names: rebuilding it (say, only because the tree is dirty) would give
   // it a new id and invalidate every layer built on it.
   const reused = (context: string) =>
     requested.has(context) && !request.reuseSameContent ? undefined : inputs.existingImages.get(context);
-  const buildArgs = Object.fromEntries(
-    [...nodes]
-      .sort((a, b) => a.context.localeCompare(b.context))
-      .map((node) => [node.buildArg, reused(node.context) ?? `${node.repository}:${primaryTag}`]),
-  );
+  const buildArgs = imageBuildArgs(nodes, reused, primaryTag, inputs.target);
   const hashes = effectiveContentHashes(graph.dependencies, nodes, byName);
   const steps = buildOrder(graph.dependencies, targets)
     .filter((context) => reused(context) === undefined)
@@ -134,25 +140,20 @@ export function planImages(inputs: ImagePlanInputs): ImagePlan {
         requested: requested.has(context),
         single: targets.length === 1,
         primaryTag,
+        versionTag: tagsOf.version,
         buildArgs,
         contentHash: hashes.get(context)!,
         nodes,
       }),
     );
-  const retags = targets
-    .filter((context) => reused(context) !== undefined)
-    .map((context): ImageTagStep => {
-      const repository = nodes.find((node) => node.context === context)!.repository;
-      const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${config.version.value}`])];
-      return {
-        kind: "tag-image",
-        id: `tag:${context}`,
-        title: `image ${context}: unchanged, ${reused(context)} tagged ${tags.join(", ")}`,
-        context,
-        source: reused(context)!,
-        tags,
-      };
-    });
+  const retags = targets.flatMap((context): ImageTagStep[] => {
+    const source = reused(context);
+    if (source === undefined) return [];
+    const repository = nodes.find((node) => node.context === context)!.repository;
+    const tags = [...new Set([`${repository}:${primaryTag}`, `${repository}:${tagsOf.version}`])];
+    const title = `image ${context}: unchanged, ${source} tagged ${tags.join(", ")}`;
+    return [{ kind: "tag-image", id: `tag:${context}`, title, context, source, tags }];
+  });
   return {
     version: 1,
     command: request.all ? "image --all" : `image ${targets.join(" ")}`,
@@ -198,6 +199,7 @@ interface StepInputs {
   /** The request names this one image: its own context folder, tags and labels apply. */
   single: boolean;
   primaryTag: string;
+  versionTag: string;
   buildArgs: Record<string, string>;
   contentHash: string;
   nodes: readonly ContextNode[];
@@ -210,9 +212,10 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
   const tags =
     own && request.tags !== undefined
       ? [...request.tags]
-      : [...new Set([`${node.repository}:${step.primaryTag}`, `${node.repository}:${config.version.value}`])];
+      : [...new Set([`${node.repository}:${step.primaryTag}`, `${node.repository}:${step.versionTag}`])];
   const labels = {
     ...imageLabels(inputs, node.context),
+    ...targetLabels(inputs.target),
     [LABEL_CONTEXT_HASH]: step.contentHash,
     ...(own ? request.labels : {}),
   };
@@ -244,7 +247,7 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
     ...(inInstruction
       ? { writes: { path: generated, text: dockerfileWithLabels(folder.dockerfile!, labels) } }
       : {}),
-    externalImages: externalImagesOf(node, step.nodes),
+    externalImages: externalImagesOf(node, step.nodes, step.buildArgs),
     needsBuildKit,
   };
 }

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { insideProject } from "../config/load.js";
+import { imagesDirs, outputDir } from "../config/target-view.js";
 import type { IndexSettings } from "../domain/index-settings.js";
 import { normalizeName } from "../domain/names.js";
 import { InputError } from "../errors.js";
@@ -70,11 +71,12 @@ export function localIndexDirsOf(index: IndexSettings, root: string): string[] {
  */
 export function nonSourcePaths(project: LoadedProject): string[] {
   const relative = (dir: string) => path.relative(project.sourceDir, dir).split(path.sep).join("/");
-  const wheelhouse = relative(project.wheelhouseDir);
+  // With targets, the configured wheelhouse holds every target's: none of them is source.
+  const wheelhouse = relative(outputDir(project));
   const dir = path.posix.dirname(wheelhouse);
   const skips = [wheelhouse, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(wheelhouse)}.*`];
-  const images = relative(project.imagesDir);
-  if (images !== "" && !images.startsWith("..")) skips.push(images);
+  for (const images of imagesDirs(project).map(relative))
+    if (images !== "" && !images.startsWith("..")) skips.push(images);
   // wheelwright's own config is not the Python project's (the values that decide wheels are fingerprinted).
   const config = relative(path.join(project.root, "wheelwright.toml"));
   if (!config.startsWith("..")) skips.push(config);

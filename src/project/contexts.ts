@@ -1,6 +1,8 @@
 // Lists the image folders under the images folder, with their Dockerfiles' text.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { LoadedProject } from "../config/load.js";
+import { combineHashes } from "../plan/image-identity.js";
 import type { ContextFolder } from "../plan/image-plan.js";
 import { hashFiles, readSourceTree } from "./source-tree.js";
 
@@ -19,4 +21,22 @@ export function listContextFolders(root: string, imagesDir: string): ContextFold
       };
     })
     .sort((a, b) => a.folder.localeCompare(b.folder));
+}
+
+/**
+ * The project's image folders as its view sees them. A target's build args and platform are part
+ * of each folder's identity: the same Dockerfile built FROM debian:trixie-slim is another image than
+ * from bookworm, and `build` must never take one for the other (a target without either keeps the
+ * folder's own hash, so its images are the project's).
+ */
+export function projectContextFolders(project: LoadedProject): ContextFolder[] {
+  const folders = listContextFolders(project.root, project.imagesDir);
+  const target = project.target;
+  if (target === undefined || (Object.keys(target.buildArgs).length === 0 && target.platform === undefined))
+    return folders;
+  const identity = JSON.stringify({
+    buildArgs: Object.entries(target.buildArgs).sort(([a], [b]) => a.localeCompare(b)),
+    platform: target.platform ?? null,
+  });
+  return folders.map((folder) => ({ ...folder, contentHash: combineHashes([folder.contentHash, identity]) }));
 }

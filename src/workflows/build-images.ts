@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import type { EngineChoice } from "../config/schema.js";
+import { outputDir } from "../config/target-view.js";
 import type { EngineBinary } from "../domain/engine-commands.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import type { Engine } from "../engine/engine.js";
@@ -10,7 +11,7 @@ import { findImageByContent } from "../execute/find-image.js";
 import { type ImageResult, runImagePlan } from "../execute/run-image-plan.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
 import { type ImagePlan, type ImageRequest, planImages } from "../plan/image-plan.js";
-import { listContextFolders } from "../project/contexts.js";
+import { projectContextFolders } from "../project/contexts.js";
 import { readGitFacts } from "../project/git.js";
 import type { WorkflowContext } from "./context.js";
 
@@ -33,7 +34,7 @@ export async function planImageBuild(
 ): Promise<ImagePlan> {
   const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
   const epoch = parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH);
-  const contexts = listContextFolders(project.root, project.imagesDir);
+  const contexts = projectContextFolders(project);
   const plan = (existingImages: ReadonlyMap<string, string>) =>
     planImages({
       config: project.config,
@@ -46,6 +47,15 @@ export async function planImageBuild(
       root: project.root,
       binary: binaryFor(project.config.engine.value, engine),
       scratchDir: scratchPath(ctx.tmpdir, runId),
+      ...(project.target === undefined
+        ? {}
+        : {
+            target: {
+              name: project.target.name,
+              buildArgs: project.target.buildArgs,
+              platform: project.target.platform,
+            },
+          }),
     });
   const draft = plan(new Map());
   if (engine === undefined) return draft;
@@ -112,7 +122,7 @@ export async function buildImages(
  * wheelhouse, and its lock, staging and retired folders), so a build never makes a clean tree dirty.
  */
 export function ignoredPaths(project: LoadedProject): string[] {
-  const relative = path.relative(project.root, project.wheelhouseDir).split(path.sep).join("/");
+  const relative = path.relative(project.root, outputDir(project)).split(path.sep).join("/");
   const dir = path.posix.dirname(relative);
   return [relative, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(relative)}.*`];
 }

@@ -7,6 +7,7 @@ import {
   MANIFEST_SCHEMA_VERSION,
   type Manifest,
   type ManifestWheel,
+  manifestTarget,
   sameRequirements,
 } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
@@ -215,6 +216,7 @@ async function buildAndPublish(
     const manifest: Manifest = {
       ...composeManifest(ctx, facts, decision, builderId, set.app, wheels),
       ...(checked === undefined ? {} : { reproducible: checked }),
+      ...manifestTarget(project.target),
     };
     ctx.signal.throwIfAborted();
     publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);

@@ -24,7 +24,7 @@ import type { BuildSandbox } from "../execute/sandbox.js";
 import { BUILDER_PATHS, builderContainerSpec } from "../plan/builder-container.js";
 import { imageContentHash } from "../plan/image-plan.js";
 import { localIndexDirsOf } from "../project/build-inputs.js";
-import { listContextFolders } from "../project/contexts.js";
+import { projectContextFolders } from "../project/contexts.js";
 import { buildImages, planImageBuild } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 
@@ -50,7 +50,7 @@ export interface BuilderChoice {
 
 /** The builder image's content hash (its folder and the folders it is built FROM), as an id. */
 export function imageBuilderId({ project, context }: BuilderChoice): string {
-  return `image:${imageContentHash(project.config, listContextFolders(project.root, project.imagesDir), context)}`;
+  return `image:${imageContentHash(project.config, projectContextFolders(project), context)}`;
 }
 
 async function localBuilderId(ctx: WorkflowContext): Promise<string> {

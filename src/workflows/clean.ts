@@ -82,7 +82,7 @@ export async function cleanProject(
     if (plan.removeWheelhouse) rmdirSync(project.wheelhouseDir);
     if (plan.removeFiles.length > 0 || plan.removeWheelhouse)
       removed.push(
-        `${project.config.wheelhouse.value}/ (${plan.removeFiles.length} ${plan.removeFiles.length === 1 ? "file" : "files"})`,
+        `${project.config.wheelhouse.value}/${project.target === undefined ? "" : `${project.target.name}/`} (${plan.removeFiles.length} ${plan.removeFiles.length === 1 ? "file" : "files"})`,
       );
     for (const folder of plan.removeFolders) rmSync(folder, { recursive: true, force: true });
     if (plan.store !== undefined) {

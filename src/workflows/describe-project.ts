@@ -1,13 +1,19 @@
 // `wheelwright info`: the resolved config and where each value came from, the image names, the git
-// state, and the engine found (with why the others were rejected) and what it can do.
+// state, the engine found (with why the others were rejected) and what it can do, and whether
+// linux/arm64 containers can run on this machine by emulation.
+import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { type Origin, originText, type ResolvedConfig } from "../config/schema.js";
-import { commitTag, type GitFacts } from "../domain/git-facts.js";
+import { tagSuffix } from "../config/target-view.js";
+import type { EmulationFact } from "../domain/emulation.js";
+import type { GitFacts } from "../domain/git-facts.js";
 import { imageRepository } from "../domain/image-ref.js";
+import { imageTags } from "../domain/image-tags.js";
 import { urlSecrets } from "../domain/index-settings.js";
 import { contextImageName, imageBuildArg } from "../domain/names.js";
 import type { CandidateReport } from "../engine/detect.js";
-import { listContextFolders } from "../project/contexts.js";
+import { readHostEmulation } from "../engine/host-emulation.js";
+import { projectContextFolders } from "../project/contexts.js";
 import { readGitFacts } from "../project/git.js";
 import { readHostPipSettings } from "../project/pip-config.js";
 import { ignoredPaths } from "./build-images.js";
@@ -18,7 +24,16 @@ export interface ProjectDescription {
   root: string;
   settings: { key: string; value: unknown; origin: string }[];
   git: GitFacts;
-  images: { folder: string; buildArg: string; tags: string[]; dockerfile: boolean }[];
+  images: { target?: string; folder: string; buildArg: string; tags: string[]; dockerfile: boolean }[];
+  /** The configured targets (issue 14); empty without any. */
+  targets: {
+    name: string;
+    wheelhouse: string;
+    images: string;
+    tagSuffix: string;
+    buildArgs: Record<string, string>;
+    platform: string | null;
+  }[];
   engine:
     | { kind: "local" }
     | {
@@ -32,6 +47,8 @@ export interface ProjectDescription {
   candidates: CandidateReport[];
   /** The index settings builds use, each with where it came from. */
   index: { key: string; value: string | string[] | null; from: string }[];
+  /** Whether linux/arm64 containers can run here (QEMU through binfmt_misc), and why not. */
+  emulation: EmulationFact;
 }
 
 /** Each index setting as builds use it, and where it came from: the config, the host's pip, or pip's default. */
@@ -67,9 +84,28 @@ function effectiveIndex(project: LoadedProject, env: Readonly<Record<string, str
   ];
 }
 
+/** Each image of a view with its tags (a target's end with its name). */
+function imagesOf(view: LoadedProject, git: GitFacts): ProjectDescription["images"] {
+  const { config } = view;
+  const tags = imageTags(git, config.version.value, tagSuffix(view));
+  return projectContextFolders(view).map((folder) => {
+    const name = contextImageName(folder.folder);
+    const repository = imageRepository(config.namespace.value, config.app.value, name);
+    return {
+      ...(view.target === undefined ? {} : { target: view.target.name }),
+      folder: folder.path,
+      buildArg: imageBuildArg(name),
+      tags: [...new Set([tags.primary, tags.version])].map((t) => `${repository}:${t}`),
+      dockerfile: folder.dockerfile !== undefined,
+    };
+  });
+}
+
+/** `views`: the project as each selected target sees it (config/target-view.ts); the project itself without targets. */
 export async function describeProject(
   ctx: WorkflowContext,
   project: LoadedProject,
+  views: readonly LoadedProject[] = [project],
 ): Promise<ProjectDescription> {
   const { config } = project;
   // Index URLs may carry credentials: every line printed from here on is redacted.
@@ -86,19 +122,16 @@ export async function describeProject(
       reason: error instanceof Error ? error.message : String(error),
     }),
   );
-  const tag = commitTag(git);
-  const images = listContextFolders(project.root, project.imagesDir).map((folder) => {
-    const name = contextImageName(folder.folder);
-    const repository = imageRepository(config.namespace.value, config.app.value, name);
-    return {
-      folder: folder.path,
-      buildArg: imageBuildArg(name),
-      tags: [...new Set([tag, config.version.value].filter((t): t is string => t !== undefined))].map(
-        (t) => `${repository}:${t}`,
-      ),
-      dockerfile: folder.dockerfile !== undefined,
-    };
-  });
+  const images = views.flatMap((view) => imagesOf(view, git));
+  const relative = (dir: string) => path.relative(project.root, dir) || ".";
+  const targets = project.targets.map((target) => ({
+    name: target.name,
+    wheelhouse: relative(target.wheelhouseDir),
+    images: relative(target.imagesDir),
+    tagSuffix: `-${target.name}`,
+    buildArgs: { ...target.buildArgs },
+    platform: target.platform ?? null,
+  }));
   const detection = await ctx.detectEngine(config.engine.value);
   const engine: ProjectDescription["engine"] =
     detection.kind === "container"
@@ -115,8 +148,10 @@ export async function describeProject(
     settings,
     git,
     images,
+    targets,
     engine,
     candidates: detection.report,
     index: effectiveIndex(project, ctx.env),
+    emulation: readHostEmulation("linux/arm64"),
   };
 }

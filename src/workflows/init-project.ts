@@ -15,8 +15,9 @@ import {
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveEntryPoint } from "../domain/entry-point.js";
+import { closest } from "../domain/names.js";
 import { readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
-import { scaffoldFiles } from "../domain/scaffold.js";
+import { KNOWN_TARGETS, scaffoldFiles } from "../domain/scaffold.js";
 import { InputError } from "../errors.js";
 import { readEntryFacts } from "../project/entry-facts.js";
 import { readHostPipSettings } from "../project/pip-config.js";
@@ -30,6 +31,8 @@ export interface InitRequest {
   /** Config values given on the command line, written into wheelwright.toml. */
   config: Record<string, string | boolean | string[] | number>;
   force: boolean;
+  /** `--target NAME` (repeatable): targets to declare, from KNOWN_TARGETS; none: no targets. */
+  targets?: readonly string[];
 }
 
 export interface InitResult {
@@ -98,8 +101,24 @@ function indexConfig(ctx: WorkflowContext, config: InitRequest["config"]) {
   return { values, notes };
 }
 
+/** Only targets init knows how to write: each names a Debian release (and with it a Python). */
+function checkTargets(targets: readonly string[]): void {
+  const known = Object.keys(KNOWN_TARGETS);
+  const unknown = targets.filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw new InputError(`init knows no target ${unknown.join(", ")}`, {
+    details: unknown.map((name) => {
+      const suggestion = closest(name, known);
+      return `${name}: not one of ${known.join(", ")}${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`;
+    }),
+    hint: "Give known names to init, then add other targets as [[target]] tables in wheelwright.toml.",
+  });
+}
+
 export async function initProject(ctx: WorkflowContext, request: InitRequest): Promise<InitResult> {
   const { root } = request;
+  const targets = [...new Set(request.targets ?? [])];
+  checkTargets(targets);
   const source = findSource(root, request.config.source as string | undefined);
   const sourceDir = path.resolve(root, source);
   const metadata = readMetadata(sourceDir);
@@ -129,6 +148,7 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     cmdNote: entry.note,
     env: entry.env,
     schema: SCHEMA_PATH,
+    targets,
   });
   const { write, kept } = filesToWrite(root, files, request.force);
   for (const file of write) {

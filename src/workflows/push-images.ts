@@ -13,7 +13,7 @@ import { InputError, RegistryError, UsageError } from "../errors.js";
 import { step } from "../events.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
 import { type PushPlan, planPush } from "../plan/push-plan.js";
-import { listContextFolders } from "../project/contexts.js";
+import { projectContextFolders } from "../project/contexts.js";
 import { binaryFor } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 import { releaseImageOfThisCommit } from "./release-reference.js";
@@ -40,7 +40,7 @@ export async function planPushImages(
   const reference = await releaseImageOfThisCommit(ctx, project);
   const release = contextImageName(releaseContext.value);
   const others = request.allImages
-    ? listContextFolders(project.root, project.imagesDir)
+    ? projectContextFolders(project)
         .map((folder) => contextImageName(folder.folder))
         .filter((context) => context !== release)
         .map((context) => imageRepository(namespace.value, app.value, context))
@@ -49,8 +49,8 @@ export async function planPushImages(
     binary: binaryFor(project.config.engine.value, engine),
     releaseRepository: reference.repository,
     primaryTag: reference.tag,
-    versionTag: version.value,
-    extraTags: request.extraTags,
+    versionTag: `${version.value}${reference.suffix}`,
+    extraTags: request.extraTags.map((tag) => `${tag}${reference.suffix}`),
     otherRepositories: others,
     username: request.username,
     configDir: path.join(scratchPath(ctx.tmpdir, ctx.newRunId()), "engine-config"),

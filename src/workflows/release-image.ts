@@ -70,7 +70,12 @@ export async function planReleaseImage(
     contextDir,
     image,
     candidate,
-    finalTags: [...new Set([...reference.tags, ...extraTags.map((tag) => `${reference.repository}:${tag}`)])],
+    finalTags: [
+      ...new Set([
+        ...reference.tags,
+        ...extraTags.map((tag) => `${reference.repository}:${tag}${reference.suffix}`),
+      ]),
+    ],
     command: ["release", ...extraTags].join(" "),
   });
 }

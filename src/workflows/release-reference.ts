@@ -1,8 +1,10 @@
 // This commit's release image: `NS/APP-<release folder>:<sha>` (`<sha>-dirty` for a dirty tree,
-// the version tag outside git), as `release` tags it and `run` and `push` look for it.
+// the version tag outside git; a target's with `-<target>` after it), as `release` tags it and
+// `run` and `push` look for it.
 import type { LoadedProject } from "../config/load.js";
-import { commitTag } from "../domain/git-facts.js";
+import { tagSuffix } from "../config/target-view.js";
 import { imageRepository } from "../domain/image-ref.js";
+import { imageTags } from "../domain/image-tags.js";
 import { contextImageName } from "../domain/names.js";
 import { readGitFacts } from "../project/git.js";
 import { ignoredPaths } from "./build-images.js";
@@ -15,6 +17,8 @@ export interface ReleaseReference {
   image: string;
   /** The tags `release` gives it: `:<sha>` and `:<version>`. */
   tags: string[];
+  /** What every tag of this view ends with (`-<target>`, or nothing): extra tags get it too. */
+  suffix: string;
 }
 
 export async function releaseImageOfThisCommit(
@@ -24,11 +28,13 @@ export async function releaseImageOfThisCommit(
   const { namespace, app, version, releaseContext } = project.config;
   const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
   const repository = imageRepository(namespace.value, app.value, contextImageName(releaseContext.value));
-  const tag = commitTag(git) ?? version.value;
+  const suffix = tagSuffix(project);
+  const tags = imageTags(git, version.value, suffix);
   return {
     repository,
-    tag,
-    image: `${repository}:${tag}`,
-    tags: [...new Set([`${repository}:${tag}`, `${repository}:${version.value}`])],
+    tag: tags.primary,
+    image: `${repository}:${tags.primary}`,
+    tags: [...new Set([`${repository}:${tags.primary}`, `${repository}:${tags.version}`])],
+    suffix,
   };
 }

@@ -20,11 +20,21 @@ export interface AllResult {
   release: ReleaseResult;
 }
 
-export async function runAll(ctx: WorkflowContext, project: LoadedProject): Promise<AllResult> {
+/**
+ * `clean: false` when the caller cleaned already: with targets running side by side, one target's
+ * clean (which removes the project's containers) must not run while another builds.
+ */
+export async function runAll(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  options: { clean: boolean } = { clean: true },
+): Promise<AllResult> {
   const stage = (name: string) => ctx.emit({ type: "notice", message: `── wheelwright all: ${name}` });
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "all");
-  stage("clean");
-  await cleanProject(ctx, project, { all: false, force: false }, engine);
+  if (options.clean) {
+    stage("clean");
+    await cleanProject(ctx, project, { all: false, force: false }, engine);
+  }
   stage("image --all");
   const images = await buildImages(
     ctx,

@@ -43,7 +43,14 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; user?: string; input?: string },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    user?: string;
+    input?: string;
+    /** The safety net's bound (default 10 minutes): emulated builds take longer. */
+    timeoutMs?: number;
+  },
 ): Promise<CliResult> {
   const argv =
     options.user === undefined
@@ -58,7 +65,7 @@ export async function runCli(
     reject: false,
     ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
     // A safety net for a hung run (the test's own timeout is longer), not a bound the test asserts.
-    timeout: 10 * 60_000,
+    timeout: options.timeoutMs ?? 10 * 60_000,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

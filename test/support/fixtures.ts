@@ -151,11 +151,19 @@ export function projectOf(app: string): string {
 }
 
 /**
+ * The example's `[[tool.wheelwright.target]]` tables (and the comment above them), which end its
+ * pyproject.toml: a copy without them builds one wheelhouse on bookworm, as before targets.
+ */
+export const POLLS_TARGETS = /\n(#[^\n]*\n)*\[\[tool\.wheelwright\.target\]\][\s\S]*$/;
+
+/**
  * Copies the polls example into a fresh git repository under the run's namespace (so tests never
  * write into the checkout, and the teardown finds its images). Every copy is the same commit with
- * the same file times.
+ * the same file times. Without `targets` the copy declares none (one wheelhouse, bookworm's images,
+ * tags without a suffix): every test but the targets test stays on one interpreter, so the suite
+ * builds trixie's images once.
  */
-export function copyPolls(): string {
+export function copyPolls(options: { targets?: boolean } = {}): string {
   const root = mkdtempSync(path.join(testRun().tempRoot, "polls-"));
   cpSync(path.join(REPO_ROOT, "examples", "polls"), root, {
     recursive: true,
@@ -165,10 +173,11 @@ export function copyPolls(): string {
     filter: (source) => !/\/(wheelhouse|\.wheelhouse\.[^/]*|build|[^/]*\.egg-info|__pycache__)$/.test(source),
   });
   const pyproject = path.join(root, "pyproject.toml");
-  writeFileSync(
-    pyproject,
-    readFileSync(pyproject, "utf8").replace(/^namespace = ".*"$/m, `namespace = "${testRun().namespace}"`),
+  const text = readFileSync(pyproject, "utf8").replace(
+    /^namespace = ".*"$/m,
+    `namespace = "${testRun().namespace}"`,
   );
+  writeFileSync(pyproject, options.targets === true ? text : text.replace(POLLS_TARGETS, "\n"));
   writeFileSync(path.join(root, ".gitignore"), "wheelhouse/\n");
   git(root, "init", "-q", "-b", "main");
   commitAll(root, "polls");

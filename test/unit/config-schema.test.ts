@@ -16,7 +16,8 @@ describe("the config's JSON schema", () => {
 
   it("describes every key, with its default where it has one", () => {
     const properties = configJsonSchema().properties as Record<string, { description?: string }>;
-    expect(Object.keys(properties).sort()).toEqual([...KEY_NAMES].sort());
+    // Every config key, and the `target` tables (issue 14).
+    expect(Object.keys(properties).sort()).toEqual([...KEY_NAMES, "target"].sort());
     for (const key of KEY_NAMES) expect(properties[key]!.description, key).toMatch(/\(environment: /);
   });
 

@@ -1,13 +1,17 @@
 // `wheelwright build [EXTRA...] [-g GROUP] [-r FILE] [--force]` and `wheelwright build -- CMD...`:
-// parse, run, render the wheel table.
+// parse, run for each target, render the wheel table.
 import path from "node:path";
+import type { LoadedProject } from "../../config/load.js";
+import { InputError } from "../../errors.js";
 import type { BuildOutcome } from "../../workflows/build-wheelhouse.js";
 import { buildWheelhouse } from "../../workflows/build-wheelhouse.js";
+import type { WorkflowContext } from "../../workflows/context.js";
 import { planWheelhouseBuild } from "../../workflows/plan-build.js";
 import { runInBuilder } from "../../workflows/run-in-builder.js";
 import { printPlan } from "../print-plan.js";
 import { buildResult } from "../run-results.js";
-import { loadSessionProject, type Session, workflowContext } from "../session.js";
+import { type Session, workflowContext } from "../session.js";
+import { forEachTarget, oneView, sessionViews, type TargetRun, targetLines } from "../target-runs.js";
 
 export interface BuildCommandOptions {
   group?: string[];
@@ -23,10 +27,10 @@ export async function buildCommand(
   options: BuildCommandOptions,
   passthrough: string[] | undefined,
 ): Promise<void> {
-  const project = loadSessionProject(session);
   const ctx = workflowContext(session);
+  const views = await buildableViews(session, ctx, sessionViews(session));
   if (passthrough !== undefined) {
-    session.exitCode = await runInBuilder(ctx, project, passthrough);
+    session.exitCode = await runInBuilder(ctx, oneView(views, "build -- CMD"), passthrough);
     return;
   }
   const request = {
@@ -37,30 +41,77 @@ export async function buildCommand(
     checkReproducible: options.checkReproducible === true,
   };
   if (options.dryRun) {
-    printPlan(session, await planWheelhouseBuild(ctx, project, request));
+    for (const project of views) printPlan(session, await planWheelhouseBuild(ctx, project, request));
     return;
   }
-  const started = session.clock();
-  const outcome = await buildWheelhouse(ctx, project, request);
-  session.emit({ type: "result", result: buildResult(outcome) });
-  printSummary(session, outcome, (session.clock() - started) / 1000);
+  const runs = await forEachTarget(session, ctx, views, async (project, own) => {
+    const started = session.clock();
+    const outcome = await buildWheelhouse(own, project, request);
+    return { outcome, seconds: (session.clock() - started) / 1000 };
+  });
+  for (const run of runs) session.emit({ type: "result", result: buildResult(run.result.outcome) });
+  printSummary(session, runs);
 }
 
-function printSummary(session: Session, outcome: BuildOutcome, seconds: number): void {
-  const { manifest } = outcome;
+/**
+ * The local engine builds with this machine's Python only (issue 14): with targets, it builds the
+ * first one and says which it skipped; naming another with --target is an error. Asking which
+ * engine answers costs a probe, so only a project with targets and the engine `auto` asks it here.
+ */
+export async function buildableViews(
+  session: Session,
+  ctx: WorkflowContext,
+  views: LoadedProject[],
+): Promise<LoadedProject[]> {
+  const first = views[0]!;
+  if (first.targets.length === 0) return views;
+  const choice = first.config.engine.value;
+  if (choice === "docker" || choice === "podman") return views;
+  if (choice === "auto" && (await ctx.detectEngine(choice)).kind === "container") return views;
+  const firstName = first.targets[0]!.name;
+  const others = session.targets.filter((name) => name !== firstName);
+  if (others.length > 0)
+    throw new InputError(
+      `--target ${others[0]}: the local engine builds for this machine's Python only, which is the first target's (${firstName})`,
+      {
+        hint: `Start a container engine to build ${others.join(", ")} (\`wheelwright info\` shows why none answered), or build --target ${firstName}.`,
+      },
+    );
+  const skipped = first.targets.slice(1).map((target) => target.name);
+  if (skipped.length > 0)
+    ctx.emit({
+      type: "notice",
+      message: `skipping target${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")}: the local engine builds for this machine's Python only (target ${firstName})`,
+    });
+  return views.filter((view) => view.target?.name === firstName);
+}
+
+type BuildRun = TargetRun<{ outcome: BuildOutcome; seconds: number }>;
+
+function printSummary(session: Session, runs: readonly BuildRun[]): void {
   if (session.json) {
+    const entries = runs.map(({ name, result: { outcome, seconds } }) => ({
+      ...(name === undefined ? {} : { target: name }),
+      status: outcome.status,
+      mode: outcome.mode.kind,
+      wheelhouse: outcome.wheelhouse,
+      seconds,
+      manifest: outcome.manifest,
+    }));
+    const [only] = entries;
     session.out(
-      `${JSON.stringify({ version: 1, status: outcome.status, mode: outcome.mode.kind, wheelhouse: outcome.wheelhouse, seconds, manifest }, null, 2)}\n`,
+      `${JSON.stringify(runs.length === 1 && runs[0]!.name === undefined ? { version: 1, ...only } : { version: 1, targets: entries }, null, 2)}\n`,
     );
     return;
   }
+  session.out(runs.map((run) => targetLines(run.name, summaryText(session, run.result))).join(""));
+}
+
+function summaryText(session: Session, { outcome, seconds }: BuildRun["result"]): string {
+  const { manifest } = outcome;
   const rel = path.relative(session.cwd, outcome.wheelhouse) || ".";
-  if (outcome.status === "up-to-date") {
-    session.out(
-      `${rel}: up to date (${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}, inputs unchanged)\n`,
-    );
-    return;
-  }
+  if (outcome.status === "up-to-date")
+    return `${rel}: up to date (${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}, inputs unchanged)\n`;
   const lines = manifest.wheels.map(
     (w) =>
       `  ${w.filename.padEnd(60)} ${(w.size / 1024).toFixed(0).padStart(7)} KiB  ${w.origin.padEnd(7)}  ${w.sha256.slice(0, 12)}  ${w.sets.join(",")}`,
@@ -71,7 +122,5 @@ function printSummary(session: Session, outcome: BuildOutcome, seconds: number):
     manifest.reproducible === undefined
       ? ""
       : `reproducible: a second build gave the same bytes (${manifest.reproducible.conditions.join(", ")})\n`;
-  session.out(
-    `${lines.join("\n")}\n${reproducible}${rel}: ${count}, ${(total / 1024 / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s (${outcome.mode.reason})\n`,
-  );
+  return `${lines.join("\n")}\n${reproducible}${rel}: ${count}, ${(total / 1024 / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s (${outcome.mode.reason})\n`;
 }

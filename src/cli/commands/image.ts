@@ -8,7 +8,8 @@ import type { ImageRequest } from "../../plan/image-plan.js";
 import { buildImages, draftDependsOnEngine, planImageBuild } from "../../workflows/build-images.js";
 import { engineForPlan } from "../../workflows/planning-engine.js";
 import { printPlan } from "../print-plan.js";
-import { loadSessionProject, type Session, workflowContext } from "../session.js";
+import { type Session, workflowContext } from "../session.js";
+import { forEachTarget, sessionViews, targetLines } from "../target-runs.js";
 
 export interface ImageOptions {
   all?: boolean;
@@ -55,24 +56,34 @@ export async function imageCommand(
   folders: string[],
   options: ImageOptions,
 ): Promise<void> {
-  const project = loadSessionProject(session);
-  const request = imageRequest(session, project, folders, options.all === true);
+  const views = sessionViews(session);
+  const requests = views.map((project) => imageRequest(session, project, folders, options.all === true));
   const ctx = workflowContext(session);
-  // Planned first without an engine: every input problem is found before any engine call.
-  const draft = await planImageBuild(ctx, project, request, undefined);
+  // Planned first without an engine: every input problem (of every target) is found before any engine call.
+  const drafts = [];
+  for (const [index, project] of views.entries())
+    drafts.push(await planImageBuild(ctx, project, requests[index]!, undefined));
   if (options.dryRun) {
-    const engine = draftDependsOnEngine(draft, request) ? await engineForPlan(ctx, project) : undefined;
-    const plan = engine === undefined ? draft : await planImageBuild(ctx, project, request, engine);
-    printPlan(session, { ...plan, steps: [...plan.retags, ...plan.steps] });
+    for (const [index, project] of views.entries()) {
+      const request = requests[index]!;
+      const draft = drafts[index]!;
+      const engine = draftDependsOnEngine(draft, request) ? await engineForPlan(ctx, project) : undefined;
+      const plan = engine === undefined ? draft : await planImageBuild(ctx, project, request, engine);
+      printPlan(session, { ...plan, steps: [...plan.retags, ...plan.steps] });
+    }
     return;
   }
-  const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "image");
-  const results = await buildImages(
-    ctx,
-    project,
-    await planImageBuild(ctx, project, request, engine),
-    engine,
-  );
-  if (session.json) session.out(`${JSON.stringify({ version: 1, images: results }, null, 2)}\n`);
-  else for (const result of results) session.out(`${result.tags.join(" ")}\n`);
+  const { engine } = requireContainerEngine(await ctx.detectEngine(views[0]!.config.engine.value), "image");
+  const runs = await forEachTarget(session, ctx, views, async (project, own) => {
+    const request = requests[views.indexOf(project)]!;
+    return buildImages(own, project, await planImageBuild(own, project, request, engine), engine);
+  });
+  if (session.json) {
+    const images = runs.flatMap(({ name, result }) =>
+      result.map((image) => (name === undefined ? image : { target: name, ...image })),
+    );
+    session.out(`${JSON.stringify({ version: 1, images }, null, 2)}\n`);
+  } else
+    for (const { name, result } of runs)
+      for (const image of result) session.out(targetLines(name, `${image.tags.join(" ")}\n`));
 }

@@ -1,9 +1,17 @@
 // `wheelwright info`: render the project's description (as text, or JSON with --json).
+
+import { selectTargets } from "../../config/target-view.js";
+import { emulationText } from "../../domain/emulation.js";
 import { describeProject, type ProjectDescription } from "../../workflows/describe-project.js";
 import { loadSessionProject, type Session, workflowContext } from "../session.js";
 
 export async function infoCommand(session: Session): Promise<void> {
-  const description = await describeProject(workflowContext(session), loadSessionProject(session));
+  const project = loadSessionProject(session);
+  const description = await describeProject(
+    workflowContext(session),
+    project,
+    selectTargets(project, session.targets),
+  );
   session.out(session.json ? `${JSON.stringify(description, null, 2)}\n` : infoText(description));
 }
 
@@ -26,9 +34,19 @@ function infoText(info: ProjectDescription): string {
     "images",
   );
   for (const image of info.images) {
+    const target = image.target === undefined ? "" : `[${image.target}] `;
     lines.push(
-      `  ${image.folder.padEnd(20)} ${image.dockerfile ? image.tags.join("  ") : "(no Dockerfile)"}   [${image.buildArg}]`,
+      `  ${target}${image.folder.padEnd(20)} ${image.dockerfile ? image.tags.join("  ") : "(no Dockerfile)"}   [${image.buildArg}]`,
     );
+  }
+  if (info.targets.length > 0) {
+    lines.push("", "targets");
+    for (const target of info.targets) {
+      const args = Object.entries(target.buildArgs).map(([name, value]) => `${name}=${value}`);
+      lines.push(
+        `  ${target.name.padEnd(15)} wheelhouse ${target.wheelhouse}  images ${target.images}  tags *${target.tagSuffix}${target.platform === null ? "" : `  platform ${target.platform}`}${args.length === 0 ? "" : `  build args ${args.join(" ")}`}`,
+      );
+    }
   }
   lines.push("", "engine");
   for (const candidate of info.candidates) {
@@ -41,5 +59,6 @@ function infoText(info: ProjectDescription): string {
       `  client ${engine.clientVersion}, server ${engine.serverVersion}, builder ${engine.kind === "podman" ? "buildah" : engine.buildKit ? "BuildKit" : "legacy"}${engine.rootless ? ", rootless" : ""}`,
     );
   }
+  lines.push("", emulationText(info.emulation));
   return `${lines.join("\n")}\n`;
 }

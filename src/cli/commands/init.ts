@@ -13,6 +13,7 @@ export async function initCommand(session: Session, options: { force?: boolean }
     root: session.cwd,
     config,
     force: options.force === true,
+    targets: session.targets,
   });
   session.out(
     `${[...result.written.map((file) => `wrote ${file}`), ...result.notes].join("\n")}\nnext: commit, then \`wheelwright all\`   (or: wheelwright image --all && wheelwright build)\n`,

@@ -1,10 +1,12 @@
-// `wheelwright run [--] [CMD...]`: the command (or the image's CMD) in this commit's release image.
+// `wheelwright run [--target NAME] [--] [CMD...]`: the command (or the image's CMD) in this commit's
+// release image (of the one target named, when the project has several).
 import { requireContainerEngine } from "../../engine/detect.js";
 import { runInRelease } from "../../workflows/run-release.js";
-import { loadSessionProject, type Session, workflowContext } from "../session.js";
+import { type Session, workflowContext } from "../session.js";
+import { oneView, sessionViews } from "../target-runs.js";
 
 export async function runCommand(session: Session, command: string[]): Promise<void> {
-  const project = loadSessionProject(session);
+  const project = oneView(sessionViews(session), "run");
   const ctx = workflowContext(session);
   const { engine } = requireContainerEngine(await ctx.detectEngine(project.config.engine.value), "run");
   session.exitCode = await runInRelease(ctx, project, command, engine);

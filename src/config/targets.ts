@@ -1,0 +1,170 @@
+// The targets of a project (issue 14): `[[tool.wheelwright.target]]` (`[[target]]` in
+// wheelwright.toml), each a name, build args for every image build, its own images folder and a
+// platform. Pure: the file's value in, the targets (or every problem with its dotted path) out.
+import { closest } from "../domain/names.js";
+
+export interface TargetConfig {
+  /** `[a-z0-9][a-z0-9._-]*`, at most 40 characters: used in tags (`:<sha>-<name>`), folders and `--target`. */
+  name: string;
+  /** Passed to every image build of the target (`DEBIAN_IMAGE = "debian:trixie-slim"`). */
+  buildArgs: Readonly<Record<string, string>>;
+  /** The target's own images folder, relative to the config file; undefined: the top-level `images`. */
+  images: string | undefined;
+  /** `os/arch` (`linux/arm64`): recorded in the target's image labels and manifest. */
+  platform: string | undefined;
+}
+
+/** The config key that holds the targets (an array of tables). */
+export const TARGET_KEY = "target";
+export const TARGET_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+export const MAX_TARGET_NAME = 40;
+const TARGET_KEYS = ["name", "build-args", "images", "platform"] as const;
+export const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+/** Why `name` cannot name a target, or undefined. */
+export function targetNameProblem(name: string): string | undefined {
+  if (name.length > MAX_TARGET_NAME) return `is ${name.length} characters long (at most ${MAX_TARGET_NAME})`;
+  if (!TARGET_NAME.test(name))
+    return "must start with a lowercase letter or digit and hold only lowercase letters, digits, '.', '_' and '-'";
+  return undefined;
+}
+
+const isTable = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function readName(table: Record<string, unknown>, where: string, problems: string[]): string | undefined {
+  const name = table.name;
+  if (name === undefined) {
+    problems.push(`${where}.name: missing (every target needs a name)`);
+    return undefined;
+  }
+  if (typeof name !== "string") {
+    problems.push(`${where}.name: must be a string (got ${JSON.stringify(name)})`);
+    return undefined;
+  }
+  const problem = targetNameProblem(name);
+  if (problem !== undefined) {
+    problems.push(`${where}.name: '${name}' ${problem}`);
+    return undefined;
+  }
+  return name;
+}
+
+function readBuildArgs(value: unknown, where: string, problems: string[]): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isTable(value)) {
+    problems.push(`${where}.build-args: must be a table of names to strings (got ${JSON.stringify(value)})`);
+    return {};
+  }
+  const args: Record<string, string> = {};
+  for (const [name, arg] of Object.entries(value)) {
+    if (!BUILD_ARG_NAME.test(name)) problems.push(`${where}.build-args.${name}: not a valid build arg name`);
+    else if (typeof arg !== "string")
+      problems.push(`${where}.build-args.${name}: must be a string (got ${JSON.stringify(arg)})`);
+    else args[name] = arg;
+  }
+  return args;
+}
+
+function readOptionalString(
+  value: unknown,
+  where: string,
+  pattern: RegExp | undefined,
+  expected: string,
+  problems: string[],
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "" || (pattern !== undefined && !pattern.test(value))) {
+    problems.push(`${where}: must be ${expected} (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  return value;
+}
+
+function readTarget(value: unknown, where: string, problems: string[]): TargetConfig | undefined {
+  if (!isTable(value)) {
+    problems.push(`${where}: must be a table with a name (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  for (const key of Object.keys(value).filter((k) => !(TARGET_KEYS as readonly string[]).includes(k))) {
+    const suggestion = closest(key, TARGET_KEYS) ?? closest(key.replace(/_/g, "-"), TARGET_KEYS);
+    problems.push(
+      `${where}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`,
+    );
+  }
+  const name = readName(value, where, problems);
+  const buildArgs = readBuildArgs(value["build-args"], where, problems);
+  const images = readOptionalString(value.images, `${where}.images`, undefined, "a folder path", problems);
+  const platform = readOptionalString(
+    value.platform,
+    `${where}.platform`,
+    PLATFORM,
+    "os/arch, like linux/amd64 or linux/arm64",
+    problems,
+  );
+  return name === undefined ? undefined : { name, buildArgs, images, platform };
+}
+
+/**
+ * The targets the file declares, in order; every problem is pushed to `problems` with its dotted
+ * path (`target[1].name: ...`, counted from 0 as TOML arrays are).
+ */
+export function resolveTargets(raw: unknown, fileLabel: string, problems: string[]): TargetConfig[] {
+  if (raw === undefined) return [];
+  const label = `${fileLabel}: ${TARGET_KEY}`;
+  if (!Array.isArray(raw)) {
+    problems.push(
+      `${label}: must be an array of tables ([[${fileLabel.startsWith("wheelwright.toml") ? "" : "tool.wheelwright."}target]])`,
+    );
+    return [];
+  }
+  const targets: TargetConfig[] = [];
+  const seen = new Set<string>();
+  raw.forEach((value, index) => {
+    const where = `${label}[${index}]`;
+    const target = readTarget(value, where, problems);
+    if (target === undefined) return;
+    if (seen.has(target.name)) {
+      problems.push(`${where}.name: '${target.name}' is used by an earlier target (names must be unique)`);
+      return;
+    }
+    seen.add(target.name);
+    targets.push(target);
+  });
+  return targets;
+}
+
+/** The `target` array as a JSON schema (config/json-schema.ts), from the same patterns. */
+export function targetJsonSchema(): Record<string, unknown> {
+  return {
+    type: "array",
+    description:
+      "targets (issue 14): each builds its own wheelhouse (<wheelhouse>/<name>/) and images (tags ending -<name>); none: one wheelhouse and one set of images",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name"],
+      properties: {
+        name: {
+          type: "string",
+          pattern: TARGET_NAME.source,
+          maxLength: MAX_TARGET_NAME,
+          description: "used in tags, folders and --target",
+        },
+        "build-args": {
+          type: "object",
+          propertyNames: { pattern: BUILD_ARG_NAME.source },
+          additionalProperties: { type: "string" },
+          description: "build args given to every image build of the target, e.g. DEBIAN_IMAGE",
+        },
+        images: { type: "string", description: "the target's own images folder (default: images)" },
+        platform: {
+          type: "string",
+          pattern: PLATFORM.source,
+          description: "os/arch (linux/arm64), recorded in the target's image labels and manifest",
+        },
+      },
+    },
+  };
+}
