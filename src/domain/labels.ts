@@ -14,7 +14,12 @@ export function projectId(namespace: string, app: string): string {
   return namespace === "" ? app : `${namespace}/${app}`;
 }
 
-/** The named volume holding the project's pip cache and build environments. */
-export function cacheVolumeName(namespace: string, app: string): string {
-  return `wheelwright-cache-${projectId(namespace, app).replace(/[^a-z0-9_.-]+/g, "-")}`;
+/**
+ * The named volume holding the project's pip cache and build environments. A target that declares
+ * a platform gets its own (`...-linux-arm64`): the helper keys its build environments by Python
+ * version only, and an arm64 environment must never be reused by an amd64 builder of that version.
+ */
+export function cacheVolumeName(namespace: string, app: string, platform?: string): string {
+  const base = `wheelwright-cache-${projectId(namespace, app)}`;
+  return (platform === undefined ? base : `${base}-${platform}`).replace(/[^a-z0-9_.-]+/g, "-");
 }

@@ -15,6 +15,7 @@ import {
   tagCommand,
   volumeCreateCommand,
 } from "../domain/engine-commands.js";
+import { platformOf } from "../domain/platform.js";
 import { ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
 import type {
@@ -89,13 +90,14 @@ export class DockerCli implements ContainerEngine {
     }
     const parsed = JSON.parse(version.stdout) as {
       Client?: { Version?: string };
-      Server?: { Version?: string } | null;
+      Server?: { Version?: string; Os?: string; Arch?: string } | null;
     };
     this.capabilities = {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",
       serverVersion: parsed.Server?.Version ?? "unknown",
       endpoint: this.options.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
+      platform: platformOf(parsed.Server?.Os, parsed.Server?.Arch),
     };
     return this.capabilities;
   }

@@ -20,6 +20,8 @@ export interface EngineCapabilities {
   serverVersion: string;
   /** Where it answered, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
   endpoint: string;
+  /** The platform its containers run natively (`linux/amd64`): the engine host's, not this machine's. */
+  platform: string;
 }
 
 /** What image builds can use; asked only when needed (each answer costs engine calls). */
@@ -41,6 +43,8 @@ export interface ImageInfo {
   volumes: string[];
   /** Whether the image has a CMD or an ENTRYPOINT (`run` with no command runs them). */
   hasCommand: boolean;
+  /** The platform it was built for (`linux/arm64`), normalized (domain/platform.ts). */
+  platform: string;
 }
 
 export type OutputSink = (line: string, stream: "stdout" | "stderr") => void;

@@ -1,5 +1,6 @@
 // An image's facts as the Engine interface gives them, from `image inspect --format '{{json .}}'`
 // (docker's and podman's print the same fields; PodmanCli adjusts ids and names afterwards).
+import { platformOf } from "../domain/platform.js";
 import { EngineFailureError } from "../errors.js";
 import type { ImageInfo } from "./engine.js";
 
@@ -9,6 +10,9 @@ export interface RawImage {
   Created: string;
   RepoTags: string[] | null;
   Size?: number;
+  Os?: string;
+  Architecture?: string;
+  Variant?: string;
   Config?: {
     Labels?: Record<string, string> | null;
     User?: string;
@@ -38,5 +42,6 @@ export function imageInfoOf(raw: RawImage, reference: string): ImageInfo {
     size: raw.Size ?? 0,
     volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
     hasCommand: (raw.Config?.Cmd?.length ?? 0) > 0 || (raw.Config?.Entrypoint?.length ?? 0) > 0,
+    platform: platformOf(raw.Os, raw.Architecture, raw.Variant),
   };
 }

@@ -2,6 +2,7 @@
 // each with its reason, the places where podman answers differently from docker (found running the
 // whole workflow against Debian's podman 4.3, rootful). The command lines themselves are shared
 // (src/domain/engine-commands.ts says where a flag differs).
+import { platformOf } from "../domain/platform.js";
 import { EngineUnavailableError } from "../errors.js";
 import { DockerCli } from "./docker-cli.js";
 import type {
@@ -23,6 +24,8 @@ interface PodmanInfo {
     ociRuntime?: { name?: string };
     security?: { rootless?: boolean };
     networkBackend?: string;
+    os?: string;
+    arch?: string;
   };
   store?: { graphRoot?: string };
 }
@@ -81,6 +84,7 @@ export class PodmanCli extends DockerCli {
       endpoint:
         remote ??
         `local storage ${info.store?.graphRoot ?? "(unknown)"}, no daemon (runtime ${info.host?.ociRuntime?.name ?? "unknown"}, network backend ${info.host?.networkBackend ?? "unknown"})`,
+      platform: platformOf(info.host?.os, info.host?.arch),
     };
     return this.capabilitiesFound;
   }

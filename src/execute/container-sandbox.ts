@@ -17,6 +17,8 @@ export interface ContainerSandboxOptions {
   signal?: AbortSignal;
   /** A cache volume made for this builder alone, removed with it. */
   temporaryVolume?: string;
+  /** Added to the description the progress shows (`emulated linux/arm64`). */
+  note?: string;
 }
 
 /** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
@@ -68,7 +70,7 @@ class ContainerSandbox implements BuildSandbox {
     /** Resolves to the copy's error, or undefined once the helper is in. */
     private readonly helperCopied: Promise<unknown>,
   ) {
-    this.description = `container ${container.name} (${options.engine.kind}, ${options.spec.image})`;
+    this.description = `container ${container.name} (${options.engine.kind}, ${options.spec.image}${options.note === undefined ? "" : `, ${options.note}`})`;
   }
 
   async putSource(files: readonly string[], sourceDir: string): Promise<void> {

@@ -27,8 +27,8 @@ const interpreterSchema = z.object({
 const reportSchema = z.object({
   version: z.literal(1),
   app: z.string().max(300),
-  /** The builder's interpreter (helpers before issue 14 did not say: then no tag check is possible). */
-  interpreter: interpreterSchema.optional(),
+  /** The builder's interpreter: every wheel's tags are checked against it. */
+  interpreter: interpreterSchema,
   wheels: z
     .array(
       z.object({
@@ -134,10 +134,13 @@ export async function wheelSetOf(
   verify: typeof verifyWheel = verifyWheel,
 ): Promise<ReceivedWheelSet> {
   const parsed = reportSchema.safeParse(received.report);
-  if (!parsed.success)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
     throw untrusted(
-      `The builder's report.json is missing or malformed: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+      `The builder's report.json is missing or malformed: ${where}${issue?.message ?? "invalid"}`,
     );
+  }
   const report = parsed.data;
   const byFile = new Map(received.files.map((file) => [`${file.folder}/${file.filename}`, file]));
   const listed = new Set(report.wheels.map((wheel) => `${wheel.folder}/${wheel.filename}`));
@@ -154,11 +157,10 @@ export async function wheelSetOf(
       return { entry, wheel };
     }),
   );
-  if (report.interpreter !== undefined)
-    checkTags(
-      verified.map(({ wheel }) => wheel),
-      { ...report.interpreter, libc: report.interpreter.libc ?? undefined },
-    );
+  checkTags(
+    verified.map(({ wheel }) => wheel),
+    { ...report.interpreter, libc: report.interpreter.libc ?? undefined },
+  );
   const apps = verified.filter(({ entry }) => entry.folder === "app");
   if (apps.length !== 1)
     throw new IntegrityError(`The builder handed over ${apps.length} application wheels, not exactly one`, {

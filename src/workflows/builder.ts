@@ -16,6 +16,7 @@ import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
 import type { Detection } from "../engine/detect.js";
 import type { ContainerEngine, ContainerSpec } from "../engine/engine.js";
+import { ImageBuildError } from "../errors.js";
 import { startContainerSandbox } from "../execute/container-sandbox.js";
 import { findImageByContent } from "../execute/find-image.js";
 import { HELPER_PARENT } from "../execute/helper-files.js";
@@ -26,6 +27,7 @@ import { imageContentHash } from "../plan/image-plan.js";
 import { localIndexDirsOf } from "../project/build-inputs.js";
 import { projectContextFolders } from "../project/contexts.js";
 import { buildImages, planImageBuild } from "./build-images.js";
+import { checkBuilderPlatform } from "./builder-platform.js";
 import type { WorkflowContext } from "./context.js";
 
 /**
@@ -135,7 +137,10 @@ export async function prepareBuilder(
       message: `the package location ${dir} does not exist; pip will find nothing there`,
     });
   }
-  const spec = builderSpecFor(project, image, index, runId, await imageVolumesOf(detection.engine, image));
+  const info = await detection.engine.inspectImage(image);
+  if (info === undefined) throw new ImageBuildError(`The builder image ${image} is missing after its build`);
+  const emulated = await checkBuilderPlatform(ctx, project, detection.engine, info, image);
+  const spec = builderSpecFor(project, image, index, runId, info.volumes);
   return {
     builderId: imageBuilderId(choice),
     startSandbox: () =>
@@ -144,6 +149,7 @@ export async function prepareBuilder(
         spec,
         helperParent: HELPER_PARENT,
         signal: ctx.signal,
+        ...(emulated === undefined ? {} : { note: emulated }),
       }),
   };
 }
@@ -186,7 +192,8 @@ export function builderSpecFor(
     image,
     labels: { [LABEL_PROJECT]: projectId(namespace.value, app.value), [LABEL_RUN]: runId },
     network: project.config.network.value,
-    cacheVolume: variant === undefined ? cacheVolumeName(namespace.value, app.value) : name,
+    cacheVolume:
+      variant === undefined ? cacheVolumeName(namespace.value, app.value, project.target?.platform) : name,
     // Local index folders are mounted read-only at the same path (those that exist).
     readOnlyHostDirs: localIndexDirsOf(index, project.root).filter((d) => existsSync(d)),
     imageVolumes,

@@ -52,7 +52,8 @@ async function engineFacts(project: LoadedProject, engine: ContainerEngine) {
   const { namespace, app, releaseContext } = project.config;
   const label = `${LABEL_PROJECT}=${projectId(namespace.value, app.value)}`;
   const release = imageRepository(namespace.value, app.value, contextImageName(releaseContext.value));
-  const volume = cacheVolumeName(namespace.value, app.value);
+  // Each target's clean removes its platform's volume (targets of one platform share it).
+  const volume = cacheVolumeName(namespace.value, app.value, project.target?.platform);
   return {
     containers: await engine.listContainers([label]),
     danglingImages: await engine.listImages({ labels: [label], dangling: true }),

@@ -32,6 +32,7 @@ interface FakeImage {
   id: string;
   labels: Record<string, string>;
   user: string;
+  platform: string;
 }
 
 /** What a fake container's exec does: its result, and files it leaves (path -> content) in the container. */
@@ -155,6 +156,10 @@ export class FakeEngine implements ContainerEngine {
   readonly tags = new Map<string, string>(); // repo:tag -> id
   readonly containers = new Map<string, FakeContainer>();
   readonly volumes = new Set<string>();
+  /** The platform of the images this engine builds (its own is linux/amd64): an arm64 base, say. */
+  buildPlatform = "linux/amd64";
+  /** Where it answers (`unix://...` makes it an engine on this machine, whose kernel emulates). */
+  endpoint = "fake://";
   private nextId = 1;
 
   /** Scripted behaviour; tests replace what they need. */
@@ -182,15 +187,26 @@ export class FakeEngine implements ContainerEngine {
   }
 
   /** Puts an image on the engine (e.g. the base image FROM which everything is built). */
-  addImage(reference: string, labels: Record<string, string> = {}, user = ""): string {
+  addImage(
+    reference: string,
+    labels: Record<string, string> = {},
+    user = "",
+    platform = this.buildPlatform,
+  ): string {
     const id = `sha256:${String(this.nextId++).padStart(64, "0")}`;
-    this.images.set(id, { id, labels, user });
+    this.images.set(id, { id, labels, user, platform });
     this.tags.set(reference, id);
     return id;
   }
 
   async probe(): Promise<EngineCapabilities> {
-    return { kind: "docker", clientVersion: "fake", serverVersion: "fake", endpoint: "fake://" };
+    return {
+      kind: "docker",
+      clientVersion: "fake",
+      serverVersion: "fake",
+      endpoint: this.endpoint,
+      platform: "linux/amd64",
+    };
   }
 
   async features(): Promise<EngineFeatures> {
@@ -225,6 +241,7 @@ export class FakeEngine implements ContainerEngine {
       size: 1_000_000,
       volumes: [],
       hasCommand: true,
+      platform: image.platform,
     };
   }
 
@@ -338,7 +355,13 @@ export class FakeEngine implements ContainerEngine {
     return {
       kind: "container",
       engine: this,
-      capabilities: { kind: "docker", clientVersion: "fake", serverVersion: "fake", endpoint: "fake://" },
+      capabilities: {
+        kind: "docker",
+        clientVersion: "fake",
+        serverVersion: "fake",
+        endpoint: this.endpoint,
+        platform: "linux/amd64",
+      },
       report: [{ candidate: "docker", accepted: true, reason: "the fake engine" }],
     };
   }

@@ -13,6 +13,14 @@ import { type Answer, recordingRunner } from "./recording-runner.js";
 
 export const FAKE_SHA = "0123456789abcdef0123456789abcdef01234567";
 export const FAKE_COMMIT_TIME = 1_700_000_000;
+/** What a fake helper reports of its builder's Python (bookworm's CPython 3.11 on amd64). */
+export const FAKE_INTERPRETER = {
+  implementation: "cpython",
+  version: [3, 11],
+  abi: "cp311",
+  platform: "linux-x86_64",
+  libc: { name: "glibc", version: "2.36" },
+} as const;
 
 /** Answers `git -C ROOT ...` as a clean work tree at FAKE_SHA would. */
 export function gitAnswers(dirty = false): Record<string, Answer | ((argv: readonly string[]) => Answer)> {

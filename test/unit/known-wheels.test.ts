@@ -6,10 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { UntrustedOutputError } from "../../src/errors.js";
 import type { ReceivedOutput } from "../../src/execute/builder-output.js";
 import { ResultStore } from "../../src/execute/result-store.js";
 import { verifyWheel } from "../../src/execute/verify-wheel.js";
 import { wheelSetOf } from "../../src/execute/wheel-set.js";
+import { FAKE_INTERPRETER } from "../support/workflow-context.js";
 import { wheelMembers, zipBytes } from "./builders/wheel-zip.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-known-"));
@@ -34,6 +36,7 @@ function handOver(bytes: Buffer, filename = "demo_pkg-1.0-py3-none-any.whl"): Re
     report: {
       version: 1,
       app: "demo-pkg",
+      interpreter: FAKE_INTERPRETER,
       wheels: [{ filename, folder: "app", origin: "built", sets: ["runtime"] }],
     },
   };
@@ -86,5 +89,19 @@ describe("wheelSetOf with the result store's verified facts", () => {
     const set = await wheelSetOf(handOver(bytes), { appName: "demo-pkg" }, store);
     expect(set.app.name).toBe("demo-pkg");
     expect(store.verifiedFacts(sha256, "demo_pkg-1.0-py3-none-any.whl")?.sha256).toBe(sha256);
+  });
+});
+
+describe("the builder's report", () => {
+  it("must say its interpreter: a report without one is refused as untrusted output, nothing verified", async () => {
+    const output = handOver(await zipBytes(wheelMembers()));
+    const { interpreter: _dropped, ...report } = output.report as Record<string, unknown>;
+    const refused = await wheelSetOf({ ...output, report }, { appName: "demo-pkg" }, undefined).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(UntrustedOutputError);
+    expect((refused as UntrustedOutputError).message).toMatch(
+      /^The builder's report.json is missing or malformed: interpreter: /,
+    );
   });
 });

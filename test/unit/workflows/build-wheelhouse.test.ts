@@ -16,7 +16,13 @@ import {
 } from "../../../src/errors.js";
 import { buildWheelhouse } from "../../../src/workflows/build-wheelhouse.js";
 import { type FakeContainer, FakeEngine } from "../../support/fake-engine.js";
-import { FAKE_COMMIT_TIME, FAKE_SHA, testContext, writeProject } from "../../support/workflow-context.js";
+import {
+  FAKE_COMMIT_TIME,
+  FAKE_INTERPRETER,
+  FAKE_SHA,
+  testContext,
+  writeProject,
+} from "../../support/workflow-context.js";
 import { streamOf, tarBytes } from "../builders/tar-stream.js";
 import { wheelMembers, zipBytes } from "../builders/wheel-zip.js";
 
@@ -70,7 +76,10 @@ function goodHelper(
             },
           ]),
     ];
-    container.files.set(`${request.out}/report.json`, JSON.stringify({ version: 1, app: "demo", wheels }));
+    container.files.set(
+      `${request.out}/report.json`,
+      JSON.stringify({ version: 1, app: "demo", interpreter: FAKE_INTERPRETER, wheels }),
+    );
     return {
       exitCode: 0,
       output: [

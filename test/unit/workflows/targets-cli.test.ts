@@ -1,7 +1,7 @@
 // Issue 14: the commands run for each target with a fake engine: each target's images get its tag
 // suffix and build args, each its own wheelhouse; one summary whose lines name their target; the
 // wheel tag check per target; the local engine builds the first target only.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildableViews, buildCommand } from "../../../src/cli/commands/build.js";
@@ -12,10 +12,10 @@ import type { Session } from "../../../src/cli/session.js";
 import { workflowContext } from "../../../src/cli/session.js";
 import { defaultJobs, sessionViews } from "../../../src/cli/target-runs.js";
 import { loadProject } from "../../../src/config/load.js";
+import type { ContainerSpec, ImageBuildSpec } from "../../../src/domain/engine-commands.js";
 import type { HelperRequest } from "../../../src/domain/helper-request.js";
 import type { Manifest } from "../../../src/domain/manifest.js";
-import type { ImageBuildSpec } from "../../../src/engine/engine.js";
-import { InputError, IntegrityError } from "../../../src/errors.js";
+import { ImageBuildError, InputError, IntegrityError } from "../../../src/errors.js";
 import { type ExecScript, FakeEngine } from "../../support/fake-engine.js";
 import { FAKE_SHA, type TestContext, testContext, writeProject } from "../../support/workflow-context.js";
 import { wheelMembers, zipBytes } from "../builders/wheel-zip.js";
@@ -218,6 +218,12 @@ describe("commands for each target (fake engine)", () => {
       .map((c) => (c.args[0] as { image: string }).image)
       .sort();
     expect(images).toEqual([`acme/demo-builder:${SHA}-bookworm`, `acme/demo-builder:${SHA}-trixie`]);
+    // A target that names its platform keeps its build environments in a volume of its own.
+    const cacheVolumes = test.engine.calls
+      .filter((c) => c.verb === "startContainer")
+      .map((c) => (c.args[0] as ContainerSpec).mounts.find((m) => m.target === "/cache")?.source)
+      .sort();
+    expect(cacheVolumes).toEqual(["wheelwright-cache-acme-demo", "wheelwright-cache-acme-demo-linux-amd64"]);
     const summary = test.out
       .join("")
       .split("\n")
@@ -267,6 +273,44 @@ describe("commands for each target (fake engine)", () => {
       "bookworm",
     ]);
     expect(readdirSync(path.join(test.root, "wheelhouse", "bookworm"))).toHaveLength(5);
+  });
+
+  it("a builder of another architecture than the engine's: the progress says it runs emulated, and slowly", async () => {
+    const test = setup();
+    test.engine.execScript = helperFor();
+    test.engine.buildPlatform = "linux/arm64";
+    await buildCommand(test.session(["bookworm"]), [], {}, undefined);
+    const notices = test.events.flatMap((e) => (e.type === "notice" ? [e.message] : []));
+    expect(notices).toContainEqual(
+      expect.stringMatching(
+        /^the builder runs linux\/arm64 under QEMU emulation on linux\/amd64: expect it several times slower/,
+      ),
+    );
+    const started = test.events.find((e) => e.type === "step-finished" && e.id === "builder");
+    expect(started).toMatchObject({ detail: expect.stringMatching(/, emulated linux\/arm64\)$/) });
+  });
+
+  it("a target whose builder image is not of the platform it declares is refused before its builder starts", async () => {
+    const test = setup();
+    test.engine.execScript = helperFor();
+    test.engine.buildPlatform = "linux/arm64";
+    const error = await buildCommand(test.session(["trixie"]), [], {}, undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageBuildError);
+    expect((error as ImageBuildError).message).toMatch(
+      /Target trixie declares platform linux\/amd64, but its builder image acme\/demo-builder:\w+-trixie is linux\/arm64$/,
+    );
+    expect((error as ImageBuildError).hint).toMatch(/from a linux\/amd64 base/);
+    expect(test.engine.calls.filter((c) => c.verb === "startContainer")).toEqual([]);
+    expect(existsSync(path.join(test.root, "wheelhouse", "trixie"))).toBe(false);
+  });
+
+  it("clean --all removes each target's cache volume (one per platform)", async () => {
+    const test = setup();
+    test.engine.volumes.add("wheelwright-cache-acme-demo");
+    test.engine.volumes.add("wheelwright-cache-acme-demo-linux-amd64");
+    test.engine.volumes.add("wheelwright-cache-acme-other");
+    await cleanCommand(test.session(), { all: true });
+    expect([...test.engine.volumes]).toEqual(["wheelwright-cache-acme-other"]);
   });
 
   it("run with several targets asks for one, naming them", async () => {
