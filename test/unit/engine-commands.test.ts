@@ -154,11 +154,18 @@ describe("the docker CLI adapter", () => {
   it("probes the engine: legacy builder for a new client without buildx, BuildKit for an old one", async () => {
     const version = (client: string) => ({
       exitCode: 0,
-      stdout: JSON.stringify({ Client: { Version: client }, Server: { Version: "20.10.24" } }),
+      stdout: JSON.stringify({
+        Client: { Version: client },
+        Server: { Version: "20.10.24", Os: "linux", Arch: "arm64" },
+      }),
     });
     const modern = recordingRunner({ "docker version": version("28.2.2"), "docker buildx": { exitCode: 1 } });
     const engine = new DockerCli({ binary: "docker", runner: modern.runner, env: {} });
-    expect(await engine.probe()).toMatchObject({ clientVersion: "28.2.2", serverVersion: "20.10.24" });
+    expect(await engine.probe()).toMatchObject({
+      clientVersion: "28.2.2",
+      serverVersion: "20.10.24",
+      platform: "linux/arm64",
+    });
     // Detection asks one question only; the builder's features are asked when needed.
     expect(modern.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual(["docker version"]);
     expect((await engine.features()).buildKit).toBe(false);

@@ -9,7 +9,13 @@ import { builderContainerSpec } from "../../src/plan/builder-container.js";
 import { recordingRunner } from "../support/recording-runner.js";
 
 const PODMAN_INFO = JSON.stringify({
-  host: { ociRuntime: { name: "runc" }, security: { rootless: false }, networkBackend: "cni" },
+  host: {
+    ociRuntime: { name: "runc" },
+    security: { rootless: false },
+    networkBackend: "cni",
+    os: "linux",
+    arch: "amd64",
+  },
   store: { graphRoot: "/var/lib/containers/storage" },
   version: { Version: "4.3.1" },
 });
@@ -42,7 +48,12 @@ describe("the podman adapter", () => {
     const engine = new PodmanCli({ runner, env: {} });
     const capabilities = await engine.probe();
     expect(calls[0]!.argv).toEqual(["podman", "info", "--format", "json"]);
-    expect(capabilities).toMatchObject({ kind: "podman", clientVersion: "4.3.1", serverVersion: "4.3.1" });
+    expect(capabilities).toMatchObject({
+      kind: "podman",
+      clientVersion: "4.3.1",
+      serverVersion: "4.3.1",
+      platform: "linux/amd64",
+    });
     expect(capabilities.endpoint).toContain("/var/lib/containers/storage");
     expect(capabilities.endpoint).toContain("runtime runc");
     expect(await engine.features()).toEqual({ buildKit: true, rootless: false });
