@@ -63,7 +63,10 @@ export function releaseSbomOf(basis: SbomBasis, contents: ReleaseContents, syste
             ...(os.versionId === undefined ? {} : { version: os.versionId }),
           },
         ];
-  return sbomOf({ ...basis, wheels: [contents.app, ...contents.dependencies] }, [...osComponents, ...packages]);
+  return sbomOf({ ...basis, wheels: [contents.app, ...contents.dependencies] }, [
+    ...osComponents,
+    ...packages,
+  ]);
 }
 
 /** The one-line derived image: the checked candidate, its SBOM at the fixed path, and the labels. */
