@@ -1,6 +1,6 @@
 // `wheelwright release [TAG...]`: parse, plan (print it with --dry-run), run for each target, render.
 import { requireContainerEngine } from "../../engine/detect.js";
-import type { ReleaseSbom } from "../../execute/release-sbom-image.js";
+import { sbomLine } from "../../run-result.js";
 import { engineForPlan } from "../../workflows/planning-engine.js";
 import { planReleaseImage, releaseImage } from "../../workflows/release-image.js";
 import { printPlan } from "../print-plan.js";
@@ -50,10 +50,4 @@ export async function releaseCommand(
       ),
     );
   }
-}
-
-/** `sbom: 12 wheels, 88 Debian packages, at /usr/share/wheelwright/sbom.cdx.json` */
-export function sbomLine(sbom: ReleaseSbom): string {
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  return `sbom: ${count(sbom.wheels, "wheel", "wheels")}, ${count(sbom.debianPackages, "Debian package", "Debian packages")}, at ${sbom.path}`;
 }
