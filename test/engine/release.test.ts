@@ -34,7 +34,8 @@ const sbomBytes = (image: string) =>
     execaSync(
       "docker",
       ["run", "--rm", "--network", "none", image, "cat", "/usr/share/wheelwright/sbom.cdx.json"],
-      { encoding: "buffer" },
+      // The exact bytes: execa would strip the file's final newline.
+      { encoding: "buffer", stripFinalNewline: false },
     ).stdout,
   );
 const labelOf = (image: string, label: string) =>
