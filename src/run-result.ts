@@ -25,5 +25,18 @@ export type RunResult =
       wheels: WheelRow[];
     }
   | { command: "test"; app: string; testLine: string; noTests?: true; junit?: string; counts?: TestCounts }
-  | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string }
+  | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string; sbom?: SbomFacts }
   | { command: "push"; pushed: { reference: string; digest: string }[] };
+
+/** What the release image's SBOM lists, and where the image holds it. */
+export interface SbomFacts {
+  path: string;
+  wheels: number;
+  debianPackages: number;
+}
+
+/** `sbom: 12 wheels, 88 Debian packages, at /usr/share/wheelwright/sbom.cdx.json` */
+export function sbomLine(sbom: SbomFacts): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `sbom: ${count(sbom.wheels, "wheel", "wheels")}, ${count(sbom.debianPackages, "Debian package", "Debian packages")}, at ${sbom.path}`;
+}

@@ -42,8 +42,9 @@ export function testResult(result: TestResult): RunResult {
 }
 
 export function releaseResult(result: ReleaseResult): RunResult {
-  const { image, tags, sizeBytes, user } = result;
-  return { command: "release", image, tags: [...tags], sizeBytes, user };
+  const { image, tags, sizeBytes, user, sbom } = result;
+  const facts = { path: sbom.path, wheels: sbom.wheels, debianPackages: sbom.debianPackages };
+  return { command: "release", image, tags: [...tags], sizeBytes, user, sbom: facts };
 }
 
 /** `push` reports `reference@digest` for each image it pushed. */

@@ -3,12 +3,16 @@
 // The application is the metadata component; every wheel of the manifest, the application's own
 // included, is a library component whose bom-ref is its purl; the dependency graph follows
 // dependency-graph.ts. No clock: the timestamp is SOURCE_DATE_EPOCH's, the serial number a UUID
-// (v5) of the document's own content.
+// (v5) of the document's own content. The release image's SBOM (release-sbom.ts) is made here too,
+// from its runtime wheels, with the image's Debian packages as other components.
 import { createHash } from "node:crypto";
 import { type CycloneDxLicense, cycloneDxLicenses } from "./declared-license.js";
 import { dependencyEdges } from "./dependency-graph.js";
 import type { Manifest, ManifestWheel } from "./manifest.js";
 import { normalizeName } from "./names.js";
+import { pypiPurl } from "./purl.js";
+
+export { pypiPurl } from "./purl.js";
 
 export const SBOM_FILE = "sbom.cdx.json";
 
@@ -16,15 +20,26 @@ const SPEC_VERSION = "1.6";
 /** RFC 9562's URL namespace: the serial number is the v5 UUID of a name in it. */
 const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 
-interface Component {
-  type: "application" | "library";
+export interface SbomComponent {
+  type: "application" | "library" | "operating-system";
   "bom-ref": string;
   name: string;
-  version: string;
+  /** Always, but for an operating system with no VERSION_ID (a rolling release). */
+  version?: string;
   hashes?: { alg: "SHA-256"; content: string }[];
   licenses?: CycloneDxLicense[];
-  purl: string;
+  purl?: string;
   properties?: { name: string; value: string }[];
+}
+
+type Component = SbomComponent;
+
+/** What an SBOM is made from: a manifest, or the part of one a release image holds. */
+export interface SbomSource {
+  tool: string;
+  app: { name: string; version: string };
+  inputs: { extras: readonly string[]; sourceDateEpoch: number | undefined };
+  wheels: readonly ManifestWheel[];
 }
 
 export interface Sbom {
@@ -40,23 +55,6 @@ export interface Sbom {
   };
   components: Component[];
   dependencies: { ref: string; dependsOn: string[] }[];
-}
-
-/**
- * The purl of a PyPI package (purl-spec's pypi type): the PEP 503 name (lowercase, runs of `-_.`
- * one `-`), the version as written, percent-encoded (a local version's `+` is `%2B`).
- */
-export function pypiPurl(name: string, version: string): string {
-  return `pkg:pypi/${percentEncode(normalizeName(name))}@${percentEncode(version)}`;
-}
-
-function percentEncode(text: string): string {
-  return [...new TextEncoder().encode(text)]
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      return /[A-Za-z0-9._~-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    })
-    .join("");
 }
 
 function wheelComponent(wheel: ManifestWheel): Component {
@@ -85,7 +83,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * whole wheelhouse, so it depends on its own wheel and on every wheel no other wheel depends on
  * (the roots of a dependency group or a requirements file).
  */
-function dependenciesOf(manifest: Manifest, applicationRef: string): Sbom["dependencies"] {
+function dependenciesOf(manifest: SbomSource, applicationRef: string): Sbom["dependencies"] {
   const refOf = new Map(manifest.wheels.map((wheel) => [wheel.name, pypiPurl(wheel.name, wheel.version)]));
   const edges = dependencyEdges(manifest.wheels, { name: manifest.app.name, extras: manifest.inputs.extras });
   const dependedOn = new Set([...edges.values()].flat());
@@ -102,8 +100,11 @@ function dependenciesOf(manifest: Manifest, applicationRef: string): Sbom["depen
   ].sort((a, b) => byCodeUnits(a.ref, b.ref));
 }
 
-/** The SBOM of a wheelhouse, from its manifest. */
-export function sbomOf(manifest: Manifest): Sbom {
+/**
+ * The SBOM of a wheelhouse, from its manifest; or of what a manifest's part is in (a release image):
+ * `others` are listed beside the wheels, outside the wheels' dependency graph.
+ */
+export function sbomOf(manifest: SbomSource, others: readonly SbomComponent[] = []): Sbom {
   const { app } = manifest;
   // Not the purl: that is the bom-ref of the application's wheel, and bom-refs are unique.
   const applicationRef = `application:${normalizeName(app.name)}@${app.version}`;
@@ -135,7 +136,9 @@ export function sbomOf(manifest: Manifest): Sbom {
         purl: pypiPurl(app.name, app.version),
       },
     },
-    components: manifest.wheels.map(wheelComponent).sort((a, b) => byCodeUnits(a["bom-ref"], b["bom-ref"])),
+    components: [...manifest.wheels.map(wheelComponent), ...others].sort((a, b) =>
+      byCodeUnits(a["bom-ref"], b["bom-ref"]),
+    ),
     dependencies: dependenciesOf(manifest, applicationRef),
   };
   // The serial number names this content: the same manifest, the same document, byte for byte.
@@ -152,7 +155,12 @@ export function sbomOf(manifest: Manifest): Sbom {
 
 /** The SBOM as written to the wheelhouse. */
 export function sbomText(manifest: Manifest): string {
-  return `${JSON.stringify(sbomOf(manifest), null, 2)}\n`;
+  return sbomDocumentText(sbomOf(manifest));
+}
+
+/** An SBOM's file text: the same document, the same bytes. */
+export function sbomDocumentText(sbom: Sbom): string {
+  return `${JSON.stringify(sbom, null, 2)}\n`;
 }
 
 function sha256Hex(text: string): string {

@@ -1,19 +1,32 @@
 // Pure planning of `wheelwright release`: the build context (the release folder and the runtime
 // wheels, each set with its hash-pinned requirements), the image built under a candidate tag, the
-// check that runs in it, and the tags it gets once the check passed.
-import type { EngineBinary, OneOffSpec } from "../domain/engine-commands.js";
-import { oneOffCommand, removeImageCommand, tagCommand } from "../domain/engine-commands.js";
+// check that runs in it (which also reads dpkg's status and os-release for the SBOM), the one-line
+// image that adds the SBOM once the check passed, and the tags that image gets.
+import type { EngineBinary, ImageBuildSpec, OneOffSpec } from "../domain/engine-commands.js";
+import {
+  imageBuildCommand,
+  oneOffCommand,
+  removeImageCommand,
+  tagCommand,
+} from "../domain/engine-commands.js";
+import { IMAGE_SYSTEM_SCRIPT } from "../domain/image-system.js";
 import type { ManifestWheel } from "../domain/manifest.js";
 import { pinnedRequirements, type ReleaseContents } from "../domain/release-contents.js";
+import { LABEL_SBOM, LABEL_SBOM_SHA256, SBOM_IMAGE_PATH, type SbomBasis } from "../domain/release-sbom.js";
+import { SBOM_FILE } from "../domain/sbom.js";
 import type { ImageBuildStep, ImagePlan } from "./image-plan.js";
 import type { PrintablePlan, PrintableStep } from "./plan.js";
 
-/** What the check looks for, as `kind:value` lines: compilers, -dev packages, wheel files, installed packages. */
+/**
+ * What the check looks for, as `kind:value` lines: compilers, -dev packages, wheel files, installed
+ * packages; then, for the SBOM, dpkg's status and os-release, line by line under their prefixes.
+ */
 export const RELEASE_CHECK_SCRIPT = [
   "for c in gcc cc make; do command -v $c >/dev/null 2>&1 && echo compiler:$c; done",
   "dpkg-query -W -f '${Package}\\n' 2>/dev/null | grep -- '-dev$' | sed 's/^/dev-package:/'",
   "find / -xdev \\( -path /proc -o -path /sys \\) -prune -o -name '*.whl' -print 2>/dev/null | sed 's/^/wheel-file:/'",
   "python -m pip list --format=freeze 2>/dev/null | sed 's/^/installed:/'",
+  ...IMAGE_SYSTEM_SCRIPT,
   "true",
 ].join("; ");
 
@@ -21,6 +34,17 @@ export interface WheelCopy {
   readonly from: string;
   readonly to: string;
   readonly sha256: string;
+}
+
+/** The SBOM, added once the check passed: a one-line image FROM the candidate, under its tag. */
+export interface ReleaseSbomPlan {
+  /** Its build context in the run's scratch folder: the SBOM and the Dockerfile, nothing else. */
+  readonly contextDir: string;
+  /** The SBOM's file in that context. */
+  readonly file: string;
+  /** What the SBOM takes from the manifest beside the runtime wheels. */
+  readonly basis: SbomBasis;
+  readonly spec: ImageBuildSpec;
 }
 
 export interface ReleasePlan extends PrintablePlan {
@@ -31,6 +55,7 @@ export interface ReleasePlan extends PrintablePlan {
   readonly image: ImagePlan;
   readonly candidate: string;
   readonly check: OneOffSpec;
+  readonly sbom: ReleaseSbomPlan;
   readonly finalTags: readonly string[];
   readonly contents: ReleaseContents;
 }
@@ -45,6 +70,9 @@ export interface ReleaseInputs {
   /** The release image's build, planned with `contextDir`, the candidate tag and the fingerprint label. */
   image: ImagePlan;
   candidate: string;
+  /** The folder (inside the run's scratch folder) the SBOM's one-line image is built from. */
+  sbomContextDir: string;
+  sbomBasis: SbomBasis;
   finalTags: readonly string[];
   command: string;
 }
@@ -71,7 +99,8 @@ export function planRelease(inputs: ReleaseInputs): ReleasePlan {
     network: "none",
     labels: {},
   };
-  const steps = releaseSteps(inputs, copies, [deps.requirements, app.requirements], check);
+  const sbom = sbomPlan(inputs);
+  const steps = releaseSteps(inputs, copies, [deps.requirements, app.requirements], check, sbom);
   return {
     version: 1,
     command: inputs.command,
@@ -84,8 +113,30 @@ export function planRelease(inputs: ReleaseInputs): ReleasePlan {
     image: inputs.image,
     candidate,
     check,
+    sbom,
     finalTags: inputs.finalTags,
     contents: inputs.contents,
+  };
+}
+
+function sbomPlan(inputs: ReleaseInputs): ReleaseSbomPlan {
+  const contextDir = inputs.sbomContextDir;
+  return {
+    contextDir,
+    file: `${contextDir}/${SBOM_FILE}`,
+    basis: inputs.sbomBasis,
+    spec: {
+      contextDir,
+      dockerfile: `${contextDir}/Dockerfile`,
+      // The candidate tag moves to the image with the SBOM: the steps after it are the same either way.
+      tags: [inputs.candidate],
+      buildArgs: {},
+      // In the Dockerfile (its sha256 is known only once the SBOM is written), for every engine.
+      labels: {},
+      network: "none",
+      // COPY and LABEL need nothing of BuildKit.
+      builder: "legacy",
+    },
   };
 }
 
@@ -94,6 +145,7 @@ function releaseSteps(
   copies: readonly WheelCopy[],
   requirements: readonly { path: string; text: string }[],
   check: OneOffSpec,
+  sbom: ReleaseSbomPlan,
 ): PrintableStep[] {
   const { contextDir, binary, candidate } = inputs;
   return [
@@ -115,6 +167,16 @@ function releaseSteps(
     },
     ...inputs.image.steps,
     { id: "check", title: "check the release image", command: oneOffCommand(binary, check) },
+    {
+      id: "sbom",
+      title: "write the SBOM: the runtime wheels, and the Debian packages the check read from dpkg's status",
+      note: `${sbom.file}, and ${sbom.spec.dockerfile}: FROM ${candidate}, COPY ${SBOM_FILE} ${SBOM_IMAGE_PATH}, LABEL ${LABEL_SBOM}=${SBOM_IMAGE_PATH} ${LABEL_SBOM_SHA256}=<its sha256>`,
+    },
+    {
+      id: "sbom-image",
+      title: `add the SBOM to the release image at ${SBOM_IMAGE_PATH} (under the candidate tag)`,
+      command: imageBuildCommand(binary, sbom.spec),
+    },
     ...inputs.finalTags.map((tag) => ({
       id: `tag:${tag}`,
       title: `tag ${tag}`,

@@ -1,15 +1,19 @@
 // `wheelwright release [TAG...]`, the seed's `make release`, done right: the release image from the
-// base image of this commit and the runtime wheels alone, checked before it gets its tags.
+// base image of this commit and the runtime wheels alone, checked, given its SBOM (issue 14), and
+// only then tagged.
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { tagProblem } from "../domain/image-ref.js";
+import { type ImageSystem, readImageSystem } from "../domain/image-system.js";
 import { contextImageName } from "../domain/names.js";
 import { releaseContents } from "../domain/release-contents.js";
+import { sbomBasis } from "../domain/release-sbom.js";
 import type { ContainerEngine, ImageInfo } from "../engine/engine.js";
 import { EngineFailureError, ImageBuildError, InputError } from "../errors.js";
 import { step } from "../events.js";
 import { judgeReleaseImage } from "../execute/release-check.js";
 import { makeReleaseContext } from "../execute/release-context.js";
+import { addReleaseSbom, type ReleaseSbom } from "../execute/release-sbom-image.js";
 import { runImagePlan } from "../execute/run-image-plan.js";
 import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.js";
 import { verifyUnlessKnown } from "../execute/wheel-set.js";
@@ -31,6 +35,7 @@ export interface ReleaseResult {
   sizeBytes: number;
   user: string;
   wheels: string[];
+  sbom: ReleaseSbom;
 }
 
 export async function planReleaseImage(
@@ -47,6 +52,7 @@ export async function planReleaseImage(
   const manifest = await currentWheelhouse(ctx, project, "release");
   const runId = ctx.newRunId();
   const contextDir = path.join(scratchPath(ctx.tmpdir, runId), "release");
+  const sbomContextDir = path.join(scratchPath(ctx.tmpdir, runId), "sbom");
   const reference = await releaseImageOfThisCommit(ctx, project);
   const candidate = `${reference.repository}:${CANDIDATE_TAG_PREFIX}${runId}`;
   const image = await planImageBuild(
@@ -70,6 +76,8 @@ export async function planReleaseImage(
     contextDir,
     image,
     candidate,
+    sbomContextDir,
+    sbomBasis: sbomBasis(manifest),
     finalTags: [
       ...new Set([
         ...reference.tags,
@@ -103,6 +111,47 @@ async function buildCheckTag(
   plan: ReleasePlan,
   engine: ContainerEngine,
 ): Promise<ReleaseResult> {
+  await buildCandidate(ctx, project, plan, engine);
+  try {
+    const { user, system } = await checkCandidate(
+      ctx,
+      project,
+      plan,
+      engine,
+      await candidateInfo(plan, engine),
+    );
+    const sbom = await addReleaseSbom({
+      plan,
+      system,
+      engine,
+      emit: ctx.emit,
+      clock: ctx.clock,
+      signal: ctx.signal,
+    });
+    // The candidate tag names the image with the SBOM now: that image gets the tags.
+    const info = await candidateInfo(plan, engine);
+    await moveTags(plan, engine, info.id);
+    return {
+      image: info.id,
+      tags: plan.finalTags,
+      sizeBytes: info.size,
+      user,
+      wheels: [plan.contents.app, ...plan.contents.dependencies].map((w) => w.filename),
+      sbom,
+    };
+  } finally {
+    // A release that failed its check had only this tag: removing it removes the image.
+    await engine.untagImage(plan.candidate);
+  }
+}
+
+/** The build context (every wheel verified), then the candidate image built from it. */
+async function buildCandidate(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  plan: ReleasePlan,
+  engine: ContainerEngine,
+): Promise<void> {
   sweepStaleScratch(ctx.tmpdir);
   const scratch = makeScratch(path.dirname(plan.contextDir));
   try {
@@ -133,32 +182,23 @@ async function buildCheckTag(
   } finally {
     scratch.dispose();
   }
-  try {
-    const info = await engine.inspectImage(plan.candidate);
-    if (info === undefined)
-      throw new ImageBuildError(`The release image ${plan.candidate} is missing after its build`);
-    const user = await checkCandidate(ctx, project, plan, engine, info);
-    await moveTags(plan, engine, info.id);
-    return {
-      image: info.id,
-      tags: plan.finalTags,
-      sizeBytes: info.size,
-      user,
-      wheels: [plan.contents.app, ...plan.contents.dependencies].map((w) => w.filename),
-    };
-  } finally {
-    // A release that failed its check had only this tag: removing it removes the image.
-    await engine.untagImage(plan.candidate);
-  }
 }
 
+async function candidateInfo(plan: ReleasePlan, engine: ContainerEngine): Promise<ImageInfo> {
+  const info = await engine.inspectImage(plan.candidate);
+  if (info === undefined)
+    throw new ImageBuildError(`The release image ${plan.candidate} is missing after its build`);
+  return info;
+}
+
+/** Runs the check; what it found must not be there, and what it read of dpkg and os-release must be sound. */
 async function checkCandidate(
   ctx: WorkflowContext,
   project: LoadedProject,
   plan: ReleasePlan,
   engine: ContainerEngine,
   info: ImageInfo,
-): Promise<string> {
+): Promise<{ user: string; system: ImageSystem }> {
   return step(
     ctx.emit,
     "check",
@@ -184,10 +224,17 @@ async function checkCandidate(
           hint: `Fix ${project.config.images.value}/${project.config.releaseContext.value}/Dockerfile: only the base image and the runtime wheels belong in a release.`,
         });
       }
-      return findings.user;
+      const read = readImageSystem(result.output);
+      if (read.problems.length > 0) {
+        throw new ImageBuildError("The release image's Debian packages cannot be listed in its SBOM", {
+          details: read.problems,
+          hint: "Its /var/lib/dpkg/status (or /etc/os-release) is not what dpkg and Debian write: check what the release Dockerfile (or its base image) does to them.",
+        });
+      }
+      return { user: findings.user, system: read.system };
     },
     ctx.clock,
-    (user) => `user ${user}`,
+    ({ user, system }) => `user ${user}, ${system.packages.length} Debian packages`,
   );
 }
 

@@ -157,6 +157,7 @@ describe("the job summary", () => {
         tags: ["ns/app-release:1a2b"],
         sizeBytes: 123_400_000,
         user: "10001",
+        sbom: { path: "/usr/share/wheelwright/sbom.cdx.json", wheels: 3, debianPackages: 1 },
       },
       { command: "push", pushed: [{ reference: "127.0.0.1:5000/app:1a2b", digest: "sha256:def" }] },
     ] as const)
@@ -173,6 +174,7 @@ describe("the job summary", () => {
     expect(markdown).toContain("| 4 | 0 | 0 | 1 |");
     expect(markdown).toContain("`ns/app-release:1a2b`");
     expect(markdown).toContain("| sha256:abc | 123.4 MB | 10001 |");
+    expect(markdown).toContain("`sbom: 3 wheels, 1 Debian package, at /usr/share/wheelwright/sbom.cdx.json`");
     expect(markdown).toContain("| 127.0.0.1:5000/app:1a2b | sha256:def |");
     expect(markdown).toContain("| ✓ build the wheels | 12.3 s |");
   });

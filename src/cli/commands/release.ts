@@ -1,5 +1,6 @@
 // `wheelwright release [TAG...]`: parse, plan (print it with --dry-run), run for each target, render.
 import { requireContainerEngine } from "../../engine/detect.js";
+import { sbomLine } from "../../run-result.js";
 import { engineForPlan } from "../../workflows/planning-engine.js";
 import { planReleaseImage, releaseImage } from "../../workflows/release-image.js";
 import { printPlan } from "../print-plan.js";
@@ -32,6 +33,7 @@ export async function releaseCommand(
       sizeMB: Number((result.sizeBytes / 1e6).toFixed(1)),
       user: result.user,
       wheels: result.wheels,
+      sbom: result.sbom,
     }));
     const single = runs.length === 1 && runs[0]!.name === undefined;
     session.out(
@@ -44,7 +46,7 @@ export async function releaseCommand(
     session.out(
       targetLines(
         name,
-        `${result.tags.join(" ")}\n${result.image.replace(/^sha256:/, "").slice(0, 12)}  ${size} MB  user ${result.user}  ${result.wheels.length} wheels\n`,
+        `${result.tags.join(" ")}\n${result.image.replace(/^sha256:/, "").slice(0, 12)}  ${size} MB  user ${result.user}  ${result.wheels.length} wheels\n${sbomLine(result.sbom)}\n`,
       ),
     );
   }

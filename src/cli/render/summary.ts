@@ -2,7 +2,7 @@
 // produced (the wheel table, the release image, the pushed digests, the test counts), the time each
 // step took, and on a failure the error with its hint. Pure: events in, Markdown out.
 import type { WheelwrightEvent } from "../../events.js";
-import type { RunResult, TestCounts, WheelRow } from "../../run-result.js";
+import { type RunResult, sbomLine, type TestCounts, type WheelRow } from "../../run-result.js";
 
 export interface SummaryStep {
   title: string;
@@ -90,7 +90,7 @@ function resultSection(result: RunResult): string {
         ["image id", "size", "user"],
         ["---", "---:", "---"],
         [[result.image, `${(result.sizeBytes / 1e6).toFixed(1)} MB`, result.user]],
-      )}`;
+      )}${result.sbom === undefined ? "" : `\n\n${code(sbomLine(result.sbom))}`}`;
     case "push":
       return `**Pushed**\n\n${table(
         ["image", "digest"],

@@ -1,10 +1,13 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../../src/config/load.js";
+import { LABEL_SBOM, LABEL_SBOM_SHA256, SBOM_IMAGE_PATH } from "../../../src/domain/release-sbom.js";
 import type { ImageBuildSpec, OneOffSpec } from "../../../src/engine/engine.js";
 import { EngineFailureError, ImageBuildError, InputError } from "../../../src/errors.js";
 import { planReleaseImage, releaseImage } from "../../../src/workflows/release-image.js";
+import { STATUS } from "../../support/dpkg-status-text.js";
 import { FakeEngine } from "../../support/fake-engine.js";
 import { testContext, writeProject, writeWheelhouse } from "../../support/workflow-context.js";
 
@@ -33,7 +36,8 @@ describe("release workflow (fake engine)", () => {
     expect(plan.requirements[0]!.text).toMatch(/^tinydep==1.0 --hash=sha256:[0-9a-f]{64}\n$/);
     const result = await releaseImage(ctx, project, plan, engine);
     const built = engine.calls.filter((c) => c.verb === "buildImage").map((c) => c.args[0] as ImageBuildSpec);
-    expect(built.at(-1)).toEqual(plan.image.steps.at(-1)!.spec);
+    // The release image, then the one-line image that adds its SBOM, both under the candidate tag.
+    expect(built.slice(-2)).toEqual([plan.image.steps.at(-1)!.spec, plan.sbom.spec]);
     expect(built.at(-1)!.tags).toEqual([plan.candidate]);
     const checks = engine.calls.filter((c) => c.verb === "runOnce").map((c) => c.args[0] as OneOffSpec);
     expect(checks).toEqual([plan.check]);
@@ -45,6 +49,62 @@ describe("release workflow (fake engine)", () => {
     for (const tag of result.tags) expect(engine.tags.get(tag)).toBe(result.image);
     expect(engine.tags.has(plan.candidate)).toBe(false);
     expect(existsSync(plan.contextDir)).toBe(false);
+    expect(existsSync(plan.sbom.contextDir)).toBe(false);
+  });
+
+  it("adds the SBOM once the check passed: the tagged image carries it at its path, labelled with its sha256", async () => {
+    const { ctx, engine, project } = await setup();
+    const prefixed = (prefix: string, text: string) =>
+      text
+        .split("\n")
+        .map((line) => `${prefix}${line}`)
+        .join("\n");
+    engine.runOnceScript = () => ({
+      exitCode: 0,
+      output: `${prefixed("dpkg-status:", STATUS)}\n${prefixed("os-release:", "ID=debian\nVERSION_ID=12")}\n`,
+    });
+    const seen: { dockerfile: string; sbom: string }[] = [];
+    engine.buildScript = (spec) => {
+      if (spec.contextDir.endsWith("/sbom"))
+        seen.push({
+          dockerfile: readFileSync(spec.dockerfile, "utf8"),
+          sbom: readFileSync(path.join(spec.contextDir, "sbom.cdx.json"), "utf8"),
+        });
+    };
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const result = await releaseImage(ctx, project, plan, engine);
+    expect(seen).toHaveLength(1);
+    const sha256 = createHash("sha256").update(seen[0]!.sbom).digest("hex");
+    expect(result.sbom).toEqual({ path: SBOM_IMAGE_PATH, sha256, wheels: 2, debianPackages: 3 });
+    expect(seen[0]!.dockerfile).toMatch(
+      new RegExp(`^FROM ${plan.candidate}\nCOPY sbom.cdx.json ${SBOM_IMAGE_PATH}\n`),
+    );
+    const labels = (await engine.inspectImage(result.tags[0]!))!.labels;
+    expect(labels).toMatchObject({ [LABEL_SBOM]: SBOM_IMAGE_PATH, [LABEL_SBOM_SHA256]: sha256 });
+    const sbom = JSON.parse(seen[0]!.sbom) as { components: { purl?: string }[] };
+    expect(sbom.components.map((c) => c.purl).filter((p) => p?.startsWith("pkg:pypi/"))).toEqual([
+      "pkg:pypi/demo@0.1.0",
+      "pkg:pypi/tinydep@1.0",
+    ]);
+    expect(sbom.components.filter((c) => c.purl?.startsWith("pkg:deb/debian/"))).toHaveLength(3);
+  });
+
+  it("an absurd dpkg status fails the release (exit 5) naming the problem, and no tag is given", async () => {
+    const { ctx, engine, project } = await setup();
+    engine.runOnceScript = () => ({
+      exitCode: 0,
+      output:
+        'dpkg-status:Package: evil\ndpkg-status:Status: install ok installed\ndpkg-status:Architecture: amd64\ndpkg-status:Version: 1.0","x\n',
+    });
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const error = await releaseImage(ctx, project, plan, engine).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageBuildError);
+    expect((error as ImageBuildError).message).toMatch(/Debian packages cannot be listed in its SBOM/);
+    expect((error as ImageBuildError).details).toEqual([
+      `dpkg's status: evil has an invalid Version "1.0\\",\\"x"`,
+    ]);
+    expect(engine.calls.filter((c) => c.verb === "buildImage")).toHaveLength(plan.image.steps.length);
+    expect([...engine.tags.keys()].filter((t) => t.startsWith("acme/demo-release"))).toEqual([]);
   });
 
   it("a failed check: exit 5 with the findings, no tag given, the candidate removed", async () => {
@@ -94,6 +154,8 @@ describe("release workflow (fake engine)", () => {
       "context-times",
       ...plan.image.steps.map((s) => s.id),
       "check",
+      "sbom",
+      "sbom-image",
       ...plan.finalTags.map((t) => `tag:${t}`),
       "untag-candidate",
     ]);
