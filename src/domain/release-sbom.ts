@@ -28,6 +28,7 @@ export function sbomBasis(manifest: Manifest): SbomBasis {
     tool: manifest.tool,
     app: { name: app.name, version: app.version },
     inputs: { extras: inputs.extras, sourceDateEpoch: inputs.sourceDateEpoch },
+    ...(manifest.target === undefined ? {} : { target: manifest.target }),
   };
 }
 

@@ -40,6 +40,8 @@ export interface SbomSource {
   app: { name: string; version: string };
   inputs: { extras: readonly string[]; sourceDateEpoch: number | undefined };
   wheels: readonly ManifestWheel[];
+  /** The target the wheels were built for (issue 14): named in the application component's properties. */
+  target?: { name: string; platform?: string };
 }
 
 export interface Sbom {
@@ -100,6 +102,17 @@ function dependenciesOf(manifest: SbomSource, applicationRef: string): Sbom["dep
   ].sort((a, b) => byCodeUnits(a.ref, b.ref));
 }
 
+/** `wheelwright:target` and `wheelwright:platform` (when declared) of a target's wheels; nothing without one. */
+function targetProperties(target: SbomSource["target"]): Pick<Component, "properties"> {
+  if (target === undefined) return {};
+  return {
+    properties: [
+      { name: "wheelwright:target", value: target.name },
+      ...(target.platform === undefined ? [] : [{ name: "wheelwright:platform", value: target.platform }]),
+    ],
+  };
+}
+
 /**
  * The SBOM of a wheelhouse, from its manifest; or of what a manifest's part is in (a release image):
  * `others` are listed beside the wheels, outside the wheels' dependency graph.
@@ -134,6 +147,7 @@ export function sbomOf(manifest: SbomSource, others: readonly SbomComponent[] = 
         name: app.name,
         version: app.version,
         purl: pypiPurl(app.name, app.version),
+        ...targetProperties(manifest.target),
       },
     },
     components: [...manifest.wheels.map(wheelComponent), ...others].sort((a, b) =>

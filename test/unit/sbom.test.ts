@@ -118,6 +118,18 @@ describe("the wheelhouse's SBOM", () => {
     expect(validate({ ...document, metadata: { ...document.metadata, timestamp: "yesterday" } })).toBe(false);
   });
 
+  it("names a target's wheelhouse: its target and platform in the application's properties, still valid", () => {
+    expect(sbomOf(manifest).metadata.component.properties).toBeUndefined();
+    const targeted = sbomOf({ ...manifest, target: { name: "arm", platform: "linux/arm64" } });
+    expect(targeted.metadata.component.properties).toEqual([
+      { name: "wheelwright:target", value: "arm" },
+      { name: "wheelwright:platform", value: "linux/arm64" },
+    ]);
+    expect(targeted.serialNumber).not.toBe(sbomOf(manifest).serialNumber);
+    const validate = cycloneDx16Validator();
+    expect(validate(JSON.parse(JSON.stringify(targeted))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it("lists exactly the manifest's wheels, each with its purl as bom-ref, its sha256 and its sets", () => {
     const { components, metadata } = sbom();
     expect(components.map((c) => [c.name, c.version]).sort()).toEqual(
