@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import sysconfig
 import threading
 import uuid
 from typing import Callable, Dict, List, Optional, Sequence
@@ -117,7 +118,7 @@ class BuildEnvs:
         return None
 
     def _identity(self) -> list:
-        return [sys.implementation.name, sys.version, sys.base_prefix, self.index_args]
+        return [sys.implementation.name, sys.version, sysconfig.get_platform(), sys.base_prefix, self.index_args]
 
     def _discard(self, folder: str) -> None:
         if os.path.isdir(folder):

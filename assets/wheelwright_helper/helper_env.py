@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import sysconfig
 import uuid
 from typing import Dict, Optional
 
@@ -32,7 +33,7 @@ COMPLETE = ".complete"
 
 
 def helper_env_dir(cache: str) -> str:
-    version = "%d.%d.%d" % sys.version_info[:3]
+    version = "%d.%d.%d-%s" % (sys.version_info[:3] + (sysconfig.get_platform(),))
     digest = hashlib.sha256("\n".join(HELPER_REQUIREMENTS).encode()).hexdigest()[:16]
     return os.path.join(cache, "helper-env", "%s-%s" % (version, digest))
 

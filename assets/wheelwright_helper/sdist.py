@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import sysconfig
 import uuid
 from typing import Dict, Optional
 from urllib.parse import unquote, urlsplit
@@ -36,7 +37,9 @@ class SdistBuilder:
 
     def _settings(self) -> list:
         """Everything besides the sdist that shapes a built wheel."""
-        return [__version__, sys.implementation.cache_tag, sys.version, sys.base_prefix, self.source_date_epoch,
+        # The platform too: one cache volume may serve builders of two architectures (an emulated one).
+        return [__version__, sys.implementation.cache_tag, sys.version, sysconfig.get_platform(), sys.base_prefix,
+                self.source_date_epoch,
                 self.identity, self.base_env.get("CFLAGS", ""), self.base_env.get("LDFLAGS", "")]
 
     def cache_key(self, sdist_sha256: str) -> str:

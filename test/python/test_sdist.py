@@ -67,3 +67,31 @@ def test_zip_sdists_too(tmp_path):
     assert (tmp_path / "out" / "setup.py").read_text() == "print('hi')\n"
     # Zip times carry no zone: read as UTC, whatever TZ the caller has.
     assert os.stat(tmp_path / "out" / "setup.py").st_mtime == 1577934246
+
+
+def test_caches_of_built_wheels_and_environments_are_kept_apart_by_platform(tmp_path, monkeypatch):
+    """One cache volume may serve an amd64 and an emulated arm64 builder of the same Python."""
+    import sys
+    import sysconfig
+    import types
+
+    # pypa/build lives in the helper's own environment, not here; the keys do not use it. Modules
+    # imported over the stand-in go again afterwards, so no other test gets them.
+    fresh = [name for name in ("wheelwright_helper.pep517", "wheelwright_helper.sdist") if name not in sys.modules]
+    if "build" not in sys.modules:
+        monkeypatch.setitem(sys.modules, "build", types.ModuleType("build"))
+        for name in fresh:
+            monkeypatch.setitem(sys.modules, name, None)
+            monkeypatch.delitem(sys.modules, name)
+    from wheelwright_helper.helper_env import helper_env_dir
+    from wheelwright_helper.sdist import SdistBuilder
+
+    builder = SdistBuilder(str(tmp_path), str(tmp_path / "cache"), None, {}, None, None, "identity")
+    keys = {}
+    for platform in ("linux-x86_64", "linux-aarch64"):
+        monkeypatch.setattr(sysconfig, "get_platform", lambda platform=platform: platform)
+        keys[platform] = (builder.cache_key("0" * 64), builder.prebuilt_dir, helper_env_dir(str(tmp_path)))
+    amd64, arm64 = keys["linux-x86_64"], keys["linux-aarch64"]
+    assert amd64[0] != arm64[0]
+    assert amd64[1] != arm64[1]
+    assert amd64[2] != arm64[2] and arm64[2].endswith(tuple("0123456789abcdef")) and "linux-aarch64" in arm64[2]
