@@ -9,6 +9,9 @@ export interface RawImage {
   Created: string;
   RepoTags: string[] | null;
   Size?: number;
+  Os?: string;
+  Architecture?: string;
+  Variant?: string;
   Config?: {
     Labels?: Record<string, string> | null;
     User?: string;
@@ -38,5 +41,10 @@ export function imageInfoOf(raw: RawImage, reference: string): ImageInfo {
     size: raw.Size ?? 0,
     volumes: Object.keys(raw.Config?.Volumes ?? {}).sort(),
     hasCommand: (raw.Config?.Cmd?.length ?? 0) > 0 || (raw.Config?.Entrypoint?.length ?? 0) > 0,
+    platform: {
+      os: raw.Os ?? "",
+      architecture: raw.Architecture ?? "",
+      variant: raw.Variant === undefined || raw.Variant === "" ? undefined : raw.Variant,
+    },
   };
 }

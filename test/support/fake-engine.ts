@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import * as tar from "tar";
+import type { ManifestListMember } from "../../src/domain/manifest-list-commands.js";
+import type { Platform } from "../../src/domain/platform.js";
 import type { Detection } from "../../src/engine/detect.js";
 import type {
   ContainerEngine,
@@ -15,6 +17,8 @@ import type {
   ExecResult,
   ImageBuildSpec,
   ImageInfo,
+  ManifestListOptions,
+  ManifestListResult,
   OneOffIo,
   OneOffSpec,
   OutputSink,
@@ -32,6 +36,8 @@ interface FakeImage {
   id: string;
   labels: Record<string, string>;
   user: string;
+  /** What its config says it runs on; linux/amd64 unless a test says otherwise. */
+  platform?: Platform;
 }
 
 /** What a fake container's exec does: its result, and files it leaves (path -> content) in the container. */
@@ -166,6 +172,8 @@ export class FakeEngine implements ContainerEngine {
     output: `${reference.split(":").pop()}: digest: sha256:${"a".repeat(64)} size: 1234`,
   });
   remoteDigestScript: (reference: string) => string | undefined = () => `sha256:${"a".repeat(64)}`;
+  manifestListScript: (list: string, members: readonly ManifestListMember[]) => Partial<ManifestListResult> =
+    () => ({ exitCode: 0, digest: `sha256:${"f".repeat(64)}` });
   loginScript: (registry: string, username: string, password: string) => Partial<RegistryResult> = () => ({
     exitCode: 0,
   });
@@ -225,6 +233,7 @@ export class FakeEngine implements ContainerEngine {
       size: 1_000_000,
       volumes: [],
       hasCommand: true,
+      platform: image.platform ?? { os: "linux", architecture: "amd64", variant: undefined },
     };
   }
 
@@ -272,6 +281,22 @@ export class FakeEngine implements ContainerEngine {
   async remoteDigest(reference: string): Promise<string | undefined> {
     this.record("remoteDigest", [reference]);
     return this.remoteDigestScript(reference);
+  }
+
+  async publishManifestList(
+    list: string,
+    members: readonly ManifestListMember[],
+    options: ManifestListOptions,
+  ): Promise<ManifestListResult> {
+    this.record("publishManifestList", [list, members, options.insecure, options.configDir]);
+    return {
+      exitCode: 0,
+      output: "",
+      timedOut: false,
+      aborted: false,
+      digest: undefined,
+      ...this.manifestListScript(list, members),
+    };
   }
 
   async runOnce(spec: OneOffSpec, _io?: OneOffIo): Promise<ExecResult> {
