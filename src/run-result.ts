@@ -26,4 +26,9 @@ export type RunResult =
     }
   | { command: "test"; app: string; testLine: string; noTests?: true; junit?: string; counts?: TestCounts }
   | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string }
-  | { command: "push"; pushed: { reference: string; digest: string }[] };
+  | {
+      command: "push";
+      pushed: { reference: string; digest: string }[];
+      /** The manifest lists published (a family's targets as one multi-arch image). */
+      lists?: { name: string; digest: string; members: { platform: string; digest: string }[] }[];
+    };
