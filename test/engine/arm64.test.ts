@@ -109,7 +109,12 @@ describe.skipIf(skipHere)(
       docker(
         "docker-arm64",
         "base",
-        pollsDockerfile("base", "FROM debian:bookworm-slim\n", `FROM ${ARM64_BASE}\n`),
+        // The example's base takes its Debian as DEBIAN_IMAGE (issue 14's targets): arm64's by default.
+        pollsDockerfile(
+          "base",
+          "ARG DEBIAN_IMAGE=debian:bookworm-slim\n",
+          `ARG DEBIAN_IMAGE=${ARM64_BASE}\n`,
+        ),
       );
       // The compiler and Python's headers, without the example's libffi and OpenSSL headers (no
       // package here needs them, and every package costs seconds under emulation).
