@@ -26,7 +26,12 @@ export type RunResult =
     }
   | { command: "test"; app: string; testLine: string; noTests?: true; junit?: string; counts?: TestCounts }
   | { command: "release"; image: string; tags: string[]; sizeBytes: number; user: string; sbom?: SbomFacts }
-  | { command: "push"; pushed: { reference: string; digest: string }[] };
+  | {
+      command: "push";
+      pushed: { reference: string; digest: string }[];
+      /** The manifest lists published (a family's targets as one multi-arch image). */
+      lists?: { name: string; digest: string; members: { platform: string; digest: string }[] }[];
+    };
 
 /** What the release image's SBOM lists, and where the image holds it. */
 export interface SbomFacts {

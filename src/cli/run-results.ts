@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { junitCounts } from "../domain/junit-counts.js";
 import type { RunResult } from "../run-result.js";
 import type { BuildOutcome } from "../workflows/build-wheelhouse.js";
+import type { PublishedManifestList } from "../workflows/push-families.js";
 import type { ReleaseResult } from "../workflows/release-image.js";
 import type { TestResult } from "../workflows/run-tests.js";
 
@@ -48,12 +49,24 @@ export function releaseResult(result: ReleaseResult): RunResult {
 }
 
 /** `push` reports `reference@digest` for each image it pushed. */
-export function pushResult(pushed: readonly string[]): RunResult {
+export function pushResult(
+  pushed: readonly string[],
+  lists: readonly PublishedManifestList[] = [],
+): RunResult {
   return {
     command: "push",
     pushed: pushed.map((entry) => {
       const at = entry.lastIndexOf("@");
       return { reference: entry.slice(0, at), digest: entry.slice(at + 1) };
     }),
+    ...(lists.length === 0
+      ? {}
+      : {
+          lists: lists.map(({ name, digest, members }) => ({
+            name,
+            digest,
+            members: members.map(({ platform, digest: member }) => ({ platform, digest: member })),
+          })),
+        }),
   };
 }

@@ -1,7 +1,9 @@
 // The targets of a project (issue 14): `[[tool.wheelwright.target]]` (`[[target]]` in
 // wheelwright.toml), each a name, build args for every image build, its own images folder and a
-// platform. Pure: the file's value in, the targets (or every problem with its dotted path) out.
+// platform, and optionally the family whose manifest list `push` publishes. Pure: the file's value
+// in, the targets (or every problem with its dotted path) out.
 import { closest } from "../domain/names.js";
+import { samePlatform } from "../domain/platform.js";
 
 export interface TargetConfig {
   /** `[a-z0-9][a-z0-9._-]*`, at most 40 characters: used in tags (`:<sha>-<name>`), folders and `--target`. */
@@ -12,13 +14,18 @@ export interface TargetConfig {
   images: string | undefined;
   /** `os/arch` (`linux/arm64`): recorded in the target's image labels and manifest. */
   platform: string | undefined;
+  /**
+   * The platform family (`bookworm`) whose targets `push` publishes as one manifest list
+   * (`:<sha>-<family>`); same rules as a name; undefined: the target is in no list.
+   */
+  family: string | undefined;
 }
 
 /** The config key that holds the targets (an array of tables). */
 export const TARGET_KEY = "target";
 export const TARGET_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 export const MAX_TARGET_NAME = 40;
-const TARGET_KEYS = ["name", "build-args", "images", "platform"] as const;
+const TARGET_KEYS = ["name", "build-args", "images", "platform", "family"] as const;
 export const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
@@ -33,19 +40,25 @@ export function targetNameProblem(name: string): string | undefined {
 const isTable = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function readName(table: Record<string, unknown>, where: string, problems: string[]): string | undefined {
-  const name = table.name;
+/** A target's `name` (required) or `family` (optional): both end up in tags, so one rule. */
+function readName(
+  table: Record<string, unknown>,
+  key: "name" | "family",
+  where: string,
+  problems: string[],
+): string | undefined {
+  const name = table[key];
   if (name === undefined) {
-    problems.push(`${where}.name: missing (every target needs a name)`);
+    if (key === "name") problems.push(`${where}.name: missing (every target needs a name)`);
     return undefined;
   }
   if (typeof name !== "string") {
-    problems.push(`${where}.name: must be a string (got ${JSON.stringify(name)})`);
+    problems.push(`${where}.${key}: must be a string (got ${JSON.stringify(name)})`);
     return undefined;
   }
   const problem = targetNameProblem(name);
   if (problem !== undefined) {
-    problems.push(`${where}.name: '${name}' ${problem}`);
+    problems.push(`${where}.${key}: '${name}' ${problem}`);
     return undefined;
   }
   return name;
@@ -93,7 +106,8 @@ function readTarget(value: unknown, where: string, problems: string[]): TargetCo
       `${where}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`,
     );
   }
-  const name = readName(value, where, problems);
+  const name = readName(value, "name", where, problems);
+  const family = readName(value, "family", where, problems);
   const buildArgs = readBuildArgs(value["build-args"], where, problems);
   const images = readOptionalString(value.images, `${where}.images`, undefined, "a folder path", problems);
   const platform = readOptionalString(
@@ -103,7 +117,7 @@ function readTarget(value: unknown, where: string, problems: string[]): TargetCo
     "os/arch, like linux/amd64 or linux/arm64",
     problems,
   );
-  return name === undefined ? undefined : { name, buildArgs, images, platform };
+  return name === undefined ? undefined : { name, buildArgs, images, platform, family };
 }
 
 /**
@@ -132,7 +146,39 @@ export function resolveTargets(raw: unknown, fileLabel: string, problems: string
     seen.add(target.name);
     targets.push(target);
   });
+  problems.push(...familyProblems(targets, label));
   return targets;
+}
+
+/**
+ * A family's list holds one image per platform, and its tags (`:<sha>-<family>`) must not be a
+ * target's (`:<sha>-<name>`). Two targets of one family that declare one platform are a conflict;
+ * targets without `platform` are checked at push time, against what their images say.
+ */
+function familyProblems(targets: readonly TargetConfig[], label: string): string[] {
+  const problems: string[] = [];
+  const where = (target: TargetConfig) => `${label}[${targets.indexOf(target)}]`;
+  for (const target of targets) {
+    if (target.family === undefined) continue;
+    if (targets.some((other) => other.name === target.family))
+      problems.push(
+        `${where(target)}.family: '${target.family}' is also a target's name (the family's list and that target's images would share their tags)`,
+      );
+    const earlier = targets
+      .slice(0, targets.indexOf(target))
+      .find(
+        (other) =>
+          other.family === target.family &&
+          other.platform !== undefined &&
+          target.platform !== undefined &&
+          samePlatform(other.platform, target.platform),
+      );
+    if (earlier !== undefined)
+      problems.push(
+        `${where(target)}.platform: targets '${earlier.name}' and '${target.name}' of family '${target.family}' both declare ${target.platform} (a family's manifest list holds one image per platform)`,
+      );
+  }
+  return problems;
 }
 
 /** The `target` array as a JSON schema (config/json-schema.ts), from the same patterns. */
@@ -163,6 +209,13 @@ export function targetJsonSchema(): Record<string, unknown> {
           type: "string",
           pattern: PLATFORM.source,
           description: "os/arch (linux/arm64), recorded in the target's image labels and manifest",
+        },
+        family: {
+          type: "string",
+          pattern: TARGET_NAME.source,
+          maxLength: MAX_TARGET_NAME,
+          description:
+            "the platform family (e.g. bookworm): push publishes its targets as one multi-arch manifest list tagged -<family>",
         },
       },
     },

@@ -279,7 +279,7 @@ export function remoteDigestCommand(
 }
 
 /** docker reads DOCKER_CONFIG (a folder); podman reads REGISTRY_AUTH_FILE (a file). */
-function configEnv(binary: EngineBinary, configDir: string): Record<string, string> {
+export function configEnv(binary: EngineBinary, configDir: string): Record<string, string> {
   return binary === "podman"
     ? { REGISTRY_AUTH_FILE: `${configDir}/auth.json` }
     : { DOCKER_CONFIG: configDir };

@@ -59,3 +59,22 @@ export function judgeBuilderPlatform(
 export function emulatedText(judged: { platform: string; engine: string }): string {
   return `${judged.platform} under QEMU emulation on ${judged.engine}: expect it several times slower than a native build`;
 }
+
+/** A platform as a registry's manifest list names it (`os`, `architecture`, optional `variant`). */
+export interface Platform {
+  os: string;
+  architecture: string;
+  /** `v7` for arm/v7, `v8` for arm64 (its default, written out as registries list it); else undefined. */
+  variant: string | undefined;
+}
+
+/** `linux/arm64/v8`, `linux/amd64`: how docker and podman write a platform. */
+export function platformName(platform: Platform): string {
+  return [platform.os, platform.architecture, ...(platform.variant ? [platform.variant] : [])].join("/");
+}
+
+/** `os/arch[/variant]` as a Platform, normalized (`linux/aarch64` is linux/arm64/v8). */
+export function parsePlatform(text: string): Platform {
+  const [os = "", architecture = "", variant] = normalizePlatform(text).split("/");
+  return { os, architecture, variant: variant ?? DEFAULT_VARIANT[architecture] };
+}

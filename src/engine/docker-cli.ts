@@ -15,6 +15,7 @@ import {
   tagCommand,
   volumeCreateCommand,
 } from "../domain/engine-commands.js";
+import type { ManifestListMember } from "../domain/manifest-list-commands.js";
 import { platformOf } from "../domain/platform.js";
 import { ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
@@ -26,6 +27,8 @@ import type {
   ExecResult,
   ImageBuildSpec,
   ImageInfo,
+  ManifestListOptions,
+  ManifestListResult,
   OneOffIo,
   OneOffSpec,
   OutputSink,
@@ -42,6 +45,7 @@ import {
   tail,
 } from "./engine-errors.js";
 import { imageInfoOf, type RawImage } from "./image-info.js";
+import { publishManifestList } from "./manifest-list-publisher.js";
 import type { ProcessRunner, RunOptions, RunResult } from "./process-runner.js";
 
 export interface DockerCliOptions {
@@ -225,6 +229,14 @@ export class DockerCli implements ContainerEngine {
       | { Descriptor?: { digest?: string } }[];
     const first = Array.isArray(parsed) ? parsed[0] : parsed;
     return first?.Descriptor?.digest;
+  }
+
+  publishManifestList(
+    list: string,
+    members: readonly ManifestListMember[],
+    options: ManifestListOptions,
+  ): Promise<ManifestListResult> {
+    return publishManifestList((command, run) => this.run(command, run), this.binary, list, members, options);
   }
 
   /** docker's own codes for a command it could not start (its init, tini, execs nothing itself). */

@@ -3,6 +3,7 @@
 // domain values (src/domain/engine-commands.ts), turned into command lines by pure functions that
 // the planners share, so a plan prints exactly what runs.
 import type { ContainerSpec, EngineBinary, ImageBuildSpec, OneOffSpec } from "../domain/engine-commands.js";
+import type { ManifestListMember } from "../domain/manifest-list-commands.js";
 
 export type {
   ContainerSpec,
@@ -123,12 +124,32 @@ export interface RegistryOptions {
   configDir?: string;
 }
 
+export interface ManifestListOptions extends RegistryOptions {
+  /** The registry speaks plain HTTP (a loopback one). */
+  insecure: boolean;
+}
+
+export interface ManifestListResult extends RegistryResult {
+  /** The digest the registry gave the list; undefined when the publication failed. */
+  digest: string | undefined;
+}
+
 export interface ContainerEngine extends Engine {
   /** `docker login REGISTRY -u USER --password-stdin`: the password travels on stdin, never in argv. */
   login(registry: string, username: string, password: string, configDir?: string): Promise<RegistryResult>;
   push(reference: string, options: RegistryOptions): Promise<RegistryResult>;
   /** The digest the registry holds for a reference, undefined when it has none (or is unreachable). */
   remoteDigest(reference: string, insecure: boolean, configDir?: string): Promise<string | undefined>;
+  /**
+   * Publishes `list` (`repo:tag`) as a manifest list of `members`, each an image already in that
+   * repository, named by digest, with its platform. Credentials: the engine's own login (or the
+   * options' config folder), as for push.
+   */
+  publishManifestList(
+    list: string,
+    members: readonly ManifestListMember[],
+    options: ManifestListOptions,
+  ): Promise<ManifestListResult>;
   runOnce(spec: OneOffSpec, io?: OneOffIo): Promise<ExecResult>;
   /**
    * Exit codes of a one-off container that may mean its command never started (not found, not

@@ -33,6 +33,8 @@ export interface ProjectDescription {
     tagSuffix: string;
     buildArgs: Record<string, string>;
     platform: string | null;
+    /** The family whose manifest list `push` publishes (`-<family>` tags), null: none. */
+    family: string | null;
   }[];
   engine:
     | { kind: "local" }
@@ -131,6 +133,7 @@ export async function describeProject(
     tagSuffix: `-${target.name}`,
     buildArgs: { ...target.buildArgs },
     platform: target.platform ?? null,
+    family: target.family ?? null,
   }));
   const detection = await ctx.detectEngine(config.engine.value);
   const engine: ProjectDescription["engine"] =

@@ -88,7 +88,12 @@ export async function pushImages(
   }
 }
 
-async function login(ctx: WorkflowContext, plan: PushPlan, engine: ContainerEngine): Promise<void> {
+/** Logs in to the plan's registry with the password on stdin, into the plan's temporary config. */
+export async function login(
+  ctx: WorkflowContext,
+  plan: Pick<PushPlan, "registry" | "username" | "configDir">,
+  engine: ContainerEngine,
+): Promise<void> {
   const password = (await ctx.readStdin()).replace(/\r?\n$/, "");
   ctx.addSecrets([password]);
   const result = await engine.login(plan.registry, plan.username!, password, plan.configDir);
@@ -133,7 +138,7 @@ async function pushOne(
   return `${reference}@${digest}`;
 }
 
-function registryFailure(registry: string, what: string, result: RegistryResult): RegistryError {
+export function registryFailure(registry: string, what: string, result: RegistryResult): RegistryError {
   const where = registry === "" ? "the default registry" : registry;
   switch (classifyRegistryFailure(result.output, result.timedOut)) {
     case "not-logged-in":

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import * as tar from "tar";
+import type { ManifestListMember } from "../../src/domain/manifest-list-commands.js";
 import type { Detection } from "../../src/engine/detect.js";
 import type {
   ContainerEngine,
@@ -15,6 +16,8 @@ import type {
   ExecResult,
   ImageBuildSpec,
   ImageInfo,
+  ManifestListOptions,
+  ManifestListResult,
   OneOffIo,
   OneOffSpec,
   OutputSink,
@@ -171,6 +174,8 @@ export class FakeEngine implements ContainerEngine {
     output: `${reference.split(":").pop()}: digest: sha256:${"a".repeat(64)} size: 1234`,
   });
   remoteDigestScript: (reference: string) => string | undefined = () => `sha256:${"a".repeat(64)}`;
+  manifestListScript: (list: string, members: readonly ManifestListMember[]) => Partial<ManifestListResult> =
+    () => ({ exitCode: 0, digest: `sha256:${"f".repeat(64)}` });
   loginScript: (registry: string, username: string, password: string) => Partial<RegistryResult> = () => ({
     exitCode: 0,
   });
@@ -289,6 +294,22 @@ export class FakeEngine implements ContainerEngine {
   async remoteDigest(reference: string): Promise<string | undefined> {
     this.record("remoteDigest", [reference]);
     return this.remoteDigestScript(reference);
+  }
+
+  async publishManifestList(
+    list: string,
+    members: readonly ManifestListMember[],
+    options: ManifestListOptions,
+  ): Promise<ManifestListResult> {
+    this.record("publishManifestList", [list, members, options.insecure, options.configDir]);
+    return {
+      exitCode: 0,
+      output: "",
+      timedOut: false,
+      aborted: false,
+      digest: undefined,
+      ...this.manifestListScript(list, members),
+    };
   }
 
   async runOnce(spec: OneOffSpec, _io?: OneOffIo): Promise<ExecResult> {

@@ -6,6 +6,8 @@ import {
   emulatedText,
   judgeBuilderPlatform,
   normalizePlatform,
+  parsePlatform,
+  platformName,
   platformOf,
   samePlatform,
 } from "../../src/domain/platform.js";
@@ -26,6 +28,13 @@ describe("platform names", () => {
     expect(normalizePlatform("linux/arm64/v8")).toBe("linux/arm64");
     expect(samePlatform("linux/aarch64", "linux/arm64/v8")).toBe(true);
     expect(samePlatform("linux/arm64", "linux/amd64")).toBe(false);
+  });
+
+  it("as a manifest list names them: arm64's variant written out, amd64 without one", () => {
+    expect(parsePlatform("linux/arm64")).toEqual({ os: "linux", architecture: "arm64", variant: "v8" });
+    expect(parsePlatform("linux/aarch64")).toEqual({ os: "linux", architecture: "arm64", variant: "v8" });
+    expect(parsePlatform("linux/amd64")).toEqual({ os: "linux", architecture: "amd64", variant: undefined });
+    expect(platformName(parsePlatform("linux/arm/v7"))).toBe("linux/arm/v7");
   });
 
   it("an image's inspect output gives its platform", () => {

@@ -73,14 +73,15 @@ describe("targets in the config", () => {
       }),
     );
     expect(targets).toEqual([
-      { name: "bookworm", buildArgs: {}, images: undefined, platform: undefined },
+      { name: "bookworm", buildArgs: {}, images: undefined, platform: undefined, family: undefined },
       {
         name: "trixie",
         buildArgs: { DEBIAN_IMAGE: "debian:trixie-slim" },
         images: undefined,
         platform: "linux/arm64",
+        family: undefined,
       },
-      { name: "arm", buildArgs: {}, images: "docker-arm", platform: undefined },
+      { name: "arm", buildArgs: {}, images: "docker-arm", platform: undefined, family: undefined },
     ]);
     expect(resolveProjectConfig(base({})).targets).toEqual([]);
     // The config itself holds only its keys' values: the targets stand beside it.
@@ -114,6 +115,58 @@ describe("targets in the config", () => {
     expect(problemsOf({ target: { name: "x" } })).toEqual([
       expect.stringContaining(`${label}: must be an array of tables`),
     ]);
+  });
+
+  it("reads a target's family; a family is named like a target, and names no target", () => {
+    const { targets } = resolveProjectConfig(
+      base({
+        target: [
+          { name: "bookworm-amd64", family: "bookworm", platform: "linux/amd64" },
+          { name: "bookworm-arm64", family: "bookworm", platform: "linux/arm64" },
+        ],
+      }),
+    );
+    expect(targets.map((target) => target.family)).toEqual(["bookworm", "bookworm"]);
+    const label = "pyproject.toml [tool.wheelwright]: target";
+    expect(
+      problemsOf({
+        target: [
+          { name: "a", family: "Book Worm" },
+          { name: "b", family: 3 },
+          { name: "c", family: "a" },
+        ],
+      }),
+    ).toEqual([
+      expect.stringContaining(`${label}[0].family: 'Book Worm' must start with`),
+      `${label}[1].family: must be a string (got 3)`,
+      expect.stringContaining(`${label}[2].family: 'a' is also a target's name`),
+    ]);
+  });
+
+  it("rejects two targets of one family that declare one platform, naming both", () => {
+    const label = "pyproject.toml [tool.wheelwright]: target";
+    expect(
+      problemsOf({
+        target: [
+          { name: "amd", family: "bookworm", platform: "linux/arm64/v8" },
+          { name: "other", family: "trixie", platform: "linux/arm64" },
+          { name: "arm", family: "bookworm", platform: "linux/arm64" },
+        ],
+      }),
+    ).toEqual([
+      `${label}[2].platform: targets 'amd' and 'arm' of family 'bookworm' both declare linux/arm64 (a family's manifest list holds one image per platform)`,
+    ]);
+    // Without a declared platform the check waits for the images (push asks what they are).
+    expect(() =>
+      resolveConfig(
+        base({
+          target: [
+            { name: "a", family: "f" },
+            { name: "b", family: "f" },
+          ],
+        }),
+      ),
+    ).not.toThrow();
   });
 
   it("names a target with lowercase letters, digits, '.', '_' and '-' only", () => {

@@ -44,7 +44,7 @@ function infoText(info: ProjectDescription): string {
     for (const target of info.targets) {
       const args = Object.entries(target.buildArgs).map(([name, value]) => `${name}=${value}`);
       lines.push(
-        `  ${target.name.padEnd(15)} wheelhouse ${target.wheelhouse}  images ${target.images}  tags *${target.tagSuffix}${target.platform === null ? "" : `  platform ${target.platform}`}${args.length === 0 ? "" : `  build args ${args.join(" ")}`}`,
+        `  ${target.name.padEnd(15)} wheelhouse ${target.wheelhouse}  images ${target.images}  tags *${target.tagSuffix}${target.platform === null ? "" : `  platform ${target.platform}`}${target.family === null ? "" : `  family ${target.family} (list *-${target.family})`}${args.length === 0 ? "" : `  build args ${args.join(" ")}`}`,
       );
     }
   }

@@ -1,6 +1,14 @@
-// `wheelwright push [TAG...]`: parse, plan (print it with --dry-run), run for each target, render.
+// `wheelwright push [TAG...]`: parse, plan (print it with --dry-run), run for each target, publish
+// the manifest list of each family pushed whole, render.
+import type { LoadedProject } from "../../config/load.js";
 import { requireContainerEngine } from "../../engine/detect.js";
+import type { PushPlan } from "../../plan/push-plan.js";
 import { engineForPlan } from "../../workflows/planning-engine.js";
+import {
+  familyPlatforms,
+  type PublishedManifestList,
+  publishManifestLists,
+} from "../../workflows/push-families.js";
 import { planPushImages, pushImages } from "../../workflows/push-images.js";
 import { printPlan } from "../print-plan.js";
 import { pushResult } from "../run-results.js";
@@ -33,17 +41,36 @@ export async function pushCommand(
     return;
   }
   const { engine } = requireContainerEngine(await ctx.detectEngine(views[0]!.config.engine.value), "push");
-  // The password on stdin can be read once: read it before the first target, hand it to each.
-  const password = request.passwordStdin && views.length > 1 ? await ctx.readStdin() : undefined;
+  const planned: { project: LoadedProject; plan: PushPlan }[] = [];
+  for (const project of views)
+    planned.push({ project, plan: await planPushImages(ctx, project, request, engine) });
+  // Before anything is pushed: a family with two images of one platform cannot be listed.
+  const platforms = await familyPlatforms(engine, planned);
+  // The password on stdin can be read once: read it first, hand it to each target and the lists.
+  const password = request.passwordStdin ? await ctx.readStdin() : undefined;
   const shared = password === undefined ? ctx : { ...ctx, readStdin: async () => password };
   const runs = await forEachTarget(session, shared, views, async (project, own) =>
-    pushImages(own, project, await planPushImages(own, project, request, engine), engine),
+    pushImages(own, project, planned[views.indexOf(project)]!.plan, engine),
+  );
+  const lists = await publishManifestLists(
+    shared,
+    engine,
+    runs.map((run, index) => ({ ...planned[index]!, pushed: run.result })),
+    platforms,
   );
   for (const { result } of runs) session.emit({ type: "result", result: pushResult(result) });
+  if (lists.length > 0) session.emit({ type: "result", result: pushResult([], lists) });
   if (session.json) {
     const pushed = runs.flatMap(({ result }) => result);
-    session.out(`${JSON.stringify({ version: 1, pushed }, null, 2)}\n`);
+    session.out(`${JSON.stringify({ version: 1, pushed, manifestLists: lists }, null, 2)}\n`);
     return;
   }
   for (const { name, result } of runs) session.out(targetLines(name, `${result.join("\n")}\n`));
+  for (const list of lists) session.out(targetLines(list.family, listLines(list)));
+}
+
+/** `repo:tag-family@digest` and one line per member: `  linux/arm64/v8 sha256:... (target)`. */
+function listLines(list: PublishedManifestList): string {
+  const members = list.members.map((m) => `  ${m.platform} ${m.digest} (${m.target})`);
+  return `${list.name}@${list.digest} (manifest list)\n${members.join("\n")}\n`;
 }

@@ -92,6 +92,16 @@ function resultSection(result: RunResult): string {
         [[result.image, `${(result.sizeBytes / 1e6).toFixed(1)} MB`, result.user]],
       )}${result.sbom === undefined ? "" : `\n\n${code(sbomLine(result.sbom))}`}`;
     case "push":
+      if (result.lists !== undefined)
+        return `**Manifest lists**\n\n${table(
+          ["list", "digest", "members"],
+          ["---", "---", "---"],
+          result.lists.map((l) => [
+            l.name,
+            l.digest,
+            l.members.map((m) => `${m.platform} ${m.digest}`).join("<br>"),
+          ]),
+        )}`;
       return `**Pushed**\n\n${table(
         ["image", "digest"],
         ["---", "---"],

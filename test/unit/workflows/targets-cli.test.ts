@@ -341,6 +341,7 @@ describe("info with targets", () => {
         tagSuffix: "-bookworm",
         buildArgs: {},
         platform: null,
+        family: null,
       },
       {
         name: "trixie",
@@ -349,6 +350,7 @@ describe("info with targets", () => {
         tagSuffix: "-trixie",
         buildArgs: { DEBIAN_IMAGE: "debian:trixie-slim" },
         platform: "linux/amd64",
+        family: null,
       },
     ]);
     expect(info.images.find((image) => image.folder === "docker/base")).toEqual({
