@@ -1,24 +1,15 @@
 // `wheelwright release` on the polls example, against the real engine. Every test starts from its
 // own copy of polls and builds the wheelhouse and release it needs.
-import { createHash } from "node:crypto";
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, sh } from "../support/cli.js";
-import { cycloneDx16Validator } from "../support/cyclonedx.js";
 import { engineOrSkip, imageExists } from "../support/engine.js";
 import { commitAll, copyPolls, git, projectOf } from "../support/fixtures.js";
+import { expectReleaseSbom, inImage } from "../support/sbom-checks.js";
 
-const inImage = (image: string, script: string) =>
-  String(
-    execaSync(
-      "docker",
-      ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "sh", image, "-c", script],
-      { reject: false },
-    ).stdout,
-  ).trim();
 const tagsOf = (id: string) =>
   JSON.parse(
     String(execaSync("docker", ["image", "inspect", "-f", "{{json .RepoTags}}", id]).stdout),
@@ -27,68 +18,6 @@ const layersOf = (ref: string) =>
   JSON.parse(
     String(execaSync("docker", ["image", "inspect", "-f", "{{json .RootFS.Layers}}", ref]).stdout),
   ) as string[];
-
-/** The SBOM file as the image holds it, read the way the README says (as the image's own user). */
-const sbomBytes = (image: string) =>
-  Buffer.from(
-    execaSync(
-      "docker",
-      ["run", "--rm", "--network", "none", image, "cat", "/usr/share/wheelwright/sbom.cdx.json"],
-      // The exact bytes: execa would strip the file's final newline.
-      { encoding: "buffer", stripFinalNewline: false },
-    ).stdout,
-  );
-const labelOf = (image: string, label: string) =>
-  String(
-    execaSync("docker", ["image", "inspect", "--format", `{{ index .Config.Labels "${label}" }}`, image])
-      .stdout,
-  );
-
-interface SbomComponent {
-  type: string;
-  name: string;
-  version: string;
-  purl?: string;
-  hashes?: { alg: string; content: string }[];
-}
-
-/** The release SBOM lists exactly the runtime wheels, and Debian packages the image really has. */
-function expectReleaseSbom(root: string, image: string): void {
-  const bytes = sbomBytes(image);
-  expect(labelOf(image, "io.wheelwright.sbom")).toBe("/usr/share/wheelwright/sbom.cdx.json");
-  expect(labelOf(image, "io.wheelwright.sbom.sha256")).toBe(createHash("sha256").update(bytes).digest("hex"));
-  const document = JSON.parse(bytes.toString("utf8")) as { components: SbomComponent[] };
-  const validate = cycloneDx16Validator();
-  expect(validate(document), JSON.stringify(validate.errors, null, 2)).toBe(true);
-  const manifest = JSON.parse(
-    readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8"),
-  ) as Manifest;
-  const runtime = manifest.wheels.filter((w) => w.sets.includes("runtime"));
-  const wheels = document.components.filter((c) => c.purl?.startsWith("pkg:pypi/"));
-  const facts = (list: { name: string; version: string; sha256: string }[]) =>
-    list.map((w) => `${w.name} ${w.version} ${w.sha256}`).sort();
-  expect(
-    facts(wheels.map((c) => ({ name: c.name, version: c.version, sha256: c.hashes![0]!.content }))),
-  ).toEqual(facts(runtime));
-  expect(wheels.map((c) => c.name)).not.toContain("pytest");
-  // Packages the base really holds, at the versions dpkg gives them there.
-  const debs = new Map(
-    document.components.filter((c) => c.purl?.startsWith("pkg:deb/debian/")).map((c) => [c.name, c]),
-  );
-  expect(debs.size).toBeGreaterThan(20);
-  for (const name of ["python3", "libc6"]) {
-    const [version, arch] = inImage(image, `dpkg-query -W -f '\${Version} \${Architecture}' ${name}`).split(
-      " ",
-    );
-    expect(debs.get(name)?.version, name).toBe(version);
-    expect(debs.get(name)?.purl, name).toBe(
-      `pkg:deb/debian/${name}@${encodeURIComponent(version!)}?arch=${arch}&distro=debian-12`,
-    );
-  }
-  expect(document.components.filter((c) => c.type === "operating-system").map((c) => c.name)).toEqual([
-    "debian",
-  ]);
-}
 
 /** `build test`, then `release` with the given tags: must both succeed. */
 async function buildAndRelease(root: string, tags: string[] = []) {
@@ -119,7 +48,7 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
       /^sbom: \d+ wheels, \d+ Debian packages, at \/usr\/share\/wheelwright\/sbom\.cdx\.json$/m,
     );
     const image = `${REPO()}:${shortSha}`;
-    expectReleaseSbom(root, image);
+    expectReleaseSbom(path.join(root, "wheelhouse"), image);
     const config = JSON.parse(
       String(execaSync("docker", ["image", "inspect", "-f", "{{json .Config}}", image]).stdout),
     ) as {

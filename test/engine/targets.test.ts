@@ -11,6 +11,7 @@ import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, sh } from "../support/cli.js";
 import { containersOf, engineOrSkip, imageExists } from "../support/engine.js";
 import { commitAll, copyPolls, git, projectOf } from "../support/fixtures.js";
+import { expectReleaseSbom, expectWheelhouseSbom } from "../support/sbom-checks.js";
 import { testRun } from "../support/test-run.js";
 
 const TRIXIE = "debian:trixie-slim";
@@ -75,6 +76,20 @@ describe.skipIf(engineOrSkip())("targets: bookworm and trixie from one command (
       expect(imageExists(`${release}:latest-${target}`)).toBe(true);
     }
     expect(imageExists(`${release}:${sha}`)).toBe(false);
+    // Each target's wheelhouse and release image carry an SBOM: valid CycloneDX 1.6, exactly that
+    // target's wheels (cp311 in one, cp313 in the other), the release's with its Debian packages.
+    for (const target of ["bookworm", "trixie"]) {
+      const wheelhouse = path.join(root, "wheelhouse", target);
+      expectWheelhouseSbom(wheelhouse);
+      expectReleaseSbom(wheelhouse, `${release}:${sha}-${target}`);
+      const sbom = JSON.parse(readFileSync(path.join(wheelhouse, "sbom.cdx.json"), "utf8")) as {
+        metadata: { component: { properties?: { name: string; value: string }[] } };
+      };
+      expect(sbom.metadata.component.properties).toContainEqual({
+        name: "wheelwright:target",
+        value: target,
+      });
+    }
 
     const version = "import sys; print(sys.version)";
     const onTrixie = await runCli(["run", "--target", "trixie", "--", "python3", "-c", version], {
