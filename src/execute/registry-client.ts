@@ -1,8 +1,7 @@
 // The OCI distribution API over Node's fetch, for the registry wheel cache: manifests (HEAD, GET,
 // PUT, DELETE), blobs (GET streamed to a file with its sha256 computed on the way, monolithic
-// POST+PUT uploads), tags/list. Plain http only for loopback hosts (cache-ref.ts). On a 401 it
-// answers the challenge: Basic with the engine's login, or the Bearer token flow (a token from the
-// challenge's realm for this repository's scope). Every request has its own deadline
+// POST+PUT uploads), tags/list. Plain http only for loopback hosts (cache-ref.ts). A 401 is
+// answered once per action (registry-auth.ts). Every request has its own deadline
 // (`cache-timeout`) besides the run's signal. Credentials and tokens go to the redactor and into
 // headers only: never into argv, events or an error's text.
 import { createHash } from "node:crypto";
@@ -10,47 +9,30 @@ import { createWriteStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { CacheRef } from "../domain/cache-ref.js";
-import { isLoopbackRegistry } from "../domain/registry.js";
-import { parseChallenge, tokenUrl } from "../domain/registry-challenge.js";
-import type { ProcessRunner } from "../engine/process-runner.js";
 import { RegistryError } from "../errors.js";
 import type { CacheRegistry } from "./cache-registry.js";
-import { findRegistryCredentials, type RegistryCredentials } from "./registry-credentials.js";
+import { type Action, type AuthWorld, RegistryAuth } from "./registry-auth.js";
 
-export interface RegistryClientWorld {
-  env: Readonly<Record<string, string | undefined>>;
-  runner: ProcessRunner;
+export interface RegistryClientWorld extends AuthWorld {
   signal: AbortSignal;
-  addSecrets(values: readonly string[]): void;
   timeoutMs: number;
   fetch?: typeof fetch;
 }
 
-type Action = "pull" | "pull,push" | "delete";
-
 const MANIFEST_ACCEPT = "application/vnd.oci.image.manifest.v1+json";
 
 export class RegistryClient implements CacheRegistry {
-  private credentials: Promise<RegistryCredentials | undefined> | undefined;
-  private readonly authorization = new Map<Action, string>();
+  private readonly auth: RegistryAuth;
 
   constructor(
     readonly ref: CacheRef,
     private readonly world: RegistryClientWorld,
-  ) {}
+  ) {
+    this.auth = new RegistryAuth(ref, world, (url, init, what) => this.send(url, init, what));
+  }
 
   private url(rest: string): string {
     return `${this.ref.baseUrl}/v2/${this.ref.repository}/${rest}`;
-  }
-
-  private loginOf(): Promise<RegistryCredentials | undefined> {
-    this.credentials ??= findRegistryCredentials(this.ref.registry, this.world.env, this.world.runner).then(
-      (found) => {
-        if (found !== undefined) this.world.addSecrets([found.password, basic(found)]);
-        return found;
-      },
-    );
-    return this.credentials;
   }
 
   /** One fetch under the run's signal and this request's deadline; network failures become RegistryErrors. */
@@ -89,7 +71,7 @@ export class RegistryClient implements CacheRegistry {
   ): Promise<Response> {
     const url = extra.url ?? this.url(rest);
     const attempt = () => {
-      const auth = this.authorization.get(action);
+      const auth = this.auth.header(action);
       const headers = { ...extra.headers, ...(auth === undefined ? {} : { Authorization: auth }) };
       return this.send(
         url,
@@ -98,57 +80,16 @@ export class RegistryClient implements CacheRegistry {
       );
     };
     const first = await attempt();
-    if (first.status !== 401 || this.authorization.has(action)) return this.checkAuth(first, what);
+    if (first.status !== 401 || this.auth.header(action) !== undefined) return this.checkAuth(first, what);
     await first.body?.cancel();
-    await this.answer(first.headers.get("www-authenticate"), action, what);
+    await this.auth.answer(first.headers.get("www-authenticate"), action, what);
     return this.checkAuth(await attempt(), what);
   }
 
   private checkAuth(response: Response, what: string): Response {
     if (response.status !== 401 && response.status !== 403) return response;
     void response.body?.cancel();
-    throw new RegistryError(
-      `The wheel cache ${this.ref.registry} refused the credentials (${response.status}): ${what} failed`,
-      {
-        hint: `Log in with the engine (\`docker login ${this.ref.registry}\`): wheelwright uses its login or credential helper.`,
-      },
-    );
-  }
-
-  private async answer(header: string | null, action: Action, what: string): Promise<void> {
-    const challenge = parseChallenge(header);
-    const login = await this.loginOf();
-    const notLoggedIn = () =>
-      new RegistryError(`Not logged in to the wheel cache ${this.ref.registry}: ${what} was refused`, {
-        hint: `Log in with the engine first (\`docker login ${this.ref.registry}\`): wheelwright uses its login or credential helper.`,
-      });
-    if (challenge === undefined || challenge.scheme === "basic") {
-      if (login === undefined) throw notLoggedIn();
-      this.authorization.set(action, basic(login));
-      return;
-    }
-    const realm = new URL(challenge.realm);
-    if (realm.protocol === "http:" && !isLoopbackRegistry(realm.host))
-      throw new RegistryError(`The wheel cache ${this.ref.registry} names a token service over plain http`, {
-        hint: "Credentials are sent to a token service over https only (or on this machine's loopback).",
-      });
-    const scope = `repository:${this.ref.repository}:${action}`;
-    const response = await this.send(
-      tokenUrl(challenge, scope),
-      { headers: login === undefined ? {} : { Authorization: basic(login) } },
-      `getting a token for ${what}`,
-    );
-    if (!response.ok) {
-      await response.body?.cancel();
-      if (login === undefined) throw notLoggedIn();
-      this.checkAuth(response.status === 403 ? response : new Response(null, { status: 401 }), what);
-    }
-    const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
-    const token = typeof body.token === "string" ? body.token : body.access_token;
-    if (typeof token !== "string" || token === "")
-      throw new RegistryError(`The token service of ${this.ref.registry} gave no token for ${what}`);
-    this.world.addSecrets([token]);
-    this.authorization.set(action, `Bearer ${token}`);
+    throw this.auth.refused(response.status, what);
   }
 
   private async refused(response: Response, what: string): Promise<RegistryError> {
@@ -309,8 +250,4 @@ export class RegistryClient implements CacheRegistry {
     if (!response.ok) throw await this.refused(response, what);
     await response.body?.cancel();
   }
-}
-
-function basic(login: RegistryCredentials): string {
-  return `Basic ${Buffer.from(`${login.username}:${login.password}`).toString("base64")}`;
 }

@@ -6,7 +6,7 @@
 // entry is listed and pruned; with the registry stopped D warns and builds, or fails with
 // --cache-required.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
@@ -191,5 +191,35 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
     );
     expect(stepIds(result)).toContain("builder");
     expect(wheelBytes(root)).toEqual(built);
+  });
+
+  it("with htpasswd: the engine's login (auths in DOCKER_CONFIG) pushes and lists; none is exit 9; the password nowhere", async () => {
+    const password = `pw-MARKER-${Date.now()}`;
+    const guarded = await startRegistry({ user: "alice", password });
+    try {
+      const ref = `${guarded.address}/${testRun().namespace}/wheels`;
+      const e = await freshMachine("e");
+      mkdirSync(e.DOCKER_CONFIG!, { recursive: true });
+      const auth = Buffer.from(`alice:${password}`).toString("base64");
+      writeFileSync(
+        path.join(e.DOCKER_CONFIG!, "config.json"),
+        JSON.stringify({ auths: { [guarded.address]: { auth } } }),
+      );
+      const build = await on(e, ["--json", "--cache", ref, "build", "--cache-push"]);
+      expect(build.exitCode, build.stderr).toBe(0);
+      expect(messages(build, "notice").join("\n")).toContain(
+        `pushed the wheel set to the registry cache ${ref}`,
+      );
+      const listed = await on(e, ["--json", "--cache", ref, "cache", "ls"]);
+      expect(listed.exitCode, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout).entries).toHaveLength(1);
+      const anonymous = await on(machine("anonymous"), ["--cache", ref, "cache", "ls"]);
+      expect(anonymous.exitCode).toBe(EXIT_CODES.registry);
+      expect(anonymous.stderr).toContain(`Not logged in to the wheel cache ${guarded.address}`);
+      for (const result of [build, listed, anonymous])
+        expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+    } finally {
+      await guarded.stop();
+    }
   });
 });

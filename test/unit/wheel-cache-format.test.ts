@@ -138,60 +138,90 @@ describe("the wheel set artefact", () => {
     ]);
   });
 
-  it.each([
+  type Served = Record<string, unknown> & { layers: Record<string, unknown>[] };
+  const title = (layer: Record<string, unknown>, value: string) => {
+    (layer.annotations as Record<string, string>)["org.opencontainers.image.title"] = value;
+  };
+  const hostile: [string, (a: Served) => void, RegExp][] = [
     [
       "a wrong manifest media type",
-      (a) => void (a.mediaType = "application/vnd.docker.distribution.manifest.v2+json"),
+      (a) => {
+        a.mediaType = "application/vnd.docker.distribution.manifest.v2+json";
+      },
       /media type/,
     ],
-    ["another artifact type", (a) => void (a.artifactType = "application/vnd.other+json"), /artifact type/],
+    [
+      "another artifact type",
+      (a) => {
+        a.artifactType = "application/vnd.other+json";
+      },
+      /artifact type/,
+    ],
     [
       "a layer of another media type",
-      (a) => void (a.layers[0]!.mediaType = "application/vnd.oci.image.layer.v1.tar"),
+      (a) => {
+        a.layers[0]!.mediaType = "application/vnd.oci.image.layer.v1.tar";
+      },
       /media type/,
     ],
-    ["too many layers", (a) => void (a.layers = Array.from({ length: 11 }, () => a.layers[0]!)), /11 layers/],
-    ["no layers", (a) => void (a.layers = []), /0 layers/],
-    ["a huge layer", (a) => void (a.layers[0]!.size = 10 ** 12), /bytes \(at most 1000/],
+    [
+      "too many layers",
+      (a) => {
+        a.layers = Array.from({ length: 11 }, () => a.layers[0]!);
+      },
+      /11 layers/,
+    ],
+    [
+      "no layers",
+      (a) => {
+        a.layers = [];
+      },
+      /0 layers/,
+    ],
+    [
+      "a huge layer",
+      (a) => {
+        a.layers[0]!.size = 10 ** 12;
+      },
+      /bytes \(at most 1000/,
+    ],
     [
       "too many bytes in all",
-      (a) => void ((a.layers[0]!.size = 900), (a.layers[1]!.size = 900)),
+      (a) => {
+        a.layers[0]!.size = 900;
+        a.layers[1]!.size = 900;
+      },
       /1800 bytes/,
     ],
     [
       "a title with /",
-      (a) =>
-        void ((a.layers[0]!.annotations as Record<string, string>)["org.opencontainers.image.title"] =
-          "../demo-1.0-py3-none-any.whl"),
+      (a) => title(a.layers[0]!, "../demo-1.0-py3-none-any.whl"),
       /not a plain wheel file name/,
     ],
-    [
-      "a title with ..",
-      (a) =>
-        void ((a.layers[0]!.annotations as Record<string, string>)["org.opencontainers.image.title"] = ".."),
-      /not a plain wheel file name/,
-    ],
+    ["a title with ..", (a) => title(a.layers[0]!, ".."), /not a plain wheel file name/],
     [
       "two layers of one name",
-      (a) => void (a.layers[1]!.annotations = a.layers[0]!.annotations),
-      /two layers|digest is not the sha256/,
+      (a) => title(a.layers[1]!, "demo-1.0-py3-none-any.whl"),
+      /two layers are named demo/,
     ],
     [
       "a digest that is not the named sha256",
-      (a) => void (a.layers[0]!.digest = `sha256:${HEX("d")}`),
+      (a) => {
+        a.layers[0]!.digest = `sha256:${HEX("d")}`;
+      },
       /not the sha256 it names/,
     ],
     [
       "a digest of another algorithm",
-      (a) => void (a.layers[0]!.digest = `sha512:${"a".repeat(128)}`),
+      (a) => {
+        a.layers[0]!.digest = `sha512:${"a".repeat(128)}`;
+      },
       /no sha256 digest/,
     ],
-  ] as [string, (a: Record<string, unknown> & { layers: Record<string, unknown>[] }) => void, RegExp][])(
-    "refuses %s",
-    (_what, edit, message) => {
-      expect(() => parseWheelSetArtifact(served(edit), LIMITS)).toThrow(message);
-    },
-  );
+  ];
+  it.each(hostile)("refuses %s", (_what, edit, message) => {
+    expect(() => parseWheelSetArtifact(served(edit), LIMITS)).toThrow(message);
+  });
 
   it("takes the config as the set's manifest only when it matches the key and the layers", () => {
     const layers = parseWheelSetArtifact(
