@@ -8,7 +8,8 @@ import type { ProcessRunner } from "../engine/process-runner.js";
 import { RegistryError } from "../errors.js";
 import { findRegistryCredentials, type RegistryCredentials } from "./registry-credentials.js";
 
-export type Action = "pull" | "pull,push" | "delete";
+const ACTIONS = ["pull", "pull,push", "delete"] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export interface AuthWorld {
   env: Readonly<Record<string, string | undefined>>;
@@ -62,7 +63,8 @@ export class RegistryAuth {
       });
     if (challenge === undefined || challenge.scheme === "basic") {
       if (login === undefined) throw notLoggedIn();
-      this.authorization.set(action, basic(login));
+      // Basic is one header for every action: no second 401 for the first push or delete.
+      for (const each of ACTIONS) this.authorization.set(each, basic(login));
       return;
     }
     const realm = new URL(challenge.realm);
