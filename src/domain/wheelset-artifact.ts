@@ -179,7 +179,14 @@ export function parseWheelSetArtifact(value: unknown, limits: ArtifactLimits): P
 export function wheelSetManifestOf(
   configText: string,
   layers: readonly WheelLayer[],
-  expected: { fingerprint: string; builder: string; sourceDateEpoch: number | undefined; app: string },
+  expected: {
+    fingerprint: string;
+    builder: string;
+    sourceDateEpoch: number | undefined;
+    app: string;
+    /** The set labels the build asked for (`runtime`, `extra:test`, ...): each wheel's are among them. */
+    sets: readonly string[];
+  },
 ): Manifest {
   let parsed: unknown;
   try {
@@ -202,10 +209,30 @@ export function wheelSetManifestOf(
     const layer = byName.get(wheel.filename);
     if (layer === undefined || layer.sha256 !== wheel.sha256 || layer.size !== wheel.size)
       throw new Error(`${wheel.filename}: the manifest and its layer disagree`);
+    const problem = wheelEntryProblem(wheel, expected.sets);
+    if (problem !== undefined) throw new Error(`${wheel.filename}: ${problem}`);
   }
   if (
     !parsed.wheels.some((wheel) => wheel.filename === parsed.app.filename && wheel.name === parsed.app.name)
   )
     throw new Error("the manifest's application wheel is not among its wheels");
   return parsed;
+}
+
+/** What the requirements, SBOM and lock file are written from must be of the shape a build writes. */
+function wheelEntryProblem(wheel: Manifest["wheels"][number], sets: readonly string[]): string | undefined {
+  if (wheel.origin !== "built" && wheel.origin !== "fetched") return "an unknown origin";
+  if (!Array.isArray(wheel.sets) || wheel.sets.length === 0 || !wheel.sets.every((set) => sets.includes(set)))
+    return "sets other than the build asked for";
+  if (!wheel.requires.every((line) => typeof line === "string")) return "requirements that are not text";
+  const sdist = wheel.sdist;
+  if (
+    sdist !== undefined &&
+    (typeof sdist.name !== "string" ||
+      !/^[0-9a-f]{64}$/.test(String(sdist.sha256)) ||
+      !["string", "undefined"].includes(typeof sdist.url) ||
+      !["string", "undefined"].includes(typeof sdist.path))
+  )
+    return "a malformed sdist";
+  return undefined;
 }

@@ -46,7 +46,8 @@ export class RegistryAuth {
   private loginOf(): Promise<RegistryCredentials | undefined> {
     this.credentials ??= findRegistryCredentials(this.ref.registry, this.world.env, this.world.runner).then(
       (found) => {
-        if (found !== undefined) this.world.addSecrets([found.password, basic(found)]);
+        // The password, and its base64 form as config.json and the Basic header hold it.
+        if (found !== undefined) this.world.addSecrets([found.password, basic(found).slice("Basic ".length)]);
         return found;
       },
     );

@@ -64,6 +64,7 @@ export async function restoreFromCache(
         const manifest = await pullEntry(ctx, project, facts, cache, {
           tag,
           fingerprint: decision.inputs.fingerprints.fingerprint,
+          sets: decision.inputs.fingerprints.parts.sets.split(" "),
         });
         if (manifest === undefined) return { kind: "miss" };
         const reason = `restored from the registry cache ${where} (${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}, no builder ran)`;
@@ -108,7 +109,7 @@ async function pullEntry(
   project: LoadedProject,
   facts: BuildFacts,
   cache: WheelCache,
-  { tag, fingerprint }: { tag: string; fingerprint: string },
+  { tag, fingerprint, sets }: { tag: string; fingerprint: string; sets: readonly string[] },
 ): Promise<Manifest | undefined> {
   const { registry } = cache;
   const found = await registry.getManifest(tag, MAX_MANIFEST_BYTES);
@@ -130,6 +131,7 @@ async function pullEntry(
       builder: facts.expectedBuilderId,
       sourceDateEpoch: facts.sourceDateEpoch,
       app: normalizeName(project.metadata.name ?? project.config.app.value),
+      sets,
     }),
   );
   const staging = createStaging(project.wheelhouseDir, facts.runId);

@@ -228,7 +228,13 @@ describe("the wheel set artefact", () => {
       served(() => undefined),
       LIMITS,
     ).layers;
-    const expected = { fingerprint: "fp", builder: "image:abc", sourceDateEpoch: 1700000000, app: "demo" };
+    const expected = {
+      fingerprint: "fp",
+      builder: "image:abc",
+      sourceDateEpoch: 1700000000,
+      app: "demo",
+      sets: ["runtime"],
+    };
     const text = JSON.stringify(manifest());
     expect(wheelSetManifestOf(text, layers, expected).wheels).toHaveLength(2);
     expect(() => wheelSetManifestOf(text, layers, { ...expected, fingerprint: "other" })).toThrow(/foreign/);
@@ -244,6 +250,12 @@ describe("the wheel set artefact", () => {
     const lying = manifest();
     lying.wheels[1]!.sha256 = HEX("e");
     expect(() => wheelSetManifestOf(JSON.stringify(lying), layers, expected)).toThrow(/tinydep.*disagree/);
+    const widened = manifest();
+    widened.wheels[0]!.sets = ["runtime", "extra:evil"];
+    expect(() => wheelSetManifestOf(JSON.stringify(widened), layers, expected)).toThrow(/sets other than/);
+    const sdist = manifest();
+    sdist.wheels[1]!.sdist = { name: "tinydep-1.0.tar.gz", sha256: "../x" };
+    expect(() => wheelSetManifestOf(JSON.stringify(sdist), layers, expected)).toThrow(/malformed sdist/);
   });
 });
 
