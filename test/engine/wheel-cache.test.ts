@@ -4,7 +4,7 @@
 // builds a project with a compiled dependency and pushes the set; B restores it without a builder,
 // byte for byte; a blob damaged in the registry's storage is refused and C builds locally; the
 // entry is listed and pruned; with the registry stopped D warns and builds, or fails with
-// --cache-required.
+// --cache-required; a registry with htpasswd takes the engine's login; a hung one is given up.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,7 +17,7 @@ import { engineOrSkip } from "../support/engine.js";
 import { projectNames, setToolKey } from "../support/fault-projects.js";
 import { removeCacheVolume, removeProjectImages } from "../support/fault-world.js";
 import { makeProject } from "../support/fixtures.js";
-import { type Registry, startRegistry } from "../support/registry.js";
+import { type Registry, startHungRegistry, startRegistry } from "../support/registry.js";
 import { testRun } from "../support/test-run.js";
 
 const SCENARIO = "wheel-cache";
@@ -220,6 +220,19 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
         expect(`${result.stdout}${result.stderr}`).not.toContain(password);
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it("a registry that never answers: given up after cache-timeout, exit 9 naming the setting", async () => {
+    const hung = await startHungRegistry();
+    try {
+      const ref = `${hung.address}/${testRun().namespace}/wheels`;
+      const listed = await on(machine("hung"), ["--cache", ref, "--cache-timeout", "2", "cache", "ls"]);
+      expect(listed.exitCode).toBe(EXIT_CODES.registry);
+      expect(listed.stderr).toContain(`The wheel cache ${hung.address} did not answer in 2 s`);
+      expect(listed.stderr).toContain("cache-timeout");
+    } finally {
+      await hung.stop();
     }
   });
 });
