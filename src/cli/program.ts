@@ -65,6 +65,15 @@ function addImageAndBuild(program: Command, session: SessionOf): void {
       "--check-reproducible",
       "build the set a second time in a fresh builder under other conditions and compare every wheel (exit 13 when they differ)",
     )
+    .option(
+      "--cache-push",
+      "push the wheel set to the registry wheel cache (`cache`) after a build [default: on when CI is set]",
+    )
+    .option("--no-cache-push", "do not push to the registry wheel cache, even in CI")
+    .option(
+      "--cache-required",
+      "a registry wheel cache that cannot be used fails the build (exit 9) instead of a warning",
+    )
     .option(...DRY_RUN)
     .action(async (extras: string[], options: BuildFlags, command: Command) => {
       const current = session(command);
@@ -74,6 +83,8 @@ function addImageAndBuild(program: Command, session: SessionOf): void {
 }
 
 interface BuildFlags {
+  cachePush?: boolean;
+  cacheRequired?: boolean;
   group?: string[];
   requirement?: string[];
   force?: boolean;
@@ -186,6 +197,33 @@ function addPushInfo(program: Command, session: SessionOf): void {
     });
 }
 
+function parseKeep(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("a whole number (0 or more)");
+  return Number(value);
+}
+
+function addCache(program: Command, session: SessionOf): void {
+  const cache = program
+    .command("cache")
+    .description("list or trim this project's entries in the registry wheel cache (the `cache` setting)");
+  cache
+    .command("ls")
+    .description("list this project's wheel sets in the cache: tag, creation time, wheels, size, app")
+    .action(async (_options: unknown, command: Command) => {
+      const { cacheListCommand } = await import("./commands/cache.js");
+      await cacheListCommand(session(command));
+    });
+  cache
+    .command("prune")
+    .description("delete all but the newest N wheel sets of this project from the cache")
+    .option("--keep <n>", "how many of the newest entries to keep [default: 10]", parseKeep)
+    .option("-n, --dry-run", "list what would be deleted, and delete nothing")
+    .action(async (options: { keep?: number; dryRun?: boolean }, command: Command) => {
+      const { cachePruneCommand } = await import("./commands/cache.js");
+      await cachePruneCommand(session(command), { keep: options.keep ?? 10, dryRun: options.dryRun });
+    });
+}
+
 interface PushFlags {
   allImages?: boolean;
   username?: string;
@@ -211,6 +249,8 @@ export function createProgram(
     .exitOverride()
     .configureHelp({ showGlobalOptions: true });
   for (const spec of CONFIG_FLAGS) program.addOption(configOption(spec));
+  // After `--cache <ref>`: the option is then undefined unless given, false with --no-cache.
+  program.addOption(new Option("--no-cache", "do not use the registry wheel cache this run"));
   program.addOption(
     new Option(
       "--target <name>",
@@ -230,11 +270,14 @@ export function createProgram(
       const value = globals[optionName(spec.flag)];
       if (value !== undefined) flags[spec.key] = value;
     }
+    // --no-cache: the cache key's flag layer says "none" (an empty reference), beating file and env.
+    if (globals.cache === false) flags.cache = "";
     return makeSession({ ...globals, flags, command: command.name() });
   };
   addImageAndBuild(program, session);
   addTestReleaseRun(program, session);
   addCleanAllInit(program, session);
   addPushInfo(program, session);
+  addCache(program, session);
   return program;
 }

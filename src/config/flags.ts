@@ -27,6 +27,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { key: "find-links", flag: "--find-links <url>", list: true },
   { key: "timeout", flag: "--timeout <seconds>", number: true },
   { key: "memory", flag: "--memory <size>" },
+  { key: "cache", flag: "--cache <ref>" },
+  { key: "cache-timeout", flag: "--cache-timeout <seconds>", number: true },
 ];
 
 /** `--image-version` for `version`: how a flag-sourced value is named in messages. */

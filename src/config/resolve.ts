@@ -1,6 +1,7 @@
 // Pure config resolution: file table, environment and flags in; a fully defaulted ResolvedConfig
 // with each value's origin out, or one InputError listing every problem with its dotted path.
 // Precedence (highest first): flags > WHEELWRIGHT_* > REPO_NS/APP_NAME/REPO_VERSION > file > defaults.
+import { cacheRefProblem } from "../domain/cache-ref.js";
 import { componentProblem, namespaceProblem, tagProblem } from "../domain/image-ref.js";
 import { redactUrls } from "../domain/index-settings.js";
 import { closest, normalizeName } from "../domain/names.js";
@@ -35,7 +36,8 @@ const LIST_KEYS = new Set<ConfigKey>(["extra-index-urls", "find-links"]);
 /** Env values are strings: lists are space-separated, numbers parsed. */
 function fromEnv(key: ConfigKey, text: string): unknown {
   if (LIST_KEYS.has(key)) return text.split(/\s+/).filter((part) => part !== "");
-  if (key === "timeout" || key === "max-output-files") return /^\d+$/.test(text) ? Number(text) : text;
+  if (key === "timeout" || key === "max-output-files" || key === "cache-timeout")
+    return /^\d+$/.test(text) ? Number(text) : text;
   if (key === "pull")
     return text === "true" || text === "1" ? true : text === "false" || text === "0" ? false : text;
   return text;
@@ -143,6 +145,7 @@ export function resolveProjectConfig(inputs: ConfigInputs): {
   checkName(problems, "namespace", values.get("namespace"), namespaceProblem);
   checkName(problems, "app", app, componentProblem);
   checkName(problems, "version", values.get("version"), tagProblem);
+  checkCache(problems, values.get("cache"));
   const targets = resolveTargets(inputs.fileTable?.[TARGET_KEY], inputs.fileLabel, problems);
   if (problems.length > 0) {
     throw new InputError(
@@ -169,6 +172,16 @@ function checkName(
   if (problem === undefined) return;
   const where = sourced.origin.kind === "default" ? key : `${key} (from ${describeOrigin(sourced.origin)})`;
   problems.push(`${where}: '${sourced.value}' is not valid in an image reference: it ${problem}`);
+}
+
+/** The cache's repository reference (`""` is --no-cache's: no cache). */
+function checkCache(problems: string[], sourced: Sourced<unknown> | undefined): void {
+  if (sourced === undefined || typeof sourced.value !== "string" || sourced.value === "") return;
+  const problem = cacheRefProblem(sourced.value);
+  if (problem === undefined) return;
+  const where =
+    sourced.origin.kind === "default" ? "cache" : `cache (from ${describeOrigin(sourced.origin)})`;
+  problems.push(`${where}: '${sourced.value}' ${problem}`);
 }
 
 function describeOrigin(origin: Origin): string {

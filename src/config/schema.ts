@@ -168,6 +168,19 @@ export const CONFIG_KEYS = {
     env: ["WHEELWRIGHT_MAX_OUTPUT_SIZE"],
     describe: "most bytes in all the host accepts from the builder's output",
   },
+  cache: {
+    schema: z.string(),
+    default: undefined,
+    env: ["WHEELWRIGHT_CACHE"],
+    describe:
+      "registry wheel cache: a repository (HOST[:PORT]/PATH, e.g. 127.0.0.1:5000/acme/wheels) whose entries a build restores before starting a builder; --no-cache turns it off",
+  },
+  "cache-timeout": {
+    schema: z.number().int().positive(),
+    default: 30,
+    env: ["WHEELWRIGHT_CACHE_TIMEOUT"],
+    describe: "seconds each request to the registry wheel cache may take before the cache is given up",
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -213,6 +226,9 @@ export interface ResolvedConfig {
   testRequirements: Sourced<string | undefined>;
   lock: Sourced<string | undefined>;
   devContext: Sourced<string>;
+  /** The registry wheel cache's repository; "" when --no-cache turned it off. */
+  cache: Sourced<string | undefined>;
+  cacheTimeout: Sourced<number>;
 }
 
 export function originText(origin: Origin): string {

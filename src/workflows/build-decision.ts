@@ -33,8 +33,9 @@ import { StatCache } from "../project/stat-cache.js";
 import { type BuilderChoice, expectedBuilderId } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { commitTimesFile, projectStore } from "./result-store.js";
+import type { CacheChoice } from "./wheel-cache.js";
 
-export interface BuildWheelhouseRequest extends BuildRequest {
+export interface BuildWheelhouseRequest extends BuildRequest, CacheChoice {
   force: boolean;
   /** Build the set a second time in a fresh builder under other conditions and compare every wheel. */
   checkReproducible?: boolean;

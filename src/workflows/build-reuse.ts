@@ -8,9 +8,12 @@ import { publishManifest, reuseWheel } from "../execute/publish-wheelhouse.js";
 import { createStaging } from "../execute/wheelhouse.js";
 import { DEFAULT_INDEX, unreachableIndexes, withoutUnreachable } from "../project/index-probe.js";
 import { StatCache } from "../project/stat-cache.js";
-import type { BuildFacts, Decision } from "./build-decision.js";
+import type { BuildFacts, BuildWheelhouseRequest, Decision } from "./build-decision.js";
 import type { BuildOutcome } from "./build-wheelhouse.js";
+import { pushToCache } from "./cache-push.js";
+import { restoreFromCache } from "./cache-restore.js";
 import type { WorkflowContext } from "./context.js";
+import type { WheelCache } from "./wheel-cache.js";
 
 export /** The facts with unreachable indexes left out, each said in a warning with how to turn it off. */
 async function withReachableIndexes(ctx: WorkflowContext, facts: BuildFacts): Promise<BuildFacts> {
@@ -79,4 +82,44 @@ function reusedDependencies(
   for (const wheel of deps) reuseWheel(wheel, from, staging);
   hashes.save();
   return deps;
+}
+
+/** What was found before any builder starts, and what to do with the registry cache after a build. */
+export interface Reuse {
+  outcome: BuildOutcome | undefined;
+  /** Push the set this build makes (the cache is on, reachable, and pushing was asked for). */
+  pushAfter: boolean;
+  /** The tag holds an entry that was refused: the push replaces it. */
+  replace: boolean;
+}
+
+/**
+ * The result store first (this machine's), then the registry cache (the team's), before the
+ * engine is asked anything. A forced or reproducibility build looks nothing up; it may still push.
+ */
+export async function reuseBeforeBuilding(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  cache: WheelCache | undefined,
+): Promise<Reuse> {
+  const request: BuildWheelhouseRequest = facts.request;
+  const push = cache?.push === true;
+  const stored = restoreFromStore(ctx, project, facts, decision);
+  if (stored !== undefined) {
+    // A set this machine holds may be one the team's cache lacks (a runner with a warm store).
+    if (push) await pushToCache(ctx, project.wheelhouseDir, stored.manifest, cache!, { replace: false });
+    return { outcome: stored, pushAfter: false, replace: false };
+  }
+  if (cache === undefined || request.force || request.checkReproducible)
+    return { outcome: undefined, pushAfter: push, replace: false };
+  const lookup = await restoreFromCache(ctx, project, facts, decision, cache);
+  if (lookup.kind === "restored") return { outcome: lookup.outcome, pushAfter: false, replace: false };
+  // A registry that could not be reached for the lookup is not asked again to take the push.
+  return {
+    outcome: undefined,
+    pushAfter: push && lookup.kind !== "unavailable",
+    replace: lookup.kind === "refused",
+  };
 }

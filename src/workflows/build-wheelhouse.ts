@@ -31,10 +31,12 @@ import {
   helperFor,
   precheck,
 } from "./build-decision.js";
-import { restoreFromStore, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
+import { reuseBeforeBuilding, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
 import { prepareBuilder } from "./builder.js";
+import { pushToCache } from "./cache-push.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
+import { wheelCacheFor } from "./wheel-cache.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
 
@@ -60,8 +62,9 @@ export async function buildWheelhouse(
     let decision = decideBuild(project, request, facts, facts.expectedBuilderId);
     if (decision.mode.kind === "up-to-date")
       return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
-    const restored = restoreFromStore(ctx, project, facts, decision);
-    if (restored !== undefined) return restored;
+    const cache = wheelCacheFor(ctx, project, request);
+    const reuse = await reuseBeforeBuilding(ctx, project, facts, decision, cache);
+    if (reuse.outcome !== undefined) return reuse.outcome;
     // Only now are the indexes and the engine asked: an up-to-date check must not cost either.
     facts = await withReachableIndexes(ctx, facts);
     const prepared = await prepareBuilder(ctx, facts.choice, facts.index, facts.runId);
@@ -80,6 +83,7 @@ export async function buildWheelhouse(
       prepared.builderId,
       prepared.startSandbox,
     );
+    if (reuse.pushAfter) await pushToCache(ctx, wheelhouse, manifest, cache!, { replace: reuse.replace });
     return { status: "built", mode: decision.mode, manifest, wheelhouse };
   } finally {
     lock.release();

@@ -1,9 +1,11 @@
 // What every workflow is given: the injected world. The CLI builds it from the real process; unit
 // tests build it with a fake engine, a recording process runner and a fixed clock.
 import type { EngineChoice } from "../config/schema.js";
+import type { CacheRef } from "../domain/cache-ref.js";
 import type { Detection } from "../engine/detect.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import type { EventSink } from "../events.js";
+import type { CacheRegistry } from "../execute/cache-registry.js";
 
 export interface WorkflowContext {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -25,4 +27,6 @@ export interface WorkflowContext {
   addSecrets(values: readonly string[]): void;
   /** Standard input, read to its end (for `push --password-stdin`). */
   readStdin(): Promise<string>;
+  /** The registry wheel cache's client; the real one (fetch) when not given. */
+  openCacheRegistry?(ref: CacheRef, timeoutMs: number): CacheRegistry;
 }

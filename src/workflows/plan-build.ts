@@ -18,7 +18,9 @@ import {
 } from "./build-decision.js";
 import { binaryFor } from "./build-images.js";
 import { builderImageFor, builderSpecFor, cacheVolumeMissing, imageVolumesOf } from "./builder.js";
+import { lookupTag } from "./cache-restore.js";
 import type { WorkflowContext } from "./context.js";
+import { cacheRefOf, pushesToCache } from "./wheel-cache.js";
 
 export async function planWheelhouseBuild(
   ctx: WorkflowContext,
@@ -51,7 +53,40 @@ export async function planWheelhouseBuild(
       ],
     };
   }
-  return planBuilderRun(ctx, project, facts, decision, command);
+  const plan = await planBuilderRun(ctx, project, facts, decision, command);
+  return { ...plan, steps: withCacheSteps(project, facts, decision, plan.steps, ctx.env) };
+}
+
+/** The registry cache's lookup before the builder's steps (a hit runs none of them), and its push after. */
+function withCacheSteps(
+  project: LoadedProject,
+  facts: BuildFacts,
+  decision: Decision,
+  steps: readonly PrintableStep[],
+  env: WorkflowContext["env"],
+): readonly PrintableStep[] {
+  const ref = cacheRefOf(project);
+  if (ref === undefined) return steps;
+  const { request } = facts;
+  const lookup: PrintableStep[] =
+    request.force || request.checkReproducible
+      ? []
+      : [
+          {
+            id: "cache",
+            title: `look up ${lookupTag(facts, decision)} in ${ref.text} (a hit is restored, every blob and wheel checked, and nothing below runs)`,
+          },
+        ];
+  const push = pushesToCache(request, env);
+  const after: PrintableStep[] = push
+    ? [
+        {
+          id: "cache-push",
+          title: `push the published set to ${ref.text} (blobs first, then the manifest by tag)`,
+        },
+      ]
+    : [];
+  return [...lookup, ...steps, ...after];
 }
 
 /** The plan of a build that runs: the local engine's steps, or the builder session's command lines. */

@@ -11,6 +11,13 @@ import { testRun } from "./test-run.js";
 export interface Registry {
   address: string;
   stop(): Promise<void>;
+  /** The registry's storage root (a test may damage a blob there); undefined for a hung one. */
+  storage?: string;
+}
+
+export interface RegistryOptions {
+  /** Let clients delete manifests (registry 2.8 answers 405 otherwise). */
+  deleteEnabled?: boolean;
 }
 
 /** A port nothing listens on now (the system's pick, released at once). */
@@ -35,8 +42,14 @@ async function waitForHttp(address: string, child: ChildProcess, log: () => stri
   throw new Error(`the registry on ${address} exited before it answered:\n${log()}`);
 }
 
-async function startOn(port: number, dir: string, auth?: { user: string; password: string }) {
-  let config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
+async function startOn(
+  port: number,
+  dir: string,
+  auth?: { user: string; password: string },
+  options: RegistryOptions = {},
+) {
+  const deletion = options.deleteEnabled === true ? "  delete:\n    enabled: true\n" : "";
+  let config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n${deletion}http:\n  addr: 127.0.0.1:${port}\n`;
   if (auth !== undefined) {
     // bcrypt entries: the registry accepts no other htpasswd format.
     const line = String(execaSync("htpasswd", ["-Bbn", auth.user, auth.password]).stdout).trim();
@@ -55,6 +68,7 @@ async function startOn(port: number, dir: string, auth?: { user: string; passwor
   await waitForHttp(address, child, () => log);
   return {
     address,
+    storage: path.join(dir, "data"),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -64,12 +78,15 @@ async function startOn(port: number, dir: string, auth?: { user: string; passwor
   };
 }
 
-export async function startRegistry(auth?: { user: string; password: string }): Promise<Registry> {
+export async function startRegistry(
+  auth?: { user: string; password: string },
+  options: RegistryOptions = {},
+): Promise<Registry> {
   const dir = mkdtempSync(path.join(testRun().tempRoot, "registry-"));
   // The port may be taken between the pick and the registry's bind: then pick again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(await freePort(), dir, auth);
+      return await startOn(await freePort(), dir, auth, options);
     } catch (error) {
       if (attempt === 3) throw error;
     }

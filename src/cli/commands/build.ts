@@ -18,6 +18,9 @@ export interface BuildCommandOptions {
   requirement?: string[];
   force?: boolean;
   checkReproducible?: boolean;
+  /** true: --cache-push, false: --no-cache-push, undefined: by the CI variable. */
+  cachePush?: boolean;
+  cacheRequired?: boolean;
   dryRun?: boolean;
 }
 
@@ -39,6 +42,8 @@ export async function buildCommand(
     requirements: options.requirement ?? [],
     force: options.force === true,
     checkReproducible: options.checkReproducible === true,
+    ...(options.cachePush === undefined ? {} : { cachePush: options.cachePush }),
+    cacheRequired: options.cacheRequired === true,
   };
   if (options.dryRun) {
     for (const project of views) printPlan(session, await planWheelhouseBuild(ctx, project, request));
