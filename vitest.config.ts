@@ -27,6 +27,12 @@ const E2E_TIER = { ...TIER, poolOptions: { forks: { singleFork: true } } };
 
 export default defineConfig({
   test: {
+    // The unit tier (the only one in threads) runs its files without isolation: they share each
+    // worker's modules, where loading them afresh for every file was two thirds of the tier's time.
+    // A file that mocks a module imports what uses it afresh itself (builder-output-full-disk.test.ts),
+    // and no file may leave global state (env, cwd, timers) changed. vitest takes a pool's isolation
+    // from the root config, not a project's.
+    poolOptions: { threads: { isolate: false } },
     projects: [
       {
         test: {
@@ -34,6 +40,7 @@ export default defineConfig({
           include: ["test/unit/**/*.test.ts"],
           setupFiles: ["test/support/no-processes.ts"],
           // Worker threads start faster than forks (the tier spawns nothing, so it needs no process of its own).
+          // Not isolated (the root's poolOptions.threads): see there.
           pool: "threads",
           sequence: { groupOrder: 0 },
         },
