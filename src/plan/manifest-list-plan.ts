@@ -65,7 +65,7 @@ export function checkFamilyPlatforms(
         );
       const twin = known
         .slice(0, known.indexOf(member))
-        .find((other) => samePlatform(platformName(platforms.get(other.name)!), platformName(actual)));
+        .find((other) => platformName(platforms.get(other.name)!) === platformName(actual));
       if (twin !== undefined)
         throw new InputError(
           `Targets ${twin.name} and ${member.name} of family ${family} are both ${platformName(actual)} (what their release images say): a manifest list holds one image per platform`,
