@@ -26,6 +26,10 @@ export interface PushPlan extends PrintablePlan {
   readonly insecure: boolean;
   /** Images that must exist before anything is pushed. */
   readonly required: readonly string[];
+  /** Provenance attached to the pushed release image (issue 13): off, on (a refusal warns), required. */
+  readonly provenance: "off" | "on" | "required";
+  /** This run's id: the provenance's invocation id. */
+  readonly runId: string;
 }
 
 export interface PushInputs {
@@ -40,6 +44,8 @@ export interface PushInputs {
   username: string | undefined;
   configDir: string | undefined;
   command: string;
+  provenance: "off" | "on" | "required";
+  runId: string;
 }
 
 export function planPush(inputs: PushInputs): PushPlan {
@@ -84,6 +90,15 @@ export function planPush(inputs: PushInputs): PushPlan {
         command: remoteDigestCommand(binary, reference, insecure, configDir),
       },
     ]),
+    ...(inputs.provenance === "off"
+      ? []
+      : [
+          {
+            id: `provenance:${repository}`,
+            title: `attach provenance to ${release} (in-toto SLSA v1${inputs.provenance === "required" ? ", required" : ""})`,
+            note: `through the registry's API with the engine's login: the statement as a blob, an OCI artefact manifest whose subject is the pushed image, and the referrers index ${repository}:sha256-<digest of the pushed image>`,
+          },
+        ]),
   ];
   return {
     version: 1,
@@ -98,5 +113,7 @@ export function planPush(inputs: PushInputs): PushPlan {
     configDir,
     insecure,
     required: [release, ...inputs.otherRepositories.map((other) => `${other}:${primaryTag}`)],
+    provenance: inputs.provenance,
+    runId: inputs.runId,
   };
 }
