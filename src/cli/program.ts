@@ -173,10 +173,32 @@ function addPushInfo(program: Command, session: SessionOf): void {
     .option("--all-images", "also push the project's other images (base, builder, ...)")
     .option("-u, --username <name>", "log in with this user name (the password comes on stdin)")
     .option("--password-stdin", "read the registry password from stdin (never from argv)")
+    .option(
+      "--no-provenance",
+      "attach no provenance (an in-toto SLSA v1 statement) to the pushed release image [default: attached]",
+    )
+    .option(
+      "--provenance-required",
+      "a registry that refuses the provenance fails the push (exit 9) instead of a warning",
+    )
     .option(...DRY_RUN)
     .action(async (tags: string[], options: PushFlags, command: Command) => {
       const { pushCommand } = await import("./commands/push.js");
       await pushCommand(session(command), tags, options);
+    });
+  program
+    .command("verify")
+    .description(
+      "check a pushed image against the provenance push attached to it: its digest, the commit (HEAD here, or --commit) and that every installed distribution is a wheel of its manifest (exit 14 when not)",
+    )
+    .argument("<ref>", "the image in its registry: REGISTRY/REPOSITORY:TAG or REGISTRY/REPOSITORY@sha256:…")
+    .option(
+      "--commit <sha>",
+      "the commit the image must come from [default: HEAD of the current git work tree]",
+    )
+    .action(async (reference: string, options: { commit?: string }, command: Command) => {
+      const { verifyCommand } = await import("./commands/verify.js");
+      await verifyCommand(session(command), reference, options);
     });
   program
     .command("lock")
@@ -225,6 +247,8 @@ function addCache(program: Command, session: SessionOf): void {
 }
 
 interface PushFlags {
+  provenance?: boolean;
+  provenanceRequired?: boolean;
   allImages?: boolean;
   username?: string;
   passwordStdin?: boolean;

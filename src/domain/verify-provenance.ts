@@ -33,6 +33,13 @@ const hex = (digest: string) => digest.replace(/^sha256:/, "");
 
 /** Every way the image differs from its provenance; empty when it matches. */
 export function compareWithProvenance(facts: VerifyFacts): Mismatch[] {
+  return [...compareIdentity(facts), ...compareWheels(facts.provenance, facts.sbomWheels, facts.installed)];
+}
+
+/** The subject and the commit: what can be judged before the image is run. */
+export function compareIdentity(
+  facts: Pick<VerifyFacts, "imageDigest" | "artifactSubject" | "provenance" | "expectedCommit">,
+): Mismatch[] {
   const found: Mismatch[] = [];
   const image = hex(facts.imageDigest);
   if (hex(facts.artifactSubject) !== image)
@@ -52,11 +59,11 @@ export function compareWithProvenance(facts: VerifyFacts): Mismatch[] {
       kind: "commit",
       message: `commit mismatch: the image was built from ${facts.provenance.commit}, ${expected.from} is ${expected.sha}`,
     });
-  found.push(...compareWheels(facts.provenance, facts.sbomWheels, facts.installed));
   return found;
 }
 
-function compareWheels(
+/** The image's SBOM and installed distributions against the provenance's wheels. */
+export function compareWheels(
   provenance: ReadProvenance,
   sbomWheels: readonly ProvenanceWheel[],
   installed: readonly InstalledDistribution[],

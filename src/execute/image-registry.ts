@@ -2,7 +2,7 @@
 // OCI distribution client as the wheel cache's (registry-client.ts), speaking of "the registry" in
 // its messages. Credentials are the engine's own login, or the push's temporary one (`configDir`).
 import type { CacheRef } from "../domain/cache-ref.js";
-import type { WorkflowContext } from "../workflows/context.js";
+import type { AuthWorld } from "./registry-auth.js";
 import { RegistryClient } from "./registry-client.js";
 
 export interface ImageRegistry {
@@ -20,7 +20,7 @@ export interface ImageRegistry {
 }
 
 export function openImageRegistry(
-  ctx: Pick<WorkflowContext, "env" | "runner" | "signal" | "addSecrets">,
+  ctx: AuthWorld & { signal: AbortSignal },
   ref: CacheRef,
   timeoutMs: number,
   options: { configDir?: string | undefined } = {},
