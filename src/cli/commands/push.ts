@@ -32,6 +32,8 @@ export async function pushCommand(
   extraTags: string[],
   options: PushOptions,
 ): Promise<void> {
+  // Flags first: a contradiction is a usage error whatever the project.
+  const provenance = provenanceMode(options);
   const views = sessionViews(session);
   const ctx = workflowContext(session);
   const request = {
@@ -39,7 +41,7 @@ export async function pushCommand(
     allImages: options.allImages === true,
     username: options.username,
     passwordStdin: options.passwordStdin === true,
-    provenance: provenanceMode(options),
+    provenance,
   };
   if (options.dryRun) {
     for (const project of views)
