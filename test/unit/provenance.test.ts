@@ -125,41 +125,62 @@ describe("composeProvenance", () => {
 
 describe("parseProvenance refuses hostile statements", () => {
   const good = () => JSON.parse(JSON.stringify(composeProvenance(inputs())));
-  const cases: [string, (s: ReturnType<typeof good>) => unknown, RegExp][] = [
+  // Each case edits a fresh copy of a good statement (any: the point is to break its shape).
+  type Doc = ReturnType<typeof good>;
+  const edit = (change: (s: Doc) => void) => (s: Doc) => {
+    change(s);
+    return s;
+  };
+  const deps = (s: Doc) => s.predicate.buildDefinition.resolvedDependencies;
+  const cases: [string, (s: Doc) => unknown, RegExp][] = [
     [
       "another statement type",
       (s) => ({ ...s, _type: "https://in-toto.io/Statement/v0.1" }),
       /not wheelwright's/,
     ],
     ["another predicate", (s) => ({ ...s, predicateType: "https://example/other" }), /predicateType/],
-    ["another build type", (s) => ((s.predicate.buildDefinition.buildType = "x"), s), /buildType/],
-    ["a subject digest that is not sha256 hex", (s) => ((s.subject[0].digest.sha256 = "../x"), s), /subject/],
+    [
+      "another build type",
+      edit((s) => {
+        s.predicate.buildDefinition.buildType = "x";
+      }),
+      /buildType/,
+    ],
+    [
+      "a subject digest that is not sha256 hex",
+      edit((s) => {
+        s.subject[0].digest.sha256 = "../x";
+      }),
+      /subject/,
+    ],
     ["no subject", (s) => ({ ...s, subject: [] }), /subject/],
     ["an unknown top-level key", (s) => ({ ...s, extra: 1 }), /not wheelwright's/],
     [
       "two source commits",
-      (s) => (
-        s.predicate.buildDefinition.resolvedDependencies.push({
-          name: "source",
-          digest: { gitCommit: COMMIT },
-        }),
-        s
-      ),
+      edit((s) => {
+        deps(s).push({ name: "source", digest: { gitCommit: COMMIT } });
+      }),
       /single source commit/,
     ],
     [
       "a commit that is not a git id",
-      (s) => ((s.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit = "HEAD"), s),
+      edit((s) => {
+        deps(s)[0].digest.gitCommit = "HEAD";
+      }),
       /single source commit/,
     ],
     [
       "a wheel without its sha256",
-      (s) => (delete s.predicate.buildDefinition.resolvedDependencies.at(-1).digest, s),
+      edit((s) => {
+        delete deps(s).at(-1).digest;
+      }),
       /has no name, version and sha256/,
     ],
     [
       "a malformed byproduct",
-      (s) => ((s.predicate.runDetails.byproducts[0].content = Buffer.from("{").toString("base64")), s),
+      edit((s) => {
+        s.predicate.runDetails.byproducts[0].content = Buffer.from("{").toString("base64");
+      }),
       /other-distributions/,
     ],
   ];
