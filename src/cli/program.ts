@@ -3,9 +3,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { CONFIG_FLAGS, type ConfigFlag } from "../config/flags.js";
 import { CONFIG_KEYS, type ConfigKey } from "../config/schema.js";
+import { addCache, addVerify } from "./program-registry.js";
 import type { Session } from "./session.js";
 
-type SessionOf = (command: Command) => Session;
+export type SessionOf = (command: Command) => Session;
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -187,20 +188,6 @@ function addPushInfo(program: Command, session: SessionOf): void {
       await pushCommand(session(command), tags, options);
     });
   program
-    .command("verify")
-    .description(
-      "check a pushed image against the provenance push attached to it: its digest, the commit (HEAD here, or --commit) and that every installed distribution is a wheel of its manifest (exit 14 when not)",
-    )
-    .argument("<ref>", "the image in its registry: REGISTRY/REPOSITORY:TAG or REGISTRY/REPOSITORY@sha256:…")
-    .option(
-      "--commit <sha>",
-      "the commit the image must come from [default: HEAD of the current git work tree]",
-    )
-    .action(async (reference: string, options: { commit?: string }, command: Command) => {
-      const { verifyCommand } = await import("./commands/verify.js");
-      await verifyCommand(session(command), reference, options);
-    });
-  program
     .command("lock")
     .description(
       "write a pylock.toml (PEP 751) from the current wheelhouse: later builds then install exactly these versions, hashes enforced",
@@ -216,33 +203,6 @@ function addPushInfo(program: Command, session: SessionOf): void {
     .action(async (_options: unknown, command: Command) => {
       const { infoCommand } = await import("./commands/info.js");
       await infoCommand(session(command));
-    });
-}
-
-function parseKeep(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("a whole number (0 or more)");
-  return Number(value);
-}
-
-function addCache(program: Command, session: SessionOf): void {
-  const cache = program
-    .command("cache")
-    .description("list or trim this project's entries in the registry wheel cache (the `cache` setting)");
-  cache
-    .command("ls")
-    .description("list this project's wheel sets in the cache: tag, creation time, wheels, size, app")
-    .action(async (_options: unknown, command: Command) => {
-      const { cacheListCommand } = await import("./commands/cache.js");
-      await cacheListCommand(session(command));
-    });
-  cache
-    .command("prune")
-    .description("delete all but the newest N wheel sets of this project from the cache")
-    .option("--keep <n>", "how many of the newest entries to keep [default: 10]", parseKeep)
-    .option("-n, --dry-run", "list what would be deleted, and delete nothing")
-    .action(async (options: { keep?: number; dryRun?: boolean }, command: Command) => {
-      const { cachePruneCommand } = await import("./commands/cache.js");
-      await cachePruneCommand(session(command), { keep: options.keep ?? 10, dryRun: options.dryRun });
     });
 }
 
@@ -303,5 +263,6 @@ export function createProgram(
   addCleanAllInit(program, session);
   addPushInfo(program, session);
   addCache(program, session);
+  addVerify(program, session);
   return program;
 }

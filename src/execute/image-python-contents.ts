@@ -1,14 +1,14 @@
-// What a release image holds of Python (issue 13): its SBOM file and every distribution its
-// Python reports installed (importlib.metadata: no pip needed in the image). One container of the
-// image, no network, removed afterwards; the engine pulls a missing image itself (by digest, so
-// it checks what it gets). The container's output is untrusted: capped, and read between markers
-// so that a pull's progress on the same stream is never taken for it.
-import { randomBytes } from "node:crypto";
+// What a release image holds of Python (issue 13), read by one container of it (the spec is
+// domain/image-contents.ts): its SBOM's text and its installed distributions. The engine pulls a
+// missing image itself (by digest, so it checks what it gets); the container is removed afterwards.
+// The output is untrusted: capped, and read between the run's markers.
+import { imageContentsMarker, imageContentsSpec } from "../domain/image-contents.js";
 import { LABEL_RUN } from "../domain/labels.js";
 import type { ContainerEngine } from "../engine/engine.js";
 import { EngineFailureError } from "../errors.js";
 
-export const RELEASE_SBOM_PATH = "/usr/share/wheelwright/sbom.cdx.json";
+export { RELEASE_SBOM_PATH } from "../domain/image-contents.js";
+
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
 export interface ImagePythonContents {
@@ -18,37 +18,16 @@ export interface ImagePythonContents {
   distributions: string;
 }
 
-// Printed as one JSON line between two marker lines; the SBOM is embedded as a string.
-const SCRIPT = `
-import json, sys, importlib.metadata as m
-try:
-    sbom = open(sys.argv[2], encoding="utf-8").read()
-except FileNotFoundError:
-    sbom = None
-dists = sorted({(d.metadata["Name"] or "", d.version) for d in m.distributions()})
-print(sys.argv[1])
-print(json.dumps({"sbom": sbom, "distributions": [{"name": n, "version": v} for n, v in dists if n]}))
-print(sys.argv[1])
-`;
-
 export async function readImagePythonContents(
   engine: ContainerEngine,
   image: string,
+  runId: string,
   signal: AbortSignal,
 ): Promise<ImagePythonContents> {
-  const marker = `wheelwright-${randomBytes(8).toString("hex")}`;
-  const runId = randomBytes(5).toString("hex");
+  const marker = imageContentsMarker(runId);
   const result = await engine
-    .runOnce(
-      {
-        image,
-        argv: ["-c", SCRIPT, marker, RELEASE_SBOM_PATH],
-        entrypoint: "python",
-        labels: { [LABEL_RUN]: runId },
-        network: "none",
-      },
-      { signal },
-    )
+    .runOnce(imageContentsSpec(image, runId), { signal })
+    // `docker run --rm` may return before the daemon has removed the container: make sure it is gone.
     .finally(async () => engine.removeContainers(await engine.listContainers([`${LABEL_RUN}=${runId}`])));
   signal.throwIfAborted();
   const parts = result.output.split(`${marker}\n`);

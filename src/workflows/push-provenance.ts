@@ -223,7 +223,7 @@ async function provenanceInputs(
   };
   const fromWheels = new Set(wheels.map((wheel) => `${normalizeName(wheel.name)}==${wheel.version}`));
   const installed = installedDistributionsOf(
-    (await readImagePythonContents(engine, plan.release, ctx.signal)).distributions,
+    (await readImagePythonContents(engine, plan.release, plan.runId, ctx.signal)).distributions,
   );
   return {
     repository: image.repository,

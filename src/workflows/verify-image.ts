@@ -116,7 +116,7 @@ export async function verifyImage(
   });
   if (identity.length > 0) fail(identity);
   const contents = await step(ctx.emit, "contents", `read the SBOM and distributions of ${image}`, async () =>
-    readImagePythonContents(await engine(), image, ctx.signal),
+    readImagePythonContents(await engine(), image, ctx.newRunId(), ctx.signal),
   );
   if (contents.sbom === undefined)
     throw new ProvenanceMismatchError(`${image} holds no SBOM at ${RELEASE_SBOM_PATH}`, {
@@ -151,29 +151,33 @@ interface FoundProvenance {
   provenance: ReadProvenance;
 }
 
-async function readProvenanceOf(
-  registry: ImageRegistry,
-  ref: CacheRef,
-  reference: string,
-): Promise<FoundProvenance> {
+/** The image's manifest digest; a digest reference must be served with exactly those bytes. */
+async function resolveImage(registry: ImageRegistry, ref: CacheRef, reference: string): Promise<string> {
   const manifest = await registry.getManifest(
     reference,
     4 * 1024 * 1024,
     `${IMAGE_ACCEPT}, ${OCI_INDEX}, ${DOCKER_LIST}`,
   );
+  const at = reference.startsWith("sha256:") ? "@" : ":";
   if (manifest === undefined)
-    throw new RegistryError(
-      `${ref.registry} has no ${ref.repository}${reference.startsWith("sha256:") ? "@" : ":"}${reference}`,
-    );
-  if (reference.startsWith("sha256:") && manifest.digest !== reference)
+    throw new RegistryError(`${ref.registry} has no ${ref.repository}${at}${reference}`);
+  if (at === "@" && manifest.digest !== reference)
     throw new ProvenanceMismatchError(
       `${ref.registry} served other bytes for ${reference} (${manifest.digest})`,
     );
   if (!isImageManifest(manifest.mediaType))
-    throw new UsageError(`${ref.text} ${reference} is ${manifest.mediaType}, not one image`, {
+    throw new UsageError(`${ref.text}${at}${reference} is ${manifest.mediaType}, not one image`, {
       hint: "Verify each image of a manifest list by its digest (REPOSITORY@sha256:…): provenance is attached to images.",
     });
-  const digest = manifest.digest;
+  return manifest.digest;
+}
+
+async function readProvenanceOf(
+  registry: ImageRegistry,
+  ref: CacheRef,
+  reference: string,
+): Promise<FoundProvenance> {
+  const digest = await resolveImage(registry, ref, reference);
   const tag = referrersTag(digest);
   const noProvenance = (why: string) =>
     new ProvenanceMismatchError(`${ref.text}@${digest} has no provenance: ${why}`, {

@@ -114,6 +114,12 @@ describe.skipIf(engineOrSkip())("wheelwright push (real registries)", () => {
     expect(result.stdout).toMatch(
       new RegExp(`${guarded.address}/${testRun().namespace}/polls-release:latest@sha256:[0-9a-f]{64}`),
     );
+    // The provenance goes through the registry's API with the same temporary login.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `provenance: ${guarded.address}/${testRun().namespace}/polls-release@sha256:[0-9a-f]{64} \\(in-toto SLSA v1\\)`,
+      ),
+    );
     expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
   });
 
