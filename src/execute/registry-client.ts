@@ -53,7 +53,12 @@ export class RegistryClient implements CacheRegistry {
     if (name === "TimeoutError" || name === "AbortError")
       return new RegistryError(
         `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} did not answer in ${this.world.timeoutMs / 1000} s: ${what} was stopped`,
-        { hint: "The registry hangs or is very slow; raise `cache-timeout` if it is only slow." },
+        {
+          hint:
+            this.world.label === undefined
+              ? "The registry hangs or is very slow; raise `cache-timeout` if it is only slow."
+              : "The registry hangs or is very slow.",
+        },
       );
     if (error instanceof RegistryError) return error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
