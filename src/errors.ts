@@ -15,6 +15,7 @@ export const EXIT_CODES = {
   resources: 11,
   untrusted: 12,
   unreproducible: 13,
+  unverified: 14,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -35,6 +36,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   resources: "resource exhausted (disk, memory, time)",
   untrusted: "the builder's output broke the trust boundary",
   unreproducible: "`build --check-reproducible`: a second build gave other bytes",
+  unverified: "`verify`: the image does not match its provenance, or has none",
   interrupted: "interrupted (SIGINT)",
   terminated: "terminated (SIGTERM)",
 };
@@ -154,5 +156,12 @@ export class InterruptedError extends WheelwrightError {
 export class NotReproducibleError extends WheelwrightError {
   constructor(message: string, extra?: ErrorDetails) {
     super("unreproducible", message, extra);
+  }
+}
+
+/** `verify`: the image has no provenance, or differs from it (digest, commit, wheels). */
+export class ProvenanceMismatchError extends WheelwrightError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super("unverified", message, extra);
   }
 }

@@ -3,9 +3,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { CONFIG_FLAGS, type ConfigFlag } from "../config/flags.js";
 import { CONFIG_KEYS, type ConfigKey } from "../config/schema.js";
+import { addCache, addVerify } from "./program-registry.js";
 import type { Session } from "./session.js";
 
-type SessionOf = (command: Command) => Session;
+export type SessionOf = (command: Command) => Session;
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -173,6 +174,14 @@ function addPushInfo(program: Command, session: SessionOf): void {
     .option("--all-images", "also push the project's other images (base, builder, ...)")
     .option("-u, --username <name>", "log in with this user name (the password comes on stdin)")
     .option("--password-stdin", "read the registry password from stdin (never from argv)")
+    .option(
+      "--no-provenance",
+      "attach no provenance (an in-toto SLSA v1 statement) to the pushed release image [default: attached]",
+    )
+    .option(
+      "--provenance-required",
+      "a registry that refuses the provenance fails the push (exit 9) instead of a warning",
+    )
     .option(...DRY_RUN)
     .action(async (tags: string[], options: PushFlags, command: Command) => {
       const { pushCommand } = await import("./commands/push.js");
@@ -197,34 +206,9 @@ function addPushInfo(program: Command, session: SessionOf): void {
     });
 }
 
-function parseKeep(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("a whole number (0 or more)");
-  return Number(value);
-}
-
-function addCache(program: Command, session: SessionOf): void {
-  const cache = program
-    .command("cache")
-    .description("list or trim this project's entries in the registry wheel cache (the `cache` setting)");
-  cache
-    .command("ls")
-    .description("list this project's wheel sets in the cache: tag, creation time, wheels, size, app")
-    .action(async (_options: unknown, command: Command) => {
-      const { cacheListCommand } = await import("./commands/cache.js");
-      await cacheListCommand(session(command));
-    });
-  cache
-    .command("prune")
-    .description("delete all but the newest N wheel sets of this project from the cache")
-    .option("--keep <n>", "how many of the newest entries to keep [default: 10]", parseKeep)
-    .option("-n, --dry-run", "list what would be deleted, and delete nothing")
-    .action(async (options: { keep?: number; dryRun?: boolean }, command: Command) => {
-      const { cachePruneCommand } = await import("./commands/cache.js");
-      await cachePruneCommand(session(command), { keep: options.keep ?? 10, dryRun: options.dryRun });
-    });
-}
-
 interface PushFlags {
+  provenance?: boolean;
+  provenanceRequired?: boolean;
   allImages?: boolean;
   username?: string;
   passwordStdin?: boolean;
@@ -279,5 +263,6 @@ export function createProgram(
   addCleanAllInit(program, session);
   addPushInfo(program, session);
   addCache(program, session);
+  addVerify(program, session);
   return program;
 }

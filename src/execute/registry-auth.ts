@@ -15,6 +15,8 @@ export interface AuthWorld {
   env: Readonly<Record<string, string | undefined>>;
   runner: ProcessRunner;
   addSecrets(values: readonly string[]): void;
+  /** What messages call the registry ("wheel cache" by default). */
+  label?: string;
 }
 
 type Send = (url: string, init: RequestInit, what: string) => Promise<Response>;
@@ -36,7 +38,7 @@ export class RegistryAuth {
 
   refused(status: number, what: string): RegistryError {
     return new RegistryError(
-      `The wheel cache ${this.ref.registry} refused the credentials (${status}): ${what} failed`,
+      `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} refused the credentials (${status}): ${what} failed`,
       {
         hint: `Log in with the engine (\`docker login ${this.ref.registry}\`): wheelwright uses its login or credential helper.`,
       },
@@ -59,9 +61,12 @@ export class RegistryAuth {
     const challenge = parseChallenge(header);
     const login = await this.loginOf();
     const notLoggedIn = () =>
-      new RegistryError(`Not logged in to the wheel cache ${this.ref.registry}: ${what} was refused`, {
-        hint: `Log in with the engine first (\`docker login ${this.ref.registry}\`): wheelwright uses its login or credential helper.`,
-      });
+      new RegistryError(
+        `Not logged in to the ${this.world.label ?? "wheel cache"} ${this.ref.registry}: ${what} was refused`,
+        {
+          hint: `Log in with the engine first (\`docker login ${this.ref.registry}\`): wheelwright uses its login or credential helper.`,
+        },
+      );
     if (challenge === undefined || challenge.scheme === "basic") {
       if (login === undefined) throw notLoggedIn();
       // Basic is one header for every action: no second 401 for the first push or delete.
@@ -70,9 +75,12 @@ export class RegistryAuth {
     }
     const realm = new URL(challenge.realm);
     if (realm.protocol === "http:" && !isLoopbackRegistry(realm.host))
-      throw new RegistryError(`The wheel cache ${this.ref.registry} names a token service over plain http`, {
-        hint: "Credentials are sent to a token service over https only (or on this machine's loopback).",
-      });
+      throw new RegistryError(
+        `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} names a token service over plain http`,
+        {
+          hint: "Credentials are sent to a token service over https only (or on this machine's loopback).",
+        },
+      );
     const scope = `repository:${this.ref.repository}:${action}`;
     const response = await this.send(
       tokenUrl(challenge, scope),

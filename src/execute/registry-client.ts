@@ -17,6 +17,8 @@ export interface RegistryClientWorld extends AuthWorld {
   signal: AbortSignal;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** What messages call the registry: "wheel cache" (the default) or "registry" (push's provenance, verify). */
+  label?: string;
 }
 
 const MANIFEST_ACCEPT = "application/vnd.oci.image.manifest.v1+json";
@@ -50,15 +52,23 @@ export class RegistryClient implements CacheRegistry {
     const name = (error as { name?: string }).name;
     if (name === "TimeoutError" || name === "AbortError")
       return new RegistryError(
-        `The wheel cache ${this.ref.registry} did not answer in ${this.world.timeoutMs / 1000} s: ${what} was stopped`,
-        { hint: "The registry hangs or is very slow; raise `cache-timeout` if it is only slow." },
+        `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} did not answer in ${this.world.timeoutMs / 1000} s: ${what} was stopped`,
+        {
+          hint:
+            this.world.label === undefined
+              ? "The registry hangs or is very slow; raise `cache-timeout` if it is only slow."
+              : "The registry hangs or is very slow.",
+        },
       );
     if (error instanceof RegistryError) return error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return new RegistryError(`The wheel cache ${this.ref.registry} cannot be reached: ${what} failed`, {
-      details: [cause?.code ?? cause?.message ?? (error as Error).message ?? String(error)],
-      hint: "Check that the registry is running and that `cache` names the right host and port.",
-    });
+    return new RegistryError(
+      `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} cannot be reached: ${what} failed`,
+      {
+        details: [cause?.code ?? cause?.message ?? (error as Error).message ?? String(error)],
+        hint: "Check that the registry is running and that `cache` names the right host and port.",
+      },
+    );
   }
 
   /** A request, answering a 401 challenge once per action (Basic, or a Bearer token for the scope). */
@@ -96,24 +106,25 @@ export class RegistryClient implements CacheRegistry {
     const text = await response.text().catch(() => "");
     const codes = /"code"\s*:\s*"([A-Z_]+)"/.exec(text)?.[1];
     return new RegistryError(
-      `The wheel cache ${this.ref.registry} answered ${response.status}${codes === undefined ? "" : ` (${codes})`} to ${what}`,
+      `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} answered ${response.status}${codes === undefined ? "" : ` (${codes})`} to ${what}`,
     );
   }
 
-  async manifestDigest(reference: string): Promise<string | undefined> {
+  async manifestDigest(reference: string, accept = MANIFEST_ACCEPT): Promise<string | undefined> {
     const what = `the lookup of ${reference}`;
     const response = await this.request("HEAD", `manifests/${reference}`, "pull", what, {
-      headers: { Accept: MANIFEST_ACCEPT },
+      headers: { Accept: accept },
     });
     if (response.status === 404) return undefined;
     if (!response.ok) throw await this.refused(response, what);
     return response.headers.get("docker-content-digest") ?? reference;
   }
 
-  async getManifest(reference: string, maxBytes: number) {
+  /** `accept`: the media types asked for (comma-separated); the answer says which one it is. */
+  async getManifest(reference: string, maxBytes: number, accept = MANIFEST_ACCEPT) {
     const what = `the download of the manifest ${reference}`;
     const response = await this.request("GET", `manifests/${reference}`, "pull", what, {
-      headers: { Accept: MANIFEST_ACCEPT },
+      headers: { Accept: accept },
     });
     if (response.status === 404) {
       await response.body?.cancel();
@@ -121,7 +132,8 @@ export class RegistryClient implements CacheRegistry {
     }
     if (!response.ok) throw await this.refused(response, what);
     const bytes = await this.readCapped(response, maxBytes, what);
-    return { bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+    const mediaType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+    return { bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, mediaType };
   }
 
   private async readCapped(response: Response, maxBytes: number, what: string): Promise<Buffer> {
@@ -184,7 +196,9 @@ export class RegistryClient implements CacheRegistry {
     if (started.status !== 202 || location === null) throw await this.refused(started, what);
     const upload = new URL(location, `${this.ref.baseUrl}/`);
     if (upload.origin !== new URL(this.ref.baseUrl).origin)
-      throw new RegistryError(`The wheel cache ${this.ref.registry} sent the upload of ${digest} elsewhere`);
+      throw new RegistryError(
+        `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} sent the upload of ${digest} elsewhere`,
+      );
     upload.searchParams.set("digest", digest);
     const done = await this.request("PUT", "", "pull,push", what, {
       url: upload.toString(),
@@ -240,7 +254,7 @@ export class RegistryClient implements CacheRegistry {
     if (response.status === 405) {
       await response.body?.cancel();
       throw new RegistryError(
-        `The wheel cache ${this.ref.registry} does not allow deleting (405): ${what} was refused`,
+        `The ${this.world.label ?? "wheel cache"} ${this.ref.registry} does not allow deleting (405): ${what} was refused`,
         {
           hint: "Enable deletion in the registry's config (`storage: delete: enabled: true`, or REGISTRY_STORAGE_DELETE_ENABLED=true for registry 2.8), then prune again.",
         },

@@ -4,10 +4,12 @@
 import {
   type EngineBinary,
   loginCommand,
+  oneOffCommand,
   pushCommand,
   remoteDigestCommand,
   tagCommand,
 } from "../domain/engine-commands.js";
+import { imageContentsSpec } from "../domain/image-contents.js";
 import { isLoopbackRegistry, registryOf } from "../domain/registry.js";
 import type { PrintablePlan, PrintableStep } from "./plan.js";
 
@@ -26,6 +28,10 @@ export interface PushPlan extends PrintablePlan {
   readonly insecure: boolean;
   /** Images that must exist before anything is pushed. */
   readonly required: readonly string[];
+  /** Provenance attached to the pushed release image (issue 13): off, on (a refusal warns), required. */
+  readonly provenance: "off" | "on" | "required";
+  /** This run's id: the provenance's invocation id. */
+  readonly runId: string;
 }
 
 export interface PushInputs {
@@ -40,6 +46,8 @@ export interface PushInputs {
   username: string | undefined;
   configDir: string | undefined;
   command: string;
+  provenance: "off" | "on" | "required";
+  runId: string;
 }
 
 export function planPush(inputs: PushInputs): PushPlan {
@@ -54,7 +62,7 @@ export function planPush(inputs: PushInputs): PushPlan {
     `${other}:${inputs.versionTag}`,
   ]);
   const references = [...new Set([release, ...tags.map((t) => t.target), ...others])];
-  const insecure = isLoopbackRegistry(registryOf(repository));
+  const insecure = isLoopbackRegistry(registry);
   const configDir = inputs.username === undefined ? undefined : inputs.configDir;
   const steps: PrintableStep[] = [
     ...tags.map((tag) => ({
@@ -62,16 +70,7 @@ export function planPush(inputs: PushInputs): PushPlan {
       title: `tag ${tag.target}`,
       command: tagCommand(binary, tag.source, tag.target),
     })),
-    ...(inputs.username === undefined
-      ? []
-      : [
-          {
-            id: "login",
-            title: `log in to ${registry || "the default registry"} as ${inputs.username} (a temporary engine config, removed afterwards)`,
-            command: loginCommand(binary, registry, inputs.username, configDir),
-            stdin: "the password read from wheelwright's stdin",
-          },
-        ]),
+    ...loginSteps(binary, registry, inputs.username, configDir),
     ...references.flatMap((reference) => [
       {
         id: `push:${reference}`,
@@ -84,6 +83,7 @@ export function planPush(inputs: PushInputs): PushPlan {
         command: remoteDigestCommand(binary, reference, insecure, configDir),
       },
     ]),
+    ...provenanceSteps(inputs, release),
   ];
   return {
     version: 1,
@@ -98,5 +98,43 @@ export function planPush(inputs: PushInputs): PushPlan {
     configDir,
     insecure,
     required: [release, ...inputs.otherRepositories.map((other) => `${other}:${primaryTag}`)],
+    provenance: inputs.provenance,
+    runId: inputs.runId,
   };
+}
+
+/**
+ * The provenance step (issue 13): one container of the release image lists its Python
+ * distributions (the command printed); the rest goes through the registry's API on the host.
+ */
+function provenanceSteps(inputs: PushInputs, release: string): PrintableStep[] {
+  if (inputs.provenance === "off") return [];
+  const repository = inputs.releaseRepository;
+  return [
+    {
+      id: `provenance:${repository}`,
+      title: `attach provenance to ${release} (in-toto SLSA v1${inputs.provenance === "required" ? ", required" : ""})`,
+      command: oneOffCommand(inputs.binary, imageContentsSpec(release, inputs.runId)),
+      stdout: "the image's installed Python distributions (recorded beside the wheels)",
+      note: `then, through the registry's API with the engine's login: the statement as a blob, an OCI artefact manifest whose subject is the pushed image, and the referrers index ${repository}:sha256-<digest of the pushed image>`,
+    },
+  ];
+}
+
+/** The login into a temporary engine config, when a user name was given (the password on stdin). */
+function loginSteps(
+  binary: EngineBinary,
+  registry: string,
+  username: string | undefined,
+  configDir: string | undefined,
+): PrintableStep[] {
+  if (username === undefined) return [];
+  return [
+    {
+      id: "login",
+      title: `log in to ${registry || "the default registry"} as ${username} (a temporary engine config, removed afterwards)`,
+      command: loginCommand(binary, registry, username, configDir),
+      stdin: "the password read from wheelwright's stdin",
+    },
+  ];
 }

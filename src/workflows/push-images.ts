@@ -16,6 +16,7 @@ import { type PushPlan, planPush } from "../plan/push-plan.js";
 import { projectContextFolders } from "../project/contexts.js";
 import { binaryFor } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
+import { type AttachedProvenance, attachProvenance, type ProvenanceMode } from "./push-provenance.js";
 import { releaseImageOfThisCommit } from "./release-reference.js";
 
 export interface PushRequest {
@@ -23,6 +24,8 @@ export interface PushRequest {
   allImages: boolean;
   username: string | undefined;
   passwordStdin: boolean;
+  /** Provenance on the pushed release image (issue 13); default "off" (the CLI's default is "on"). */
+  provenance?: ProvenanceMode;
 }
 
 export async function planPushImages(
@@ -38,6 +41,7 @@ export async function planPushImages(
     throw new InputError(`Invalid tag: ${bad.map((tag) => `'${tag}' ${tagProblem(tag)}`).join("; ")}`);
   const { namespace, app, version, releaseContext } = project.config;
   const reference = await releaseImageOfThisCommit(ctx, project);
+  const runId = ctx.newRunId();
   const release = contextImageName(releaseContext.value);
   const others = request.allImages
     ? projectContextFolders(project)
@@ -53,17 +57,38 @@ export async function planPushImages(
     extraTags: request.extraTags.map((tag) => `${tag}${reference.suffix}`),
     otherRepositories: others,
     username: request.username,
-    configDir: path.join(scratchPath(ctx.tmpdir, ctx.newRunId()), "engine-config"),
+    configDir: path.join(scratchPath(ctx.tmpdir, runId), "engine-config"),
     command: ["push", ...request.extraTags, ...(request.allImages ? ["--all-images"] : [])].join(" "),
+    provenance: request.provenance ?? "off",
+    runId,
   });
 }
 
+/** `repo:tag@digest` of every reference pushed. */
 export async function pushImages(
   ctx: WorkflowContext,
   project: LoadedProject,
   plan: PushPlan,
   engine: ContainerEngine,
 ): Promise<string[]> {
+  return (await pushRelease(ctx, project, plan, engine)).pushed;
+}
+
+export interface PushOutcome {
+  /** `repo:tag@digest` of every reference pushed. */
+  pushed: string[];
+  /** The provenance attached to the release image, when it was. */
+  provenance: AttachedProvenance | undefined;
+}
+
+/** Pushes the plan's references, then attaches provenance to the release image (unless off). */
+export async function pushRelease(
+  ctx: WorkflowContext,
+  project: LoadedProject,
+  plan: PushPlan,
+  engine: ContainerEngine,
+): Promise<PushOutcome> {
+  const startedOn = new Date(ctx.clock()).toISOString();
   for (const image of plan.required) {
     if ((await engine.inspectImage(image)) === undefined) {
       throw new InputError(`There is no image ${image} to push`, {
@@ -82,7 +107,9 @@ export async function pushImages(
     const pushed: string[] = [];
     for (const reference of plan.references)
       pushed.push(await pushOne(ctx, project, plan, engine, reference));
-    return pushed;
+    // Before the temporary login (if any) goes: the provenance is pushed with it.
+    const provenance = await attachProvenance(ctx, project, plan, engine, pushed, startedOn);
+    return { pushed, provenance };
   } finally {
     scratch?.dispose();
   }

@@ -129,7 +129,11 @@ describe.skipIf(engineOrSkip())("the packed tool, installed into a prefix", () =
       const push = await wheelwright(["push"], root);
       expect(push.exitCode, push.stderr).toBe(0);
       const repository = `${testRun().namespace}/e2e-app-release`;
-      const pushed = push.stdout.trim().split("\n");
+      // Besides the references, one line says where the release image's provenance went.
+      const pushed = push.stdout
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("provenance: "));
       expect(pushed.map((line) => line.split("@")[0]).sort()).toEqual(
         [`${namespace}/e2e-app-release:${sha}`, `${namespace}/e2e-app-release:latest`].sort(),
       );

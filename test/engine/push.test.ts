@@ -66,7 +66,12 @@ describe.skipIf(engineOrSkip())("wheelwright push (real registries)", () => {
     });
     expect(result.exitCode, result.stderr).toBe(0);
     const repository = `${open.address}/${testRun().namespace}/polls-release`;
-    const lines = result.stdout.trim().split("\n");
+    // Besides the references, one line says where the provenance went (test/engine/provenance.test.ts).
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .filter((line) => !line.startsWith("provenance: "));
+    expect(result.stdout).toContain(`provenance: ${repository}@`);
     expect(lines.map((line) => line.split("@")[0]).sort()).toEqual(
       [sha, "latest", "v1.2"].map((tag) => `${repository}:${tag}`).sort(),
     );
@@ -108,6 +113,12 @@ describe.skipIf(engineOrSkip())("wheelwright push (real registries)", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
       new RegExp(`${guarded.address}/${testRun().namespace}/polls-release:latest@sha256:[0-9a-f]{64}`),
+    );
+    // The provenance goes through the registry's API with the same temporary login.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `provenance: ${guarded.address}/${testRun().namespace}/polls-release@sha256:[0-9a-f]{64} \\(in-toto SLSA v1\\)`,
+      ),
     );
     expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
   });

@@ -2,6 +2,7 @@
 // the manifest list of each family pushed whole, render.
 import type { LoadedProject } from "../../config/load.js";
 import { requireContainerEngine } from "../../engine/detect.js";
+import { UsageError } from "../../errors.js";
 import type { PushPlan } from "../../plan/push-plan.js";
 import { engineForPlan } from "../../workflows/planning-engine.js";
 import {
@@ -9,13 +10,17 @@ import {
   type PublishedManifestList,
   publishManifestLists,
 } from "../../workflows/push-families.js";
-import { planPushImages, pushImages } from "../../workflows/push-images.js";
+import { planPushImages, pushRelease } from "../../workflows/push-images.js";
+import type { AttachedProvenance, ProvenanceMode } from "../../workflows/push-provenance.js";
 import { printPlan } from "../print-plan.js";
 import { pushResult } from "../run-results.js";
 import { type Session, workflowContext } from "../session.js";
 import { forEachTarget, sessionViews, targetLines } from "../target-runs.js";
 
 export interface PushOptions {
+  /** false with --no-provenance. */
+  provenance?: boolean;
+  provenanceRequired?: boolean;
   allImages?: boolean;
   username?: string;
   passwordStdin?: boolean;
@@ -27,6 +32,8 @@ export async function pushCommand(
   extraTags: string[],
   options: PushOptions,
 ): Promise<void> {
+  // Flags first: a contradiction is a usage error whatever the project.
+  const provenance = provenanceMode(options);
   const views = sessionViews(session);
   const ctx = workflowContext(session);
   const request = {
@@ -34,6 +41,7 @@ export async function pushCommand(
     allImages: options.allImages === true,
     username: options.username,
     passwordStdin: options.passwordStdin === true,
+    provenance,
   };
   if (options.dryRun) {
     for (const project of views)
@@ -50,22 +58,28 @@ export async function pushCommand(
   const password = request.passwordStdin ? await ctx.readStdin() : undefined;
   const shared = password === undefined ? ctx : { ...ctx, readStdin: async () => password };
   const runs = await forEachTarget(session, shared, views, async (project, own) =>
-    pushImages(own, project, planned[views.indexOf(project)]!.plan, engine),
+    pushRelease(own, project, planned[views.indexOf(project)]!.plan, engine),
   );
   const lists = await publishManifestLists(
     shared,
     engine,
-    runs.map((run, index) => ({ ...planned[index]!, pushed: run.result })),
+    runs.map((run, index) => ({ ...planned[index]!, pushed: run.result.pushed })),
     platforms,
   );
-  for (const { result } of runs) session.emit({ type: "result", result: pushResult(result) });
+  for (const { result } of runs) session.emit({ type: "result", result: pushResult(result.pushed) });
   if (lists.length > 0) session.emit({ type: "result", result: pushResult([], lists) });
   if (session.json) {
-    const pushed = runs.flatMap(({ result }) => result);
-    session.out(`${JSON.stringify({ version: 1, pushed, manifestLists: lists }, null, 2)}\n`);
+    const pushed = runs.flatMap(({ result }) => result.pushed);
+    const provenance = runs.flatMap(({ result }) =>
+      result.provenance === undefined ? [] : [result.provenance],
+    );
+    session.out(`${JSON.stringify({ version: 1, pushed, manifestLists: lists, provenance }, null, 2)}\n`);
     return;
   }
-  for (const { name, result } of runs) session.out(targetLines(name, `${result.join("\n")}\n`));
+  for (const { name, result } of runs)
+    session.out(
+      targetLines(name, `${[...result.pushed, ...provenanceLine(result.provenance)].join("\n")}\n`),
+    );
   for (const list of lists) session.out(targetLines(list.family, listLines(list)));
 }
 
@@ -73,4 +87,20 @@ export async function pushCommand(
 function listLines(list: PublishedManifestList): string {
   const members = list.members.map((m) => `  ${m.platform} ${m.digest} (${m.target})`);
   return `${list.name}@${list.digest} (manifest list)\n${members.join("\n")}\n`;
+}
+
+/** `provenance: REPO@sha256:… (in-toto SLSA v1) -> REPO:sha256-<hex>` */
+function provenanceLine(attached: AttachedProvenance | undefined): string[] {
+  return attached === undefined
+    ? []
+    : [`provenance: ${attached.subject} (in-toto SLSA v1) -> ${attached.referrers}`];
+}
+
+function provenanceMode(options: PushOptions): ProvenanceMode {
+  if (options.provenance === false) {
+    if (options.provenanceRequired === true)
+      throw new UsageError("--no-provenance and --provenance-required contradict each other");
+    return "off";
+  }
+  return options.provenanceRequired === true ? "required" : "on";
 }
