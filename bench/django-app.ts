@@ -8,11 +8,13 @@ import { appendFileSync, cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { changeThenRelease } from "./change-release.js";
 import { ensureDebianTool } from "./debian-tool.js";
+import type { Measurement } from "./measure.js";
 import { run, setupStep } from "./measure.js";
 import type { Options } from "./options.js";
 import { pair } from "./pair.js";
 import { sizeRows } from "./polls.js";
 import { countProcesses, describePrograms } from "./process-count.js";
+import { startBenchRegistry } from "./registry.js";
 import { buildSeedImages, CLI, commitAll, NS, REPO, SEED_NS, seed, ww, wwEnv } from "./sides.js";
 import { type Goal, type Row, timedRow, valueRow } from "./table.js";
 
@@ -78,21 +80,23 @@ export async function djangoScenarios(options: Options, work: string): Promise<R
   await buildSeedImages();
   await setupStep("wheelwright image --all (shopfront)", () => ww(["image", "--all"], ourSrc, env));
   try {
+    const seedCold = async () => {
+      await run(`docker volume rm -f ${seedCache} >/dev/null`);
+      emptyTarget();
+      return seedBuild();
+    };
     const cold = await pair({
       name: "django cold",
       runs,
       warmup,
-      seed: async () => {
-        await run(`docker volume rm -f ${seedCache} >/dev/null`);
-        emptyTarget();
-        return seedBuild();
-      },
+      seed: seedCold,
       ours: async () => {
         await ww(["clean", "--all"], ourSrc, env);
         return ourBuild();
       },
     });
     rows.push(timedRow("cold (`clean --all`; the seed: empty pip cache)", cold, { goal: GOALS.cold }));
+    rows.push(await secondMachineRow({ ...options, warmup }, work, ourSrc, env, seedCold));
     const rebuild = await pair({
       name: "django rebuild",
       runs,
@@ -148,6 +152,48 @@ export async function djangoScenarios(options: Options, work: string): Promise<R
     await run(`docker volume rm -f ${seedCache} >/dev/null`).catch(() => "");
   }
   return rows;
+}
+
+/**
+ * Issue 13's row: a second machine (no wheelhouse, no cache volume, no result store: `clean --all`)
+ * builds the commit a first machine already pushed to the team's registry wheel cache, against the
+ * seed's cold build. The first machine's push is set-up, not timed.
+ */
+async function secondMachineRow(
+  options: Options & { warmup: boolean },
+  work: string,
+  ourSrc: string,
+  env: Record<string, string>,
+  seedCold: () => Promise<Measurement>,
+): Promise<Row> {
+  const registry = await setupStep("a registry on 127.0.0.1 for the wheel cache", () =>
+    startBenchRegistry(work),
+  );
+  const cache = ["--cache", `${registry.address}/${NS}/wheels`];
+  try {
+    await setupStep("the first machine fills the registry wheel cache", async () => {
+      await ww(["clean", "--all"], ourSrc, env);
+      return ww([...cache, "build", "--cache-push"], ourSrc, env);
+    });
+    const samples = await pair({
+      name: "django second machine",
+      runs: options.runs,
+      warmup: options.warmup,
+      seed: seedCold,
+      ours: async () => {
+        await ww(["clean", "--all"], ourSrc, env);
+        const built = await ww([...cache, "build", "--no-cache-push"], ourSrc, env);
+        if (!built.output.includes("restored from the registry cache"))
+          throw new Error(`the second machine's build did not restore from the cache:\n${built.output}`);
+        return built;
+      },
+    });
+    return timedRow("cold on a second machine, warm registry wheel cache (the seed: cold)", samples, {
+      note: "the first machine's `build --cache-push` is set-up; the second restores the set without a builder",
+    });
+  } finally {
+    await registry.stop();
+  }
 }
 
 /** The processes an up-to-date `wheelwright build` starts, counted under strace. */

@@ -5,6 +5,8 @@ import { execa } from "execa";
 export interface Measurement {
   seconds: number;
   peakMiB: number | undefined;
+  /** What the command printed (stdout and stderr interleaved): a scenario checks it did what it says. */
+  output: string;
 }
 
 function peakOf(pid: number): number | undefined {
@@ -41,7 +43,7 @@ export async function measure(
     throw new Error(
       `${argv.join(" ")} failed (${result.exitCode}):\n${String(result.all).split("\n").slice(-15).join("\n")}`,
     );
-  return { seconds, peakMiB: peak };
+  return { seconds, peakMiB: peak, output: String(result.all) };
 }
 
 export async function run(
