@@ -35,6 +35,8 @@ const reportSchema = z.object({
         filename: z.string().max(300),
         folder: z.enum(["app", "deps"]),
         origin: z.enum(["built", "fetched"]),
+        /** Taken from the registry wheel cache the host handed in (issue 13), not compiled. */
+        cached: z.boolean().optional(),
         sets: z.array(z.string().regex(SET_NAME)).max(1000),
         sdist: z
           .object({
@@ -86,6 +88,8 @@ export async function receiveOutput(
 export interface WheelSetExpectation {
   /** The app's name as the project declares it (normalised), when it could be read. */
   appName: string | undefined;
+  /** The sha256 of each wheel handed in from the registry wheel cache: a wheel said to be one must be. */
+  handedIn?: ReadonlySet<string>;
 }
 
 /** What verifying wheels found before, by sha256 (the result store keeps it). */
@@ -118,6 +122,8 @@ export async function verifyUnlessKnown(
 export interface ReceivedWheelSet {
   app: ManifestWheel & { requires: string[] };
   wheels: ManifestWheel[];
+  /** The file names the builder says it took from the registry wheel cache (each one the host handed in). */
+  fromCache: string[];
 }
 
 function untrusted(message: string): WheelwrightError {
@@ -182,9 +188,16 @@ export async function wheelSetOf(
     ...manifestWheel(wheel, entry.origin, entry.sets),
     ...(entry.origin === "built" && entry.sdist !== undefined ? { sdist: entry.sdist } : {}),
   }));
+  const fromCache = verified.filter(({ entry }) => entry.cached === true);
+  for (const { wheel } of fromCache)
+    if (!(expect.handedIn?.has(wheel.sha256) ?? false))
+      throw untrusted(
+        `The report says ${wheel.filename} came from the wheel cache, but the host handed in no such wheel`,
+      );
   return {
     app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
     wheels,
+    fromCache: fromCache.map(({ wheel }) => wheel.filename),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   sameRequirements,
 } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
+import { sdistWheelGroup } from "../domain/sdist-wheel-key.js";
 import { parseSize } from "../domain/sizes.js";
 import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
@@ -36,6 +37,12 @@ import { prepareBuilder } from "./builder.js";
 import { pushToCache } from "./cache-push.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
+import {
+  type FetchedSdistWheels,
+  noticeFetchedWheels,
+  pushSdistWheels,
+  sdistWheelsFor,
+} from "./sdist-cache.js";
 import { wheelCacheFor } from "./wheel-cache.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
@@ -45,6 +52,8 @@ export interface BuildOutcome {
   mode: BuildMode;
   manifest: Manifest;
   wheelhouse: string;
+  /** How many wheels built from sdists the builder took from the registry wheel cache (a cache was on). */
+  fromWheelCache?: number;
 }
 
 export async function buildWheelhouse(
@@ -74,17 +83,45 @@ export async function buildWheelhouse(
       if (decision.mode.kind === "up-to-date")
         return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
     }
-    ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
-    const manifest = await buildAndPublish(
+    const group = sdistWheelGroup(prepared.builderId, prepared.platform);
+    const fetched = await sdistWheelsFor(
       ctx,
-      project,
-      facts,
-      decision,
-      prepared.builderId,
-      prepared.startSandbox,
+      cache,
+      {
+        full: decision.mode.kind === "full",
+        lookUp: !request.force && !request.checkReproducible,
+        registryFailed: reuse.cacheUnavailable === true,
+      },
+      group,
+      facts.store,
     );
-    if (reuse.pushAfter) await pushToCache(ctx, wheelhouse, manifest, cache!, { replace: reuse.replace });
-    return { status: "built", mode: decision.mode, manifest, wheelhouse };
+    try {
+      ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
+      const { manifest, fromCache } = await buildAndPublish(
+        ctx,
+        project,
+        facts,
+        decision,
+        prepared.builderId,
+        prepared.startSandbox,
+        fetched,
+      );
+      const fromWheelCache = noticeFetchedWheels(ctx, manifest, fromCache);
+      if (reuse.pushAfter) {
+        await pushToCache(ctx, wheelhouse, manifest, cache!, { replace: reuse.replace });
+        if (fetched?.unavailable !== true)
+          await pushSdistWheels(ctx, wheelhouse, manifest, cache!, group, new Set(fromCache));
+      }
+      return {
+        status: "built",
+        mode: decision.mode,
+        manifest,
+        wheelhouse,
+        ...(cache === undefined ? {} : { fromWheelCache }),
+      };
+    } finally {
+      if (fetched !== undefined) rmSync(fetched.dir, { recursive: true, force: true });
+    }
   } finally {
     lock.release();
   }
@@ -101,6 +138,7 @@ export async function buildOnce(
   startSandbox: () => Promise<BuildSandbox>,
   intoDir: string,
   variant?: Variant,
+  cached?: FetchedSdistWheels,
 ) {
   const sandbox = await step(
     ctx.emit,
@@ -115,7 +153,7 @@ export async function buildOnce(
     const scmVersion =
       facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
     session = await runBuildSession(
-      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant),
+      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
     );
   } finally {
     await sandbox.close();
@@ -124,7 +162,12 @@ export async function buildOnce(
     ctx.emit,
     "verify",
     "verify every wheel as an installer would",
-    () => wheelSetOf(session.received, { appName: project.metadata.name }, facts.store),
+    () =>
+      wheelSetOf(
+        session.received,
+        { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
+        facts.store,
+      ),
     ctx.clock,
   );
   if (
@@ -147,6 +190,7 @@ function sessionInputs(
   intoDir: string,
   scmVersion: string | undefined,
   variant: Variant | undefined,
+  cached: FetchedSdistWheels | undefined,
 ): SessionInputs {
   const { config } = project;
   const helper = (appOnly: boolean) => {
@@ -161,6 +205,16 @@ function sessionInputs(
       { paths, python: sandbox.python },
       appOnly,
       scmVersion,
+      cached === undefined
+        ? undefined
+        : {
+            dir: sandbox.paths.wheels,
+            wheels: cached.wheels.map((w) => ({
+              sdist: w.sdistSha256,
+              filename: w.filename,
+              sha256: w.sha256,
+            })),
+          },
     );
     return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
   };
@@ -172,6 +226,9 @@ function sessionInputs(
     fullHelper: appOnly ? helper(false) : undefined,
     previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
     netrc: facts.netrc,
+    ...(cached === undefined
+      ? {}
+      : { cachedWheels: { dir: cached.dir, files: cached.wheels.map((w) => w.filename) } }),
     timeoutSeconds: config.timeout.value,
     memory: config.memory.value,
     container: !sandbox.description.startsWith("local"),
@@ -194,7 +251,8 @@ async function buildAndPublish(
   decision: Decision,
   builderId: string,
   startSandbox: () => Promise<BuildSandbox>,
-): Promise<Manifest> {
+  cached: FetchedSdistWheels | undefined,
+): Promise<{ manifest: Manifest; fromCache: string[] }> {
   const staging = createStaging(project.wheelhouseDir, facts.runId);
   const again = `${staging}/.again`;
   try {
@@ -205,6 +263,8 @@ async function buildAndPublish(
       decision,
       startSandbox,
       `${staging}/.incoming`,
+      undefined,
+      cached,
     );
     const checked = facts.request.checkReproducible
       ? await checkReproducible(ctx, project, facts, decision, session.received, again)
@@ -225,7 +285,7 @@ async function buildAndPublish(
     ctx.signal.throwIfAborted();
     publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);
     facts.store.save(manifest, project.wheelhouseDir);
-    return manifest;
+    return { manifest, fromCache: set.fromCache };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
