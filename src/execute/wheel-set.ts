@@ -139,15 +139,7 @@ export async function wheelSetOf(
   known?: KnownWheels,
   verify: typeof verifyWheel = verifyWheel,
 ): Promise<ReceivedWheelSet> {
-  const parsed = reportSchema.safeParse(received.report);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
-    throw untrusted(
-      `The builder's report.json is missing or malformed: ${where}${issue?.message ?? "invalid"}`,
-    );
-  }
-  const report = parsed.data;
+  const report = parseReport(received.report);
   const byFile = new Map(received.files.map((file) => [`${file.folder}/${file.filename}`, file]));
   const listed = new Set(report.wheels.map((wheel) => `${wheel.folder}/${wheel.filename}`));
   for (const key of byFile.keys())
@@ -188,17 +180,35 @@ export async function wheelSetOf(
     ...manifestWheel(wheel, entry.origin, entry.sets),
     ...(entry.origin === "built" && entry.sdist !== undefined ? { sdist: entry.sdist } : {}),
   }));
-  const fromCache = verified.filter(({ entry }) => entry.cached === true);
-  for (const { wheel } of fromCache)
-    if (!(expect.handedIn?.has(wheel.sha256) ?? false))
-      throw untrusted(
-        `The report says ${wheel.filename} came from the wheel cache, but the host handed in no such wheel`,
-      );
   return {
     app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
     wheels,
-    fromCache: fromCache.map(({ wheel }) => wheel.filename),
+    fromCache: takenFromCache(verified, expect.handedIn),
   };
+}
+
+function parseReport(report: unknown): z.infer<typeof reportSchema> {
+  const parsed = reportSchema.safeParse(report);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
+  throw untrusted(
+    `The builder's report.json is missing or malformed: ${where}${issue?.message ?? "invalid"}`,
+  );
+}
+
+/** The wheels the report says came from the registry wheel cache: each must be one the host handed in. */
+function takenFromCache(
+  verified: readonly { entry: { cached?: boolean | undefined }; wheel: VerifiedWheel }[],
+  handedIn: ReadonlySet<string> | undefined,
+): string[] {
+  const taken = verified.filter(({ entry }) => entry.cached === true).map(({ wheel }) => wheel);
+  for (const wheel of taken)
+    if (!(handedIn?.has(wheel.sha256) ?? false))
+      throw untrusted(
+        `The report says ${wheel.filename} came from the wheel cache, but the host handed in no such wheel`,
+      );
+  return taken.map((wheel) => wheel.filename);
 }
 
 /**

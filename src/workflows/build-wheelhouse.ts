@@ -11,7 +11,6 @@ import {
   sameRequirements,
 } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
-import { sdistWheelGroup } from "../domain/sdist-wheel-key.js";
 import { parseSize } from "../domain/sizes.js";
 import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
@@ -33,16 +32,16 @@ import {
   precheck,
 } from "./build-decision.js";
 import { reuseBeforeBuilding, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
-import { prepareBuilder } from "./builder.js";
-import { pushToCache } from "./cache-push.js";
+import { type PreparedBuilder, prepareBuilder } from "./builder.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
+import type { FetchedSdistWheels } from "./sdist-cache.js";
 import {
-  type FetchedSdistWheels,
+  lookUpSdistWheels,
   noticeFetchedWheels,
-  pushSdistWheels,
-  sdistWheelsFor,
-} from "./sdist-cache.js";
+  pushAfterBuild,
+  sdistWheelsRequest,
+} from "./sdist-cache-build.js";
 import { wheelCacheFor } from "./wheel-cache.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
@@ -83,18 +82,7 @@ export async function buildWheelhouse(
       if (decision.mode.kind === "up-to-date")
         return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
     }
-    const group = sdistWheelGroup(prepared.builderId, prepared.platform);
-    const fetched = await sdistWheelsFor(
-      ctx,
-      cache,
-      {
-        full: decision.mode.kind === "full",
-        lookUp: !request.force && !request.checkReproducible,
-        registryFailed: reuse.cacheUnavailable === true,
-      },
-      group,
-      facts.store,
-    );
+    const sdists = await lookUpSdistWheels(ctx, cache, { request, decision, reuse, prepared }, facts.store);
     try {
       ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
       const { manifest, fromCache } = await buildAndPublish(
@@ -102,25 +90,15 @@ export async function buildWheelhouse(
         project,
         facts,
         decision,
-        prepared.builderId,
-        prepared.startSandbox,
-        fetched,
+        prepared,
+        sdists.fetched,
       );
       const fromWheelCache = noticeFetchedWheels(ctx, manifest, fromCache);
-      if (reuse.pushAfter) {
-        await pushToCache(ctx, wheelhouse, manifest, cache!, { replace: reuse.replace });
-        if (fetched?.unavailable !== true)
-          await pushSdistWheels(ctx, wheelhouse, manifest, cache!, group, new Set(fromCache));
-      }
-      return {
-        status: "built",
-        mode: decision.mode,
-        manifest,
-        wheelhouse,
-        ...(cache === undefined ? {} : { fromWheelCache }),
-      };
+      await pushAfterBuild(ctx, wheelhouse, manifest, cache, reuse, { ...sdists, fromCache });
+      const counted = cache === undefined ? {} : { fromWheelCache };
+      return { status: "built", mode: decision.mode, manifest, wheelhouse, ...counted };
     } finally {
-      if (fetched !== undefined) rmSync(fetched.dir, { recursive: true, force: true });
+      if (sdists.fetched !== undefined) rmSync(sdists.fetched.dir, { recursive: true, force: true });
     }
   } finally {
     lock.release();
@@ -205,16 +183,7 @@ function sessionInputs(
       { paths, python: sandbox.python },
       appOnly,
       scmVersion,
-      cached === undefined
-        ? undefined
-        : {
-            dir: sandbox.paths.wheels,
-            wheels: cached.wheels.map((w) => ({
-              sdist: w.sdistSha256,
-              filename: w.filename,
-              sha256: w.sha256,
-            })),
-          },
+      sdistWheelsRequest(cached, sandbox.paths.wheels),
     );
     return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
   };
@@ -249,10 +218,10 @@ async function buildAndPublish(
   project: LoadedProject,
   facts: BuildFacts,
   decision: Decision,
-  builderId: string,
-  startSandbox: () => Promise<BuildSandbox>,
+  prepared: PreparedBuilder,
   cached: FetchedSdistWheels | undefined,
 ): Promise<{ manifest: Manifest; fromCache: string[] }> {
+  const { builderId, startSandbox } = prepared;
   const staging = createStaging(project.wheelhouseDir, facts.runId);
   const again = `${staging}/.again`;
   try {

@@ -14,6 +14,7 @@ import {
   composeSdistWheelArtifact,
   parseSdistWheelArtifact,
   planSdistLookup,
+  type SdistBuiltWheel,
   sdistWheelConfig,
   sdistWheelFacts,
   sdistWheelsToPush,
@@ -177,30 +178,10 @@ export async function pushSdistWheels(
       async () => {
         let pushed = 0;
         let uploaded = 0;
-        const upload = async (digest: string, bytes: Buffer) => {
-          if (await registry.hasBlob(digest)) return;
-          await registry.putBlob(digest, bytes);
-          uploaded += bytes.length;
-        };
         for (const { wheel, tag } of wanted) {
           ctx.signal.throwIfAborted();
           if ((await registry.manifestDigest(tag)) !== undefined) continue;
-          const file = path.join(wheelhouse, wheel.filename);
-          if (sha256FileSync(file) !== wheel.sha256)
-            throw new IntegrityError(
-              `${wheel.filename} changed after it was published: not pushed to the cache`,
-            );
-          const facts = sdistWheelFacts(wheel, group);
-          const config = sdistWheelConfig(facts);
-          const configDigest = `sha256:${sha256(config)}`;
-          await upload(configDigest, config);
-          await upload(`sha256:${wheel.sha256}`, readFileSync(file));
-          const artifact = composeSdistWheelArtifact(facts, {
-            config: { digest: configDigest, size: config.length },
-            project: cache.project,
-            created: new Date(ctx.clock()).toISOString(),
-          });
-          await registry.putManifest(tag, Buffer.from(JSON.stringify(artifact)), OCI_MANIFEST);
+          uploaded += await pushOne(ctx, cache, wheelhouse, { wheel, tag }, group);
           pushed += 1;
         }
         if (pushed > 0)
@@ -231,34 +212,34 @@ export async function pushSdistWheels(
   }
 }
 
-/**
- * The wheels a full build may take from the cache instead of compiling: looked up once the builder
- * that will run is known (its identity and platform make the group), never for a forced or
- * reproducibility build (they compile on purpose) nor when the registry already failed this run.
- */
-export async function sdistWheelsFor(
+/** One entry: the config and the wheel (each unless the registry holds it), the manifest by tag last. */
+async function pushOne(
   ctx: WorkflowContext,
-  cache: WheelCache | undefined,
-  build: { full: boolean; lookUp: boolean; registryFailed: boolean },
+  cache: WheelCache,
+  wheelhouse: string,
+  { wheel, tag }: { wheel: SdistBuiltWheel; tag: string },
   group: SdistWheelGroup,
-  known: KnownWheels,
-): Promise<FetchedSdistWheels | undefined> {
-  if (cache === undefined || !build.full || !build.lookUp || build.registryFailed) return undefined;
-  return fetchSdistWheels(ctx, cache, group, known);
-}
-
-/** What the host says of each wheel the builder took from the cache (the count goes in the summary). */
-export function noticeFetchedWheels(
-  ctx: WorkflowContext,
-  manifest: Manifest,
-  fromCache: readonly string[],
-): number {
-  const names = new Set(fromCache);
-  const wheels = manifest.wheels.filter((wheel) => names.has(wheel.filename));
-  for (const wheel of wheels)
-    ctx.emit({
-      type: "notice",
-      message: `${wheel.name} ${wheel.version} (sdist): fetched from the wheel cache`,
-    });
-  return wheels.length;
+): Promise<number> {
+  const { registry } = cache;
+  let uploaded = 0;
+  const upload = async (digest: string, bytes: Buffer) => {
+    if (await registry.hasBlob(digest)) return;
+    await registry.putBlob(digest, bytes);
+    uploaded += bytes.length;
+  };
+  const file = path.join(wheelhouse, wheel.filename);
+  if (sha256FileSync(file) !== wheel.sha256)
+    throw new IntegrityError(`${wheel.filename} changed after it was published: not pushed to the cache`);
+  const facts = sdistWheelFacts(wheel, group);
+  const config = sdistWheelConfig(facts);
+  const configDigest = `sha256:${sha256(config)}`;
+  await upload(configDigest, config);
+  await upload(`sha256:${wheel.sha256}`, readFileSync(file));
+  const artifact = composeSdistWheelArtifact(facts, {
+    config: { digest: configDigest, size: config.length },
+    project: cache.project,
+    created: new Date(ctx.clock()).toISOString(),
+  });
+  await registry.putManifest(tag, Buffer.from(JSON.stringify(artifact)), OCI_MANIFEST);
+  return uploaded;
 }
