@@ -23,6 +23,8 @@ from .sdist import SdistBuilder
 class BuiltWheel:
     item: Item
     path: str
+    # Taken from the registry wheel cache (the host handed it in) instead of compiled here.
+    cached: bool = False
 
     @property
     def origin(self) -> str:
@@ -102,7 +104,8 @@ class DepsBuilder:
         if self.runner.cancelled:
             raise Cancelled()
         building = item.origin == "built" and item.kind != "prebuilt"
-        self._progress(item, "building" if building else "fetching")
+        if not building:
+            self._progress(item, "fetching")
         policy = self.hashes(item.name)
         try:
             if item.kind == "prebuilt":
@@ -122,18 +125,29 @@ class DepsBuilder:
             raise HelperError("deps-build", package=item.name, version=item.version, phase="fetch", tail=[],
                               reason="a %s source cannot be built reproducibly here: name an sdist or a wheel"
                                      % ("VCS" if item.kind == "vcs" else "folder"))
+        how = "fetched"
         if item.is_wheel:
+            if building:
+                self._progress(item, "building")
             wheel = copy_into(path, self.out_dir)
         else:
+            sdist_sha256 = item.sha256 or _sha(path)
+            # Said before the work starts: compiling is a milestone the host shows, a cached wheel is not.
+            from_registry = not self.sdists.has_local(sdist_sha256) and \
+                self.sdists.registry_wheel(item.name, item.version, sdist_sha256) is not None
+            self._progress(item, "fetching from the wheel cache" if from_registry else "building")
             try:
-                wheel = self.sdists.build(item.name, item.version, path, item.sha256 or _sha(path), self.out_dir,
-                                          item.url)
+                wheel, how = self.sdists.obtain_wheel(item.name, item.version, path, sdist_sha256, self.out_dir,
+                                                      item.url)
             except BackendFailure as failure:
                 raise HelperError("deps-build", package=item.name, version=item.version,
                                   **failure.event_fields()) from None
             except UnsafeArchive as error:
                 raise HelperError("deps-build", package=item.name, version=item.version, phase="unpack",
                                   reason=str(error), tail=[]) from None
+        if how == "registry":
+            self._progress(item, "fetched from the wheel cache", finished=True)
+            return BuiltWheel(item, wheel, cached=True)
         self._progress(item, "built" if building else "fetched", finished=True)
         return BuiltWheel(item, wheel)
 

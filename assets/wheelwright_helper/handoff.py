@@ -31,6 +31,8 @@ class Candidate:
     # For a wheel built here: the sdist it was built from ({name, sha256}), so a lock written from the
     # wheelhouse can name the file an index offers, not only the wheel built from it.
     sdist: Optional[Dict[str, str]] = None
+    # Taken from the registry wheel cache the host handed in, not compiled here (issue 13).
+    cached: bool = False
 
     @property
     def filename(self) -> str:
@@ -88,6 +90,8 @@ def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: 
                  "sets": sorted(wheel.sets), "requires": wheel.requires}
         if wheel.sdist is not None:
             entry["sdist"] = wheel.sdist
+        if wheel.cached:
+            entry["cached"] = True
         entries.append(entry)
     report = {"version": REPORT_VERSION, "app": app_name, "environment": dict(default_environment()),
               "interpreter": interpreter_facts(),

@@ -115,7 +115,7 @@ class Build:
         # Dependencies are built with a fixed SOURCE_DATE_EPOCH, not the app's commit time: their wheels
         # are reused across commits, so a cold build at any commit must give the same bytes.
         sdists = SdistBuilder(request.work, request.cache, envs, self.env, self.runner,
-                              DEPENDENCY_SOURCE_DATE_EPOCH, json.dumps(index_args))
+                              DEPENDENCY_SOURCE_DATE_EPOCH, json.dumps(index_args), request.sdist_wheels)
         self.sdists = sdists
         self.resolver = Resolver(self.runner, self.env, request.work, index_args, sdists.prebuilt_dir)
         fetcher = Fetcher(request.cache, request.work, self.env)
@@ -166,7 +166,7 @@ class Build:
         built = self.deps.wait(items)
         emit("phase", phase="check")
         candidates = [app_candidate] + [
-            Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w)) for w in built.values()
+            Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w), cached=w.cached) for w in built.values()
         ]
         wheels = check_sets(app.name, candidates, sets, self.environment)
         return self._hand_off(app, inputs, wheels)

@@ -9,7 +9,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Dict, List, Optional
 from urllib.parse import urlsplit
 
 from .events import HelperError
@@ -48,6 +48,8 @@ class BuildRequest:
     jobs: int = 2
     source_date_epoch: Optional[int] = None
     static_requires: Optional[List[str]] = None
+    # sdist sha256 -> a wheel the host pulled from the registry wheel cache and verified (issue 13)
+    sdist_wheels: Dict[str, str] = field(default_factory=dict)
 
 
 def _bad(field_name: str, reason: str) -> HelperError:
@@ -98,6 +100,27 @@ def _index(data: object) -> IndexSettings:
     return IndexSettings(index_url, extra, links, bool(_typed(data, "noIndex", bool, False)))
 
 
+def _sdist_wheels(data: object) -> Dict[str, str]:
+    """{sdist sha256: wheel path} from `{dir, wheels: [{sdist, filename, sha256}]}`; plain file names only."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("dir"), str) or not os.path.isabs(data["dir"]):
+        raise _bad("sdistWheels", "must be {dir (absolute), wheels}")
+    wheels = data.get("wheels")
+    if not isinstance(wheels, list):
+        raise _bad("sdistWheels.wheels", "must be a list")
+    found = {}
+    for entry in wheels:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("sdist", "filename", "sha256")):
+            raise _bad("sdistWheels.wheels", "each must be {sdist, filename, sha256}")
+        name = entry["filename"]
+        if not re.match(r"^[0-9a-f]{64}$", entry["sdist"]) or "/" in name or name.startswith(".") or \
+                not name.endswith(".whl"):
+            raise _bad("sdistWheels.wheels", "an entry names no sdist sha256 or no plain wheel file name")
+        found[entry["sdist"]] = os.path.join(data["dir"], name)
+    return found
+
+
 def parse_request(data: object) -> BuildRequest:
     if not isinstance(data, dict):
         raise _bad("(root)", "the request must be a JSON object")
@@ -136,6 +159,7 @@ def parse_request(data: object) -> BuildRequest:
         jobs=jobs,
         source_date_epoch=epoch,
         static_requires=_strings(data, "staticRequires", optional=True),
+        sdist_wheels=_sdist_wheels(data.get("sdistWheels")),
         **paths,
     )
 

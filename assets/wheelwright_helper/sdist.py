@@ -12,8 +12,11 @@ import shutil
 import sys
 import sysconfig
 import uuid
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 from urllib.parse import unquote, urlsplit
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from . import __version__
 from .archive import unpack
@@ -26,7 +29,8 @@ from .wheelfile import InvalidWheel, read_wheel, sha256_file
 
 class SdistBuilder:
     def __init__(self, work: str, cache: str, envs: BuildEnvs, base_env: Dict[str, str], runner: ProcessRunner,
-                 source_date_epoch: Optional[int], identity: str) -> None:
+                 source_date_epoch: Optional[int], identity: str,
+                 registry_wheels: Optional[Dict[str, str]] = None) -> None:
         self.work = work
         self.cache = cache
         self.envs = envs
@@ -34,6 +38,9 @@ class SdistBuilder:
         self.runner = runner
         self.source_date_epoch = source_date_epoch
         self.identity = identity  # index settings and build options: part of the cache key
+        # sdist sha256 -> a wheel the host pulled from the registry wheel cache and verified: built by
+        # a builder of this identity from exactly that sdist (issue 13). Read-only here.
+        self.registry_wheels = dict(registry_wheels or {})
 
     def _settings(self) -> list:
         """Everything besides the sdist that shapes a built wheel."""
@@ -96,7 +103,30 @@ class SdistBuilder:
 
     def build(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str,
               sdist_url: str = "") -> str:
-        """The wheel built from `archive`, copied into out_dir; from the cache when it was built before."""
+        """The wheel built from `archive`, copied into out_dir; from a cache when it was built before."""
+        return self.obtain_wheel(name, version, archive, sdist_sha256, out_dir, sdist_url)[0]
+
+    def has_local(self, sdist_sha256: str) -> bool:
+        return _single_wheel(os.path.join(self.cache, "built-wheels", self.cache_key(sdist_sha256))) is not None
+
+    def registry_wheel(self, name: str, version: str, sdist_sha256: str) -> Optional[str]:
+        """The registry cache's wheel for exactly this sdist, when it is a sound wheel of this name and
+        version; None otherwise (the sdist is then compiled)."""
+        path = self.registry_wheels.get(sdist_sha256)
+        if path is None or not os.path.isfile(path):
+            return None
+        try:
+            metadata = read_wheel(path)
+        except InvalidWheel:
+            return None
+        if metadata.name != canonicalize_name(name) or _version(metadata.version) != _version(version):
+            return None
+        return path
+
+    def obtain_wheel(self, name: str, version: str, archive: str, sdist_sha256: str, out_dir: str,
+                     sdist_url: str = "") -> Tuple[str, str]:
+        """(the wheel in out_dir, how it came): "local" (built here before), "registry" (the
+        registry wheel cache's, handed in by the host) or "compiled"."""
         cached_dir = os.path.join(self.cache, "built-wheels", self.cache_key(sdist_sha256))
         cached = _single_wheel(cached_dir)
         if cached is not None:
@@ -104,9 +134,15 @@ class SdistBuilder:
                 read_wheel(cached)
                 if not os.path.exists(os.path.join(self.prebuilt_dir, os.path.basename(cached))):
                     self._offer(cached, sdist_url, sdist_sha256)
-                return _copy(cached, out_dir)
+                return _copy(cached, out_dir), "local"
             except InvalidWheel:
                 shutil.rmtree(cached_dir, ignore_errors=True)
+        from_registry = self.registry_wheel(name, version, sdist_sha256)
+        if from_registry is not None:
+            # Kept like a wheel built here, so the next build needs neither the registry nor a compiler.
+            self._store(from_registry, cached_dir)
+            self._offer(from_registry, sdist_url, sdist_sha256)
+            return _copy(from_registry, out_dir), "registry"
         folder = build_folder(self.work, name, version)
         shutil.rmtree(folder, ignore_errors=True)
         unpack(archive, folder)
@@ -116,7 +152,7 @@ class SdistBuilder:
         wheel, _python = build_wheel(folder, wheel_dir, self.envs, env, self.runner, "deps", package=name)
         self._store(wheel, cached_dir)
         self._offer(wheel, sdist_url, sdist_sha256)
-        return _copy(wheel, out_dir)
+        return _copy(wheel, out_dir), "compiled"
 
     def _store(self, wheel: str, cached_dir: str) -> None:
         os.makedirs(os.path.dirname(cached_dir), exist_ok=True)
@@ -140,6 +176,13 @@ class SdistBuilder:
         temporary = os.path.join(folder, ".%s.tmp" % uuid.uuid4().hex[:8])
         shutil.copyfile(wheel, temporary)
         os.rename(temporary, target)
+
+
+def _version(text: str) -> str:
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return text
 
 
 def _single_wheel(folder: str) -> Optional[str]:

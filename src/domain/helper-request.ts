@@ -20,6 +20,11 @@ export interface HelperRequest {
   jobs: number;
   sourceDateEpoch: number | null;
   staticRequires: string[] | null;
+  /**
+   * Wheels the registry wheel cache holds for sdists of this builder (issue 13), verified by the
+   * host, in `dir`: the helper uses one instead of compiling an sdist of exactly that sha256.
+   */
+  sdistWheels?: { dir: string; wheels: { sdist: string; filename: string; sha256: string }[] };
 }
 
 export interface NetrcEntry {

@@ -20,6 +20,8 @@ export interface SessionInputs {
   /** In app-only mode: the previous app wheel's requirements (a change means a full pass). */
   previousRequires: readonly string[] | undefined;
   netrc: string;
+  /** Wheels from the registry wheel cache to copy into the builder's wheels folder (issue 13). */
+  cachedWheels?: { dir: string; files: readonly string[] };
   timeoutSeconds: number;
   memory: string | undefined;
   container: boolean;
@@ -48,6 +50,8 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
         inputs.tree.files.map((file) => file.path),
         inputs.tree.dir,
       );
+      if (inputs.cachedWheels !== undefined && inputs.cachedWheels.files.length > 0)
+        await sandbox.putWheels(inputs.cachedWheels.files, inputs.cachedWheels.dir);
       if (inputs.netrc !== "")
         await sandbox.putFiles(sandbox.paths.home, [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }]);
     },

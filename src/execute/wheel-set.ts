@@ -35,6 +35,8 @@ const reportSchema = z.object({
         filename: z.string().max(300),
         folder: z.enum(["app", "deps"]),
         origin: z.enum(["built", "fetched"]),
+        /** Taken from the registry wheel cache the host handed in (issue 13), not compiled. */
+        cached: z.boolean().optional(),
         sets: z.array(z.string().regex(SET_NAME)).max(1000),
         sdist: z
           .object({
@@ -86,6 +88,8 @@ export async function receiveOutput(
 export interface WheelSetExpectation {
   /** The app's name as the project declares it (normalised), when it could be read. */
   appName: string | undefined;
+  /** The sha256 of each wheel handed in from the registry wheel cache: a wheel said to be one must be. */
+  handedIn?: ReadonlySet<string>;
 }
 
 /** What verifying wheels found before, by sha256 (the result store keeps it). */
@@ -118,6 +122,8 @@ export async function verifyUnlessKnown(
 export interface ReceivedWheelSet {
   app: ManifestWheel & { requires: string[] };
   wheels: ManifestWheel[];
+  /** The file names the builder says it took from the registry wheel cache (each one the host handed in). */
+  fromCache: string[];
 }
 
 function untrusted(message: string): WheelwrightError {
@@ -133,15 +139,7 @@ export async function wheelSetOf(
   known?: KnownWheels,
   verify: typeof verifyWheel = verifyWheel,
 ): Promise<ReceivedWheelSet> {
-  const parsed = reportSchema.safeParse(received.report);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
-    throw untrusted(
-      `The builder's report.json is missing or malformed: ${where}${issue?.message ?? "invalid"}`,
-    );
-  }
-  const report = parsed.data;
+  const report = parseReport(received.report);
   const byFile = new Map(received.files.map((file) => [`${file.folder}/${file.filename}`, file]));
   const listed = new Set(report.wheels.map((wheel) => `${wheel.folder}/${wheel.filename}`));
   for (const key of byFile.keys())
@@ -185,7 +183,32 @@ export async function wheelSetOf(
   return {
     app: { ...manifestWheel(app.wheel, app.entry.origin, app.entry.sets), requires: app.wheel.requiresDist },
     wheels,
+    fromCache: takenFromCache(verified, expect.handedIn),
   };
+}
+
+function parseReport(report: unknown): z.infer<typeof reportSchema> {
+  const parsed = reportSchema.safeParse(report);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
+  throw untrusted(
+    `The builder's report.json is missing or malformed: ${where}${issue?.message ?? "invalid"}`,
+  );
+}
+
+/** The wheels the report says came from the registry wheel cache: each must be one the host handed in. */
+function takenFromCache(
+  verified: readonly { entry: { cached?: boolean | undefined }; wheel: VerifiedWheel }[],
+  handedIn: ReadonlySet<string> | undefined,
+): string[] {
+  const taken = verified.filter(({ entry }) => entry.cached === true).map(({ wheel }) => wheel);
+  for (const wheel of taken)
+    if (!(handedIn?.has(wheel.sha256) ?? false))
+      throw untrusted(
+        `The report says ${wheel.filename} came from the wheel cache, but the host handed in no such wheel`,
+      );
+  return taken.map((wheel) => wheel.filename);
 }
 
 /**

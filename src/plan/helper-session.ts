@@ -32,6 +32,8 @@ export interface HelperInputs {
   jobs: number;
   sourceDateEpoch: number | undefined;
   staticRequires: readonly string[] | undefined;
+  /** Wheels from the registry cache, by the sha256 of the sdist each was built from (issue 13). */
+  sdistWheels?: HelperRequest["sdistWheels"];
   /** More environment for the helper and the backends it runs (e.g. SETUPTOOLS_SCM_PRETEND_VERSION). */
   env?: Readonly<Record<string, string>>;
 }
@@ -68,6 +70,9 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
     jobs: inputs.jobs,
     sourceDateEpoch: inputs.sourceDateEpoch ?? null,
     staticRequires: inputs.staticRequires === undefined ? null : [...inputs.staticRequires],
+    ...(inputs.sdistWheels === undefined || inputs.sdistWheels.wheels.length === 0
+      ? {}
+      : { sdistWheels: inputs.sdistWheels }),
   };
   const requestFile = `${paths.input}/request.json`;
   return {

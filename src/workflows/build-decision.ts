@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
-import { netrcText, separateCredentials } from "../domain/helper-request.js";
+import { type HelperRequest, netrcText, separateCredentials } from "../domain/helper-request.js";
 import { type IndexSettings, urlSecrets } from "../domain/index-settings.js";
 import {
   chooseLock,
@@ -216,6 +216,7 @@ export function helperFor(
   sandbox: Pick<BuildSandbox, "paths" | "python">,
   appOnly: boolean,
   scmVersion?: string,
+  sdistWheels?: HelperRequest["sdistWheels"],
 ): HelperInvocation {
   const { request } = facts;
   return planHelper({
@@ -233,5 +234,6 @@ export function helperFor(
     sourceDateEpoch: facts.sourceDateEpoch,
     staticRequires: project.metadata.dependencies,
     env: scmVersion === undefined ? {} : { SETUPTOOLS_SCM_PRETEND_VERSION: scmVersion },
+    ...(sdistWheels === undefined ? {} : { sdistWheels }),
   });
 }

@@ -91,6 +91,8 @@ export interface Reuse {
   pushAfter: boolean;
   /** The tag holds an entry that was refused: the push replaces it. */
   replace: boolean;
+  /** The registry failed the set's lookup: it is not asked again (for wheels built from sdists either). */
+  cacheUnavailable?: boolean;
 }
 
 /**
@@ -121,5 +123,6 @@ export async function reuseBeforeBuilding(
     outcome: undefined,
     pushAfter: push && lookup.kind !== "unavailable",
     replace: lookup.kind === "refused",
+    cacheUnavailable: lookup.kind === "unavailable",
   };
 }

@@ -32,10 +32,16 @@ import {
   precheck,
 } from "./build-decision.js";
 import { reuseBeforeBuilding, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
-import { prepareBuilder } from "./builder.js";
-import { pushToCache } from "./cache-push.js";
+import { type PreparedBuilder, prepareBuilder } from "./builder.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
+import type { FetchedSdistWheels } from "./sdist-cache.js";
+import {
+  lookUpSdistWheels,
+  noticeFetchedWheels,
+  pushAfterBuild,
+  sdistWheelsRequest,
+} from "./sdist-cache-build.js";
 import { wheelCacheFor } from "./wheel-cache.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
@@ -45,6 +51,8 @@ export interface BuildOutcome {
   mode: BuildMode;
   manifest: Manifest;
   wheelhouse: string;
+  /** How many wheels built from sdists the builder took from the registry wheel cache (a cache was on). */
+  fromWheelCache?: number;
 }
 
 export async function buildWheelhouse(
@@ -74,17 +82,24 @@ export async function buildWheelhouse(
       if (decision.mode.kind === "up-to-date")
         return { status: "up-to-date", mode: decision.mode, manifest: decision.previous!, wheelhouse };
     }
-    ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
-    const manifest = await buildAndPublish(
-      ctx,
-      project,
-      facts,
-      decision,
-      prepared.builderId,
-      prepared.startSandbox,
-    );
-    if (reuse.pushAfter) await pushToCache(ctx, wheelhouse, manifest, cache!, { replace: reuse.replace });
-    return { status: "built", mode: decision.mode, manifest, wheelhouse };
+    const sdists = await lookUpSdistWheels(ctx, cache, { request, decision, reuse, prepared }, facts.store);
+    try {
+      ctx.emit({ type: "notice", message: `building: ${decision.mode.reason}` });
+      const { manifest, fromCache } = await buildAndPublish(
+        ctx,
+        project,
+        facts,
+        decision,
+        prepared,
+        sdists.fetched,
+      );
+      const fromWheelCache = noticeFetchedWheels(ctx, manifest, fromCache);
+      await pushAfterBuild(ctx, wheelhouse, manifest, cache, reuse, { ...sdists, fromCache });
+      const counted = cache === undefined ? {} : { fromWheelCache };
+      return { status: "built", mode: decision.mode, manifest, wheelhouse, ...counted };
+    } finally {
+      if (sdists.fetched !== undefined) rmSync(sdists.fetched.dir, { recursive: true, force: true });
+    }
   } finally {
     lock.release();
   }
@@ -101,6 +116,7 @@ export async function buildOnce(
   startSandbox: () => Promise<BuildSandbox>,
   intoDir: string,
   variant?: Variant,
+  cached?: FetchedSdistWheels,
 ) {
   const sandbox = await step(
     ctx.emit,
@@ -115,7 +131,7 @@ export async function buildOnce(
     const scmVersion =
       facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
     session = await runBuildSession(
-      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant),
+      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
     );
   } finally {
     await sandbox.close();
@@ -124,7 +140,12 @@ export async function buildOnce(
     ctx.emit,
     "verify",
     "verify every wheel as an installer would",
-    () => wheelSetOf(session.received, { appName: project.metadata.name }, facts.store),
+    () =>
+      wheelSetOf(
+        session.received,
+        { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
+        facts.store,
+      ),
     ctx.clock,
   );
   if (
@@ -147,6 +168,7 @@ function sessionInputs(
   intoDir: string,
   scmVersion: string | undefined,
   variant: Variant | undefined,
+  cached: FetchedSdistWheels | undefined,
 ): SessionInputs {
   const { config } = project;
   const helper = (appOnly: boolean) => {
@@ -161,6 +183,7 @@ function sessionInputs(
       { paths, python: sandbox.python },
       appOnly,
       scmVersion,
+      sdistWheelsRequest(cached, sandbox.paths.wheels),
     );
     return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
   };
@@ -172,6 +195,9 @@ function sessionInputs(
     fullHelper: appOnly ? helper(false) : undefined,
     previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
     netrc: facts.netrc,
+    ...(cached === undefined
+      ? {}
+      : { cachedWheels: { dir: cached.dir, files: cached.wheels.map((w) => w.filename) } }),
     timeoutSeconds: config.timeout.value,
     memory: config.memory.value,
     container: !sandbox.description.startsWith("local"),
@@ -192,9 +218,10 @@ async function buildAndPublish(
   project: LoadedProject,
   facts: BuildFacts,
   decision: Decision,
-  builderId: string,
-  startSandbox: () => Promise<BuildSandbox>,
-): Promise<Manifest> {
+  prepared: PreparedBuilder,
+  cached: FetchedSdistWheels | undefined,
+): Promise<{ manifest: Manifest; fromCache: string[] }> {
+  const { builderId, startSandbox } = prepared;
   const staging = createStaging(project.wheelhouseDir, facts.runId);
   const again = `${staging}/.again`;
   try {
@@ -205,6 +232,8 @@ async function buildAndPublish(
       decision,
       startSandbox,
       `${staging}/.incoming`,
+      undefined,
+      cached,
     );
     const checked = facts.request.checkReproducible
       ? await checkReproducible(ctx, project, facts, decision, session.received, again)
@@ -225,7 +254,7 @@ async function buildAndPublish(
     ctx.signal.throwIfAborted();
     publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);
     facts.store.save(manifest, project.wheelhouseDir);
-    return manifest;
+    return { manifest, fromCache: set.fromCache };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import {
 } from "../domain/labels.js";
 import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
+import { platformOf } from "../domain/platform.js";
 import type { Detection } from "../engine/detect.js";
 import type { ContainerEngine, ContainerSpec } from "../engine/engine.js";
 import { ImageBuildError } from "../errors.js";
@@ -41,6 +42,8 @@ export interface BuilderVariant {
 export interface PreparedBuilder {
   /** The builder that will really run (may differ from the one expected). */
   builderId: string;
+  /** Where the builder runs (`linux/amd64`): its image's platform, or this machine's for the local engine. */
+  platform: string;
   startSandbox: () => Promise<BuildSandbox>;
 }
 
@@ -119,6 +122,7 @@ export async function prepareBuilder(
     noticeLocal(ctx, detection, project);
     return {
       builderId: await localBuilderId(ctx),
+      platform: platformOf(process.platform, process.arch),
       startSandbox: () =>
         startLocalSandbox({
           runner: ctx.runner,
@@ -143,6 +147,7 @@ export async function prepareBuilder(
   const spec = builderSpecFor(project, image, index, runId, info.volumes);
   return {
     builderId: imageBuilderId(choice),
+    platform: info.platform,
     startSandbox: () =>
       startContainerSandbox({
         engine: detection.engine,

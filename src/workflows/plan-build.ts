@@ -76,13 +76,21 @@ function withCacheSteps(
             id: "cache",
             title: `look up ${lookupTag(facts, decision)} in ${ref.text} (a hit is restored, every blob and wheel checked, and nothing below runs)`,
           },
+          ...(decision.mode.kind === "full"
+            ? [
+                {
+                  id: "cache-sdists",
+                  title: `on a miss, once the builder is known: look up the wheels built from sdists for it in ${ref.text} (sdist-<builder group>-<sdist sha256>), each checked and handed into the builder, used only for an sdist of exactly that sha256`,
+                },
+              ]
+            : []),
         ];
   const push = pushesToCache(request, env);
   const after: PrintableStep[] = push
     ? [
         {
           id: "cache-push",
-          title: `push the published set to ${ref.text} (blobs first, then the manifest by tag)`,
+          title: `push the published set to ${ref.text} (blobs first, then the manifest by tag), and each wheel compiled from an sdist as its own entry`,
         },
       ]
     : [];

@@ -101,6 +101,7 @@ function printSummary(session: Session, runs: readonly BuildRun[]): void {
       mode: outcome.mode.kind,
       wheelhouse: outcome.wheelhouse,
       seconds,
+      ...(outcome.fromWheelCache === undefined ? {} : { fromWheelCache: outcome.fromWheelCache }),
       manifest: outcome.manifest,
     }));
     const [only] = entries;
@@ -122,7 +123,8 @@ function summaryText(session: Session, { outcome, seconds }: BuildRun["result"])
       `  ${w.filename.padEnd(60)} ${(w.size / 1024).toFixed(0).padStart(7)} KiB  ${w.origin.padEnd(7)}  ${w.sha256.slice(0, 12)}  ${w.sets.join(",")}`,
   );
   const total = manifest.wheels.reduce((sum, w) => sum + w.size, 0);
-  const count = `${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}`;
+  const fetched = outcome.fromWheelCache ?? 0;
+  const count = `${manifest.wheels.length} wheel${manifest.wheels.length === 1 ? "" : "s"}${fetched > 0 ? ` (${fetched} built from sdists fetched from the wheel cache)` : ""}`;
   const reproducible =
     manifest.reproducible === undefined
       ? ""
