@@ -22,7 +22,16 @@ export async function planTests(
   const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
   const { image } = await builderImageFor(ctx, { project, context }, engine);
   const index = resolveIndexSettings(project.config, ctx.env);
-  const spec = builderSpecFor(project, image, index, ctx.newRunId(), await imageVolumesOf(engine, image));
+  const location = detection.kind === "container" ? detection.capabilities.location : "local";
+  const spec = builderSpecFor(
+    project,
+    image,
+    index,
+    ctx.newRunId(),
+    await imageVolumesOf(engine, image),
+    undefined,
+    location,
+  );
   const steps = builderSessionSteps(binaryFor(project.config.engine.value, engine), spec, {
     cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
     copiesIn: [
