@@ -4,6 +4,7 @@
 // the same path (so pip sees the same URLs, and builds the same wheels), up to a size limit; past
 // it the build is refused, never left to find an empty index.
 import type { EngineLocation } from "./engine-endpoint.js";
+import type { IndexSettings } from "./index-settings.js";
 
 export interface LocalPackageFolder {
   dir: string;
@@ -28,4 +29,26 @@ export function decideIndexDelivery(
   const total = measured.reduce((sum, folder) => sum + folder.bytes, 0);
   if (measured.length === folders.length && total <= limit) return { kind: "copy", copies: measured };
   return { kind: "refuse", folders: [...folders], totalKnown: total, limit };
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The HTTP index locations on a loopback address: on a remote engine the builder's 127.0.0.1 is
+ * the engine host's (with `network = "host"`), so such an index is not this machine's one.
+ */
+export function loopbackIndexUrls(index: IndexSettings): string[] {
+  const locations = [
+    ...(index.indexUrl ? [index.indexUrl] : []),
+    ...index.extraIndexUrls,
+    ...index.findLinks,
+  ];
+  return locations.filter((location) => {
+    if (!/^https?:\/\//i.test(location)) return false;
+    try {
+      return LOOPBACK_HOSTS.test(new URL(location).hostname);
+    } catch {
+      return false;
+    }
+  });
 }

@@ -30,7 +30,7 @@ import { projectContextFolders } from "../project/contexts.js";
 import { buildImages, planImageBuild } from "./build-images.js";
 import { checkBuilderPlatform } from "./builder-platform.js";
 import type { WorkflowContext } from "./context.js";
-import { copyNotice, foldersToCopy, planIndexDelivery } from "./index-delivery.js";
+import { copyNotice, foldersToCopy, planIndexDelivery, warnLoopbackIndexes } from "./index-delivery.js";
 
 /**
  * A second builder for `build --check-reproducible`: another name and hostname, and empty caches
@@ -134,6 +134,7 @@ export async function prepareBuilder(
   const { endpoint, location } = detection.capabilities;
   // Decided before any image build: a remote engine that cannot get the index fails at once.
   const copies = foldersToCopy(planIndexDelivery(project, index, detection.capabilities), project, endpoint);
+  if (location === "remote") warnLoopbackIndexes(ctx, index, endpoint);
   const image = await ensureBuilderImage(ctx, choice, detection.engine);
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
   for (const dir of localIndexDirsOf(index, project.root).filter((d) => !existsSync(d))) {

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import type { LoadedProject } from "../config/load.js";
 import { copyInCommand, type EngineBinary } from "../domain/engine-commands.js";
-import { decideIndexDelivery, type IndexDelivery } from "../domain/index-delivery.js";
+import { decideIndexDelivery, type IndexDelivery, loopbackIndexUrls } from "../domain/index-delivery.js";
 import type { IndexSettings } from "../domain/index-settings.js";
 import { formatBytes, parseSize } from "../domain/sizes.js";
 import type { EngineCapabilities } from "../engine/engine.js";
@@ -12,6 +12,7 @@ import { InputError } from "../errors.js";
 import type { PrintableStep } from "../plan/plan.js";
 import { localIndexDirsOf } from "../project/build-inputs.js";
 import { folderSize } from "../project/folder-size.js";
+import type { WorkflowContext } from "./context.js";
 
 /** The delivery of the folders that exist (a missing one is warned about where the builder is readied). */
 export function planIndexDelivery(
@@ -88,4 +89,14 @@ export function folderCopyStepsFor(
   if (engine === undefined) return [];
   const copies = foldersToCopy(planIndexDelivery(project, index, engine), project, engine.endpoint);
   return folderCopySteps(binary, container, copies, engine.endpoint);
+}
+
+/** A loopback HTTP index seen from a remote engine is its host's, not ours: said, not refused (it may be served there too). */
+export function warnLoopbackIndexes(ctx: WorkflowContext, index: IndexSettings, endpoint: string): void {
+  for (const url of loopbackIndexUrls(index)) {
+    ctx.emit({
+      type: "warning",
+      message: `the index ${url} is on a loopback address, and the engine at ${endpoint} is remote: the builder reaches that address on the engine's host, not on this machine`,
+    });
+  }
 }

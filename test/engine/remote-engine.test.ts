@@ -53,13 +53,14 @@ function wheelBytes(root: string): Record<string, string> {
 }
 
 /**
- * A small PEP 503 index (file://) holding the mirror's setuptools (the sdists' build backend) and
- * six (a published wheel): the whole mirror is GiBs, far over any copy limit.
+ * A small PEP 503 index (file://) holding from the mirror what the builder's helper needs (build,
+ * packaging, pyproject-hooks), the sdists' build backend (setuptools) and six (a published wheel):
+ * the whole mirror is GiBs, far over any copy limit.
  */
 function makeSmallIndex(parent: string): string {
   const dir = mkdtempSync(path.join(parent, "small-index-"));
   mkdirSync(path.join(dir, "files"));
-  for (const name of ["setuptools", "six"]) {
+  for (const name of ["build", "packaging", "pyproject-hooks", "setuptools", "six"]) {
     const wheel = mirrorWheel(name, newestVersion(name));
     copyFileSync(new URL(wheel.url), path.join(dir, "files", wheel.filename));
     mkdirSync(path.join(dir, "simple", name), { recursive: true });

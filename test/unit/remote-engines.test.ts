@@ -11,7 +11,7 @@ import {
   endpointOfContext,
   environmentForContext,
 } from "../../src/domain/engine-endpoint.js";
-import { decideIndexDelivery } from "../../src/domain/index-delivery.js";
+import { decideIndexDelivery, loopbackIndexUrls } from "../../src/domain/index-delivery.js";
 import { DockerCli } from "../../src/engine/docker-cli.js";
 import type { RunOptions, RunResult } from "../../src/engine/process-runner.js";
 import { InputError } from "../../src/errors.js";
@@ -277,5 +277,21 @@ describe("--context and info", () => {
     expect(engineEnvs.every((env) => env.DOCKER_CONTEXT === undefined)).toBe(true);
     const description = JSON.parse(result.stdout) as { engine: { endpoint: string; location: string } };
     expect(description.engine).toMatchObject({ endpoint: "unix:///var/run/docker.sock", location: "local" });
+  });
+});
+
+describe("loopback index URLs seen from a remote engine", () => {
+  it("names the HTTP locations on 127.0.0.0/8, localhost or ::1, and no file:// or other host", () => {
+    const found = loopbackIndexUrls({
+      indexUrl: "http://127.0.0.1:3141/root/pypi/+simple/",
+      extraIndexUrls: ["https://localhost/simple", "http://[::1]:8080/simple", "file:///opt/pypi/simple"],
+      findLinks: ["/opt/wheels", "http://127.9.9.9/links/", "http://0.0.0.0:8080/links/"],
+    });
+    expect(found).toEqual([
+      "http://127.0.0.1:3141/root/pypi/+simple/",
+      "https://localhost/simple",
+      "http://[::1]:8080/simple",
+      "http://127.9.9.9/links/",
+    ]);
   });
 });
