@@ -133,6 +133,8 @@ describe.skipIf(engineOrSkip() || !existsSync(SSHD))("remote engines: ssh:// and
     expect(image.exitCode, image.stderr).toBe(0);
     const built = await on(["--json", "build"], remote());
     expect(built.exitCode, built.stderr).toBe(0);
+    // Built by a builder (not restored from anywhere): the wheels were compiled through ssh://.
+    expect(events(built)).toContainEqual(expect.objectContaining({ type: "step-started", id: "builder" }));
     const copies = notices(built).filter((line) => line.startsWith("copying the local index"));
     const size = String.raw`\(\d+(\.\d)? (bytes|KiB|MiB)\)`;
     const tail = ` into the builder: the engine at ${sshd.dockerHost} is remote`;
