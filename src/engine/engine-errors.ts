@@ -15,7 +15,9 @@ export function engineUnavailable(
   timedOut: boolean,
   env: Readonly<Record<string, string | undefined>>,
 ): EngineUnavailableError {
-  const where = env.DOCKER_HOST ?? "the local socket";
+  const where =
+    env.DOCKER_HOST ??
+    (env.DOCKER_CONTEXT === undefined ? "the local socket" : `context ${env.DOCKER_CONTEXT}`);
   if (timedOut) {
     return new EngineUnavailableError(
       `The ${binary} engine at ${where} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`,

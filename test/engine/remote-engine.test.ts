@@ -7,15 +7,7 @@
 // (the far side runs `docker system dial-stdio` against the shared engine), so only the endpoint
 // decides: a build that mounted the folders would still work, and the progress tells them apart.
 import { createHash } from "node:crypto";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +18,7 @@ import { containersOf, engineOrSkip } from "../support/engine.js";
 import { projectNames, setToolKey } from "../support/fault-projects.js";
 import { removeCacheVolume, removeProjectImages } from "../support/fault-world.js";
 import { makeLocalIndex, makeProject } from "../support/fixtures.js";
-import { mirrorWheel, newestVersion } from "../support/mirror.js";
+import { makeSmallIndex } from "../support/small-index.js";
 import { SSHD, type StartedSshd, startSshd } from "../support/sshd.js";
 import { testRun } from "../support/test-run.js";
 
@@ -50,26 +42,6 @@ function wheelBytes(root: string): Record<string, string> {
       .filter((name) => name.endsWith(".whl"))
       .map((name) => [name, sha256(readFileSync(path.join(dir, name)))]),
   );
-}
-
-/**
- * A small PEP 503 index (file://) holding from the mirror what the builder's helper needs (build,
- * packaging, pyproject-hooks), the sdists' build backend (setuptools) and six (a published wheel):
- * the whole mirror is GiBs, far over any copy limit.
- */
-function makeSmallIndex(parent: string): string {
-  const dir = mkdtempSync(path.join(parent, "small-index-"));
-  mkdirSync(path.join(dir, "files"));
-  for (const name of ["build", "packaging", "pyproject-hooks", "setuptools", "six"]) {
-    const wheel = mirrorWheel(name, newestVersion(name));
-    copyFileSync(new URL(wheel.url), path.join(dir, "files", wheel.filename));
-    mkdirSync(path.join(dir, "simple", name), { recursive: true });
-    writeFileSync(
-      path.join(dir, "simple", name, "index.html"),
-      `<!DOCTYPE html>\n<html><body>\n<a href="../../files/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>\n</body></html>\n`,
-    );
-  }
-  return dir;
 }
 
 const docker = (args: string[], env: Record<string, string | undefined> = {}) =>
