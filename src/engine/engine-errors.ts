@@ -30,6 +30,13 @@ export function engineUnavailable(
       hint: "Add your user to the `docker` group (then log in again), or use a rootless engine.",
     });
   }
+  const missingContext = /context "([^"]+)"[^\n]*not found/i.exec(stderr);
+  if (missingContext !== null) {
+    return new EngineUnavailableError(`The docker context ${missingContext[1]} does not exist`, {
+      details: tail(stderr, 3),
+      hint: "`docker context ls` lists the contexts; make one with `docker context create NAME --docker host=ssh://user@host`, or drop --context (DOCKER_CONTEXT).",
+    });
+  }
   if (
     /ENOENT|not found|No such file or directory.*\b(docker|podman)\b/i.test(stderr) &&
     !/socket|daemon/i.test(stderr)

@@ -13,6 +13,7 @@ import {
 } from "../../src/domain/engine-endpoint.js";
 import { decideIndexDelivery, loopbackIndexUrls } from "../../src/domain/index-delivery.js";
 import { DockerCli } from "../../src/engine/docker-cli.js";
+import { engineUnavailable } from "../../src/engine/engine-errors.js";
 import type { RunOptions, RunResult } from "../../src/engine/process-runner.js";
 import { InputError } from "../../src/errors.js";
 import { folderSize } from "../../src/project/folder-size.js";
@@ -293,5 +294,18 @@ describe("loopback index URLs seen from a remote engine", () => {
       "http://[::1]:8080/simple",
       "http://127.9.9.9/links/",
     ]);
+  });
+});
+
+describe("a context that does not exist", () => {
+  it("is said to be missing, not the docker command", () => {
+    const error = engineUnavailable(
+      "docker",
+      'Failed to initialize: unable to resolve docker endpoint: context "nope-ctx": context not found: open /root/.docker/contexts/meta/0b1c/meta.json: no such file or directory',
+      false,
+      { DOCKER_CONTEXT: "nope-ctx" },
+    );
+    expect(error.message).toBe("The docker context nope-ctx does not exist");
+    expect(error.hint).toMatch(/docker context ls/);
   });
 });
