@@ -16,8 +16,12 @@ import { DockerCli } from "../../src/engine/docker-cli.js";
 import { engineUnavailable } from "../../src/engine/engine-errors.js";
 import type { RunOptions, RunResult } from "../../src/engine/process-runner.js";
 import { InputError } from "../../src/errors.js";
+import { startContainerSandbox } from "../../src/execute/container-sandbox.js";
+import { HELPER_PARENT } from "../../src/execute/helper-files.js";
+import { builderContainerSpec } from "../../src/plan/builder-container.js";
 import { folderSize } from "../../src/project/folder-size.js";
 import { folderCopySteps, foldersToCopy, withFolderCopies } from "../../src/workflows/index-delivery.js";
+import { FakeEngine } from "../support/fake-engine.js";
 import { guardedRunner } from "../support/guarded-runner.js";
 import { runInProcess, testEnv } from "../support/in-process.js";
 import { writeProject } from "../support/project-files.js";
@@ -307,5 +311,44 @@ describe("a context that does not exist", () => {
     );
     expect(error.message).toBe("The docker context nope-ctx does not exist");
     expect(error.hint).toMatch(/docker context ls/);
+  });
+});
+
+describe("the builder of a remote engine", () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), "wheelwright-host-folder-"));
+    mkdirSync(path.join(folder, "simple", "tinydep"), { recursive: true });
+    writeFileSync(
+      path.join(folder, "simple", "tinydep", "index.html"),
+      "<a href='../../files/t.tar.gz'>t</a>\n",
+    );
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("gets each host folder as a tar of its path below /, unpacked at / (the same path as on the host)", async () => {
+    const engine = new FakeEngine();
+    const spec = builderContainerSpec({
+      name: "wheelwright-r1",
+      image: "ns/app-builder:abc",
+      labels: {},
+      network: "host",
+      cacheVolume: "wheelwright-cache-ns-app",
+      readOnlyHostDirs: [],
+      imageVolumes: [],
+    });
+    expect(spec.mounts.filter((mount) => mount.kind === "bind")).toEqual([]);
+    const sandbox = await startContainerSandbox({
+      engine,
+      spec,
+      helperParent: HELPER_PARENT,
+      hostFolders: [folder],
+    });
+    await sandbox.putSource(["simple/tinydep/index.html"], folder);
+    await sandbox.close();
+    const copies = engine.calls.filter((call) => call.verb === "copyIn" && call.args[1] === "/");
+    expect(copies).toHaveLength(1);
+    const entries = copies[0]!.args[2] as string[];
+    expect(entries).toContain(`${folder.slice(1)}/simple/tinydep/index.html`);
   });
 });
