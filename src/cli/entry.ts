@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, CommanderError } from "commander";
+import { environmentForContext } from "../domain/engine-endpoint.js";
 import { type ProcessRunner, realProcessRunner } from "../engine/process-runner.js";
 import { tracingRunner } from "../engine/process-trace.js";
 import { EXIT_CODES, InterruptedError, WheelwrightError } from "../errors.js";
@@ -99,8 +100,10 @@ export async function runWheelwright(io: WheelwrightIo): Promise<number> {
       command: typeof globals.command === "string" ? globals.command : undefined,
       appendSummary: summaryAppender(env, write),
     });
+    // --context: every engine command of the run (and every process it starts) uses that context.
+    const context = typeof globals.context === "string" ? globals.context : undefined;
     session = {
-      ...sessionWorld(io, env, signal, globals),
+      ...sessionWorld(io, environmentForContext(env, context), signal, globals),
       emit: (event) => renderer.event(event),
       json,
       passthrough,

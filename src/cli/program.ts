@@ -228,6 +228,10 @@ export function createProgram(
     .option("-C, --cwd <folder>", "project folder (holding pyproject.toml or wheelwright.toml)", cwd)
     .option("--json", "machine-readable output: results as JSON on stdout, events as NDJSON on stderr", false)
     .option("-v, --verbose", "show the full output of image builds and pip", false)
+    .option(
+      "--context <name>",
+      "the docker context to use (as `docker --context`; podman: the connection) [default: DOCKER_HOST, DOCKER_CONTEXT or the current context]",
+    )
     .showHelpAfterError("(run `wheelwright --help` for usage)")
     // Set before the subcommands are added: they copy it, so their parse errors reach the entry too.
     .exitOverride()

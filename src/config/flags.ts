@@ -27,6 +27,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { key: "find-links", flag: "--find-links <url>", list: true },
   { key: "timeout", flag: "--timeout <seconds>", number: true },
   { key: "memory", flag: "--memory <size>" },
+  { key: "remote-index-limit", flag: "--remote-index-limit <size>" },
   { key: "cache", flag: "--cache <ref>" },
   { key: "cache-timeout", flag: "--cache-timeout <seconds>", number: true },
 ];

@@ -150,6 +150,13 @@ export const CONFIG_KEYS = {
     describe:
       "memory limit of the builder container (e.g. 4g); a build over it is stopped and reported as out of memory",
   },
+  "remote-index-limit": {
+    schema: size,
+    default: "512m",
+    env: ["WHEELWRIGHT_REMOTE_INDEX_LIMIT"],
+    describe:
+      "most bytes of local index and find-links folders copied into the builder when the engine is remote (its host lacks them); over it the build is refused",
+  },
   "max-output-files": {
     schema: z.number().int().positive(),
     default: 5000,
@@ -217,6 +224,7 @@ export interface ResolvedConfig {
   findLinks: Sourced<string[] | undefined>;
   timeout: Sourced<number>;
   memory: Sourced<string | undefined>;
+  remoteIndexLimit: Sourced<string>;
   maxOutputFiles: Sourced<number>;
   maxWheelSize: Sourced<string>;
   maxOutputSize: Sourced<string>;

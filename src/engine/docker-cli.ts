@@ -19,6 +19,7 @@ import type { ManifestListMember } from "../domain/manifest-list-commands.js";
 import { platformOf } from "../domain/platform.js";
 import { ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
+import { dockerEndpoint } from "./docker-context.js";
 import type {
   ContainerEngine,
   ContainerSpec,
@@ -96,11 +97,12 @@ export class DockerCli implements ContainerEngine {
       Client?: { Version?: string };
       Server?: { Version?: string; Os?: string; Arch?: string } | null;
     };
+    const endpoint = await dockerEndpoint((args) => this.cli(args, PROBE_TIMEOUT_MS), this.options.env);
     this.capabilities = {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",
       serverVersion: parsed.Server?.Version ?? "unknown",
-      endpoint: this.options.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
+      ...endpoint,
       platform: platformOf(parsed.Server?.Os, parsed.Server?.Arch),
     };
     return this.capabilities;

@@ -15,7 +15,9 @@ export function engineUnavailable(
   timedOut: boolean,
   env: Readonly<Record<string, string | undefined>>,
 ): EngineUnavailableError {
-  const where = env.DOCKER_HOST ?? "the local socket";
+  const where =
+    env.DOCKER_HOST ??
+    (env.DOCKER_CONTEXT === undefined ? "the local socket" : `context ${env.DOCKER_CONTEXT}`);
   if (timedOut) {
     return new EngineUnavailableError(
       `The ${binary} engine at ${where} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`,
@@ -26,6 +28,13 @@ export function engineUnavailable(
     return new EngineUnavailableError(`Permission denied on the ${binary} engine's socket (${where})`, {
       details: tail(stderr, 3),
       hint: "Add your user to the `docker` group (then log in again), or use a rootless engine.",
+    });
+  }
+  const missingContext = /context "([^"]+)"[^\n]*not found/i.exec(stderr);
+  if (missingContext !== null) {
+    return new EngineUnavailableError(`The docker context ${missingContext[1]} does not exist`, {
+      details: tail(stderr, 3),
+      hint: "`docker context ls` lists the contexts; make one with `docker context create NAME --docker host=ssh://user@host`, or drop --context (DOCKER_CONTEXT).",
     });
   }
   if (

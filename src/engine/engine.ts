@@ -3,6 +3,7 @@
 // domain values (src/domain/engine-commands.ts), turned into command lines by pure functions that
 // the planners share, so a plan prints exactly what runs.
 import type { ContainerSpec, EngineBinary, ImageBuildSpec, OneOffSpec } from "../domain/engine-commands.js";
+import type { EngineLocation } from "../domain/engine-endpoint.js";
 import type { ManifestListMember } from "../domain/manifest-list-commands.js";
 
 export type {
@@ -21,6 +22,10 @@ export interface EngineCapabilities {
   serverVersion: string;
   /** Where it answered, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
   endpoint: string;
+  /** Whether the engine shares this machine's files (domain/engine-endpoint.ts says how that is judged). */
+  location: EngineLocation;
+  /** The docker context that named the endpoint (`--context`, DOCKER_CONTEXT or the current one); none for DOCKER_HOST or the default. */
+  context?: string;
   /** The platform its containers run natively (`linux/amd64`): the engine host's, not this machine's. */
   platform: string;
 }

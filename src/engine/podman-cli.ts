@@ -2,6 +2,7 @@
 // each with its reason, the places where podman answers differently from docker (found running the
 // whole workflow against Debian's podman 4.3, rootful). The command lines themselves are shared
 // (src/domain/engine-commands.ts says where a flag differs).
+import { classifyEndpoint } from "../domain/engine-endpoint.js";
 import { platformOf } from "../domain/platform.js";
 import { EngineUnavailableError } from "../errors.js";
 import { DockerCli } from "./docker-cli.js";
@@ -24,6 +25,8 @@ interface PodmanInfo {
     ociRuntime?: { name?: string };
     security?: { rootless?: boolean };
     networkBackend?: string;
+    /** True when podman talks to a service elsewhere (CONTAINER_HOST, a connection): `podman --remote`. */
+    serviceIsRemote?: boolean;
     os?: string;
     arch?: string;
   };
@@ -84,6 +87,14 @@ export class PodmanCli extends DockerCli {
       endpoint:
         remote ??
         `local storage ${info.store?.graphRoot ?? "(unknown)"}, no daemon (runtime ${info.host?.ociRuntime?.name ?? "unknown"}, network backend ${info.host?.networkBackend ?? "unknown"})`,
+      // podman says itself whether it is a client of a service elsewhere (CONTAINER_HOST or a
+      // connection); a CONTAINER_HOST on a unix socket is still this machine's.
+      location:
+        remote !== undefined
+          ? classifyEndpoint(remote).location
+          : info.host?.serviceIsRemote === true
+            ? "remote"
+            : "local",
       platform: platformOf(info.host?.os, info.host?.arch),
     };
     return this.capabilitiesFound;

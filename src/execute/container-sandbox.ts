@@ -19,6 +19,11 @@ export interface ContainerSandboxOptions {
   temporaryVolume?: string;
   /** Added to the description the progress shows (`emulated linux/arm64`). */
   note?: string;
+  /**
+   * Host folders (absolute) copied into the builder at the same path before anything runs: the
+   * local index folders a remote engine's host does not have (workflows/index-delivery.ts).
+   */
+  hostFolders?: readonly string[];
 }
 
 /** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
@@ -27,12 +32,25 @@ function tarOf(cwd: string, files: readonly string[]): Readable {
   return Readable.from(tar.c({ cwd, portable: true, noDirRecurse: true, strict: true }, [...files]));
 }
 
+/**
+ * Each folder as a tar of its path below `/` (`opt/pypi/...`), unpacked at `/`: the engine makes
+ * the parents, and the folder lands at the same absolute path as on the host. Symlinks stay links,
+ * as a bind mount shows them.
+ */
+async function copyHostFolders(container: RunningContainer, folders: readonly string[]): Promise<void> {
+  for (const folder of folders) {
+    const relative = folder.replace(/^\/+/, "");
+    await container.copyIn(Readable.from(tar.c({ cwd: "/", portable: true, strict: true }, [relative])), "/");
+  }
+}
+
 export async function startContainerSandbox(options: ContainerSandboxOptions): Promise<BuildSandbox> {
   const { spec } = options;
   const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
   if (cache !== undefined) await options.engine.ensureVolume(cache.source, { ...spec.labels });
   const container = await options.engine.startContainer(spec, options.signal);
-  // The helper goes in while the caller copies the source: both are awaited before anything runs.
+  // The helper (and the host folders) go in while the caller copies the source: both are awaited
+  // before anything runs.
   const helperCopied = container
     .copyIn(
       Readable.from(
@@ -43,6 +61,7 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
       ),
       BUILDER_PATHS.bin,
     )
+    .then(() => copyHostFolders(container, options.hostFolders ?? []))
     .then(
       () => undefined,
       (error: unknown) => error,

@@ -36,9 +36,9 @@ export async function checkBuilderPlatform(
       },
     );
   }
-  // binfmt_misc is this kernel's: only an engine on this machine (a unix socket) runs under it.
-  const local = capabilities.endpoint.startsWith("unix://") || capabilities.kind === "podman";
-  if (local && KNOWN_EMULATED.includes(judged.platform)) {
+  // binfmt_misc is this kernel's: only an engine on this machine runs under it (a remote one's
+  // kernel is asked by running the builder: it says so if it cannot).
+  if (capabilities.location === "local" && KNOWN_EMULATED.includes(judged.platform)) {
     const fact = readEmulation(judged.platform as EmulatedPlatform);
     if (!fact.available) {
       throw new EngineFailureError(

@@ -2,6 +2,7 @@
 // identify it without the engine; the engine is detected, and the builder image built, only on demand.
 import { existsSync } from "node:fs";
 import type { LoadedProject } from "../config/load.js";
+import type { EngineLocation } from "../domain/engine-endpoint.js";
 import { imageRepository } from "../domain/image-ref.js";
 import type { IndexSettings } from "../domain/index-settings.js";
 import {
@@ -30,6 +31,7 @@ import { projectContextFolders } from "../project/contexts.js";
 import { buildImages, planImageBuild } from "./build-images.js";
 import { checkBuilderPlatform } from "./builder-platform.js";
 import type { WorkflowContext } from "./context.js";
+import { copyNotice, foldersToCopy, planIndexDelivery, warnLoopbackIndexes } from "./index-delivery.js";
 
 /**
  * A second builder for `build --check-reproducible`: another name and hostname, and empty caches
@@ -133,6 +135,10 @@ export async function prepareBuilder(
         }),
     };
   }
+  const { endpoint, location } = detection.capabilities;
+  // Decided before any image build: a remote engine that cannot get the index fails at once.
+  const copies = foldersToCopy(planIndexDelivery(project, index, detection.capabilities), project, endpoint);
+  if (location === "remote") warnLoopbackIndexes(ctx, index, endpoint);
   const image = await ensureBuilderImage(ctx, choice, detection.engine);
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
   for (const dir of localIndexDirsOf(index, project.root).filter((d) => !existsSync(d))) {
@@ -144,18 +150,21 @@ export async function prepareBuilder(
   const info = await detection.engine.inspectImage(image);
   if (info === undefined) throw new ImageBuildError(`The builder image ${image} is missing after its build`);
   const emulated = await checkBuilderPlatform(ctx, project, detection.engine, info, image);
-  const spec = builderSpecFor(project, image, index, runId, info.volumes);
+  const spec = builderSpecFor(project, image, index, runId, info.volumes, undefined, location);
   return {
     builderId: imageBuilderId(choice),
     platform: info.platform,
-    startSandbox: () =>
-      startContainerSandbox({
+    startSandbox: () => {
+      for (const copy of copies) ctx.emit({ type: "notice", message: copyNotice(copy, endpoint) });
+      return startContainerSandbox({
         engine: detection.engine,
         spec,
         helperParent: HELPER_PARENT,
         signal: ctx.signal,
+        hostFolders: copies.map((copy) => copy.dir),
         ...(emulated === undefined ? {} : { note: emulated }),
-      }),
+      });
+    },
   };
 }
 
@@ -188,6 +197,7 @@ export function builderSpecFor(
   runId: string,
   imageVolumes: readonly string[],
   variant?: BuilderVariant,
+  location: EngineLocation = "local",
 ): ContainerSpec {
   const { namespace, app } = project.config;
   const name = variant === undefined ? `wheelwright-${runId}` : `wheelwright-${runId}-${variant.suffix}`;
@@ -199,8 +209,10 @@ export function builderSpecFor(
     network: project.config.network.value,
     cacheVolume:
       variant === undefined ? cacheVolumeName(namespace.value, app.value, project.target?.platform) : name,
-    // Local index folders are mounted read-only at the same path (those that exist).
-    readOnlyHostDirs: localIndexDirsOf(index, project.root).filter((d) => existsSync(d)),
+    // Local index folders are mounted read-only at the same path (those that exist); a remote
+    // engine's host lacks them: they are copied in instead (workflows/index-delivery.ts).
+    readOnlyHostDirs:
+      location === "local" ? localIndexDirsOf(index, project.root).filter((d) => existsSync(d)) : [],
     imageVolumes,
     ...(project.config.memory.value === undefined ? {} : { memory: project.config.memory.value }),
   });

@@ -43,6 +43,10 @@ export interface ProjectDescription {
         clientVersion: string;
         serverVersion: string;
         endpoint: string;
+        /** Whether the engine shares this machine's files (remote: local index folders are copied in). */
+        location: "local" | "remote";
+        /** The docker context that named the endpoint, when one did. */
+        context?: string;
         buildKit: boolean;
         rootless: boolean;
       };

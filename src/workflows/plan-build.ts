@@ -20,6 +20,7 @@ import { binaryFor } from "./build-images.js";
 import { builderImageFor, builderSpecFor, cacheVolumeMissing, imageVolumesOf } from "./builder.js";
 import { lookupTag } from "./cache-restore.js";
 import type { WorkflowContext } from "./context.js";
+import { folderCopyStepsFor, withFolderCopies } from "./index-delivery.js";
 import { cacheRefOf, pushesToCache } from "./wheel-cache.js";
 
 export async function planWheelhouseBuild(
@@ -118,7 +119,11 @@ async function planBuilderRun(
     };
   }
   const { image, exists } = await builderImageFor(ctx, facts.choice, engine);
-  const spec = builderSpecFor(project, image, facts.index, facts.runId, await imageVolumesOf(engine, image));
+  const capabilities = detection.kind === "container" ? detection.capabilities : undefined;
+  const volumes = await imageVolumesOf(engine, image);
+  const { index, runId } = facts;
+  const spec = builderSpecFor(project, image, index, runId, volumes, undefined, capabilities?.location);
+  const binary = binaryFor(project.config.engine.value, engine);
   const scmVersion =
     facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
   const helper = helperFor(
@@ -131,22 +136,25 @@ async function planBuilderRun(
   );
   const credentials = facts.netrc === "" ? 0 : facts.netrc.trim().split("\n").length;
   const steps: PrintableStep[] = [
-    ...(exists
-      ? []
-      : [
-          {
-            id: "builder-image",
-            title: `build the builder image ${image} first (\`wheelwright image --dry-run\` shows how)`,
-          },
-        ]),
-    ...helperSessionSteps(binaryFor(project.config.engine.value, engine), spec, helper, {
-      sourceFiles: decision.inputs.tree.files.length,
-      credentials,
-      cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
-    }),
+    ...(exists ? [] : [builderImageStep(image)]),
+    ...withFolderCopies(
+      helperSessionSteps(binary, spec, helper, {
+        sourceFiles: decision.inputs.tree.files.length,
+        credentials,
+        cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
+      }),
+      folderCopyStepsFor(project, facts.index, capabilities, binary, spec.name),
+    ),
     { id: "publish", title: "verify every wheel, write the manifest and requirements, publish by rename" },
   ];
   return { version: 1, command, decision: `build: ${decision.mode.reason}`, warnings: [], steps };
+}
+
+function builderImageStep(image: string): PrintableStep {
+  return {
+    id: "builder-image",
+    title: `build the builder image ${image} first (\`wheelwright image --dry-run\` shows how)`,
+  };
 }
 
 function localSteps(appOnly: boolean): PrintableStep[] {

@@ -9,6 +9,7 @@ import { resolveIndexSettings } from "../project/pip-config.js";
 import { binaryFor } from "./build-images.js";
 import { builderImageFor, builderSpecFor, cacheVolumeMissing, imageVolumesOf } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
+import { folderCopyStepsFor, withFolderCopies } from "./index-delivery.js";
 import { planFor, type TestRequest, testInputs } from "./run-tests.js";
 
 export async function planTests(
@@ -22,8 +23,12 @@ export async function planTests(
   const engine: ContainerEngine | undefined = detection.kind === "container" ? detection.engine : undefined;
   const { image } = await builderImageFor(ctx, { project, context }, engine);
   const index = resolveIndexSettings(project.config, ctx.env);
-  const spec = builderSpecFor(project, image, index, ctx.newRunId(), await imageVolumesOf(engine, image));
-  const steps = builderSessionSteps(binaryFor(project.config.engine.value, engine), spec, {
+  const capabilities = detection.kind === "container" ? detection.capabilities : undefined;
+  const volumes = await imageVolumesOf(engine, image);
+  const runId = ctx.newRunId();
+  const spec = builderSpecFor(project, image, index, runId, volumes, undefined, capabilities?.location);
+  const binary = binaryFor(project.config.engine.value, engine);
+  const steps = builderSessionSteps(binary, spec, {
     cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
     copiesIn: [
       { dir: BUILDER_PATHS.bin, what: "the helper and the test check (wheelwright_testcheck)" },
@@ -51,6 +56,15 @@ export async function planTests(
     command: "test",
     decision: `test ${manifest.app.name}${set === undefined ? " (no test set)" : ` with ${setLabel(set)} (${set.why})`}: ${plan.testLine}`,
     warnings: [],
-    steps,
+    steps: withFolderCopies(
+      steps,
+      folderCopyStepsFor(
+        project,
+        index,
+        detection.kind === "container" ? detection.capabilities : undefined,
+        binary,
+        spec.name,
+      ),
+    ),
   };
 }

@@ -9,8 +9,10 @@ import { sbomText } from "../../src/domain/sbom.js";
 import { CLI, cliEnv, runCli, sh } from "../support/cli.js";
 import { cycloneDx16Validator } from "../support/cyclonedx.js";
 import { containersOf, engineOrSkip } from "../support/engine.js";
+import { setToolKey } from "../support/fault-projects.js";
 import { chownToTestUser, leftovers, snapshot, TEST_USER, testUser } from "../support/files.js";
-import { copyPolls, makeProject, projectOf } from "../support/fixtures.js";
+import { copyPolls, makeLocalIndex, makeProject, projectOf } from "../support/fixtures.js";
+import { makeSmallIndex } from "../support/small-index.js";
 import { testRun } from "../support/test-run.js";
 
 const readManifest = (root: string, folder = "wheelhouse") =>
@@ -187,9 +189,14 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
       "",
     );
     // A small project: what matters is that the source goes in and the wheels come out by copy.
+    // A tcp:// engine is remote (a forwarded port may lead anywhere): the local index folders are
+    // copied into its builder, so the index is a small one (the mirror is GiBs).
     const root = makeProject({ scenario: "remote", dependencies: ["tinydep"] });
+    setToolKey(root, "index-url", `file://${makeSmallIndex(testRun().tempRoot)}/simple`);
     const result = await runCli(["build"], { cwd: root, env: { DOCKER_HOST: "tcp://127.0.0.1:2375" } });
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`copying the local index ${makeLocalIndex()} (`);
+    expect(result.stderr).toContain("into the builder: the engine at tcp://127.0.0.1:2375 is remote");
     expect(
       readManifest(root)
         .wheels.map((w) => w.name)

@@ -30,6 +30,8 @@ const PASSWORD = `pw-TRACE-${Date.now()}`;
 /** Read-only engine subcommands a run asks before it acts (never a plan's step). */
 const QUERIES: readonly (readonly string[])[] = [
   ["version"],
+  // The client's own answer (which context it resolves): no engine call at all.
+  ["context", "inspect"],
   ["info"],
   ["buildx", "version"],
   ["image", "inspect"],

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import * as tar from "tar";
+import { classifyEndpoint, type EngineLocation } from "../../src/domain/engine-endpoint.js";
 import type { ManifestListMember } from "../../src/domain/manifest-list-commands.js";
 import type { Detection } from "../../src/engine/detect.js";
 import type {
@@ -163,6 +164,10 @@ export class FakeEngine implements ContainerEngine {
   buildPlatform = "linux/amd64";
   /** Where it answers (`unix://...` makes it an engine on this machine, whose kernel emulates). */
   endpoint = "fake://";
+  /** Whether the fake shares the host's files: judged from `endpoint` as the real probe does; `fake://` is local. */
+  get location(): EngineLocation {
+    return this.endpoint === "fake://" ? "local" : classifyEndpoint(this.endpoint).location;
+  }
   private nextId = 1;
 
   /** Scripted behaviour; tests replace what they need. */
@@ -210,6 +215,7 @@ export class FakeEngine implements ContainerEngine {
       clientVersion: "fake",
       serverVersion: "fake",
       endpoint: this.endpoint,
+      location: this.location,
       platform: "linux/amd64",
     };
   }
@@ -381,6 +387,7 @@ export class FakeEngine implements ContainerEngine {
         clientVersion: "fake",
         serverVersion: "fake",
         endpoint: this.endpoint,
+        location: this.location,
         platform: "linux/amd64",
       },
       report: [{ candidate: "docker", accepted: true, reason: "the fake engine" }],

@@ -166,8 +166,12 @@ describe("the docker CLI adapter", () => {
       serverVersion: "20.10.24",
       platform: "linux/arm64",
     });
-    // Detection asks one question only; the builder's features are asked when needed.
-    expect(modern.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual(["docker version"]);
+    // Detection asks the engine one question only (and the client, which answers without the
+    // engine, which context it resolves); the builder's features are asked when needed.
+    expect(modern.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
+      "docker version",
+      "docker context",
+    ]);
     expect((await engine.features()).buildKit).toBe(false);
     const old = recordingRunner({ "docker version": version("20.10.24"), "docker buildx": { exitCode: 1 } });
     expect((await new DockerCli({ binary: "docker", runner: old.runner, env: {} }).features()).buildKit).toBe(

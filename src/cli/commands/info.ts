@@ -56,6 +56,9 @@ function infoText(info: ProjectDescription): string {
   const engine = info.engine;
   if (engine.kind !== "local") {
     lines.push(
+      `  endpoint ${engine.endpoint} (${engine.location}${engine.context === undefined ? "" : `, context ${engine.context}`})`,
+    );
+    lines.push(
       `  client ${engine.clientVersion}, server ${engine.serverVersion}, builder ${engine.kind === "podman" ? "buildah" : engine.buildKit ? "BuildKit" : "legacy"}${engine.rootless ? ", rootless" : ""}`,
     );
   }
