@@ -14,7 +14,9 @@ export function addCache(program: Command, session: SessionOf): void {
     .description("list or trim this project's entries in the registry wheel cache (the `cache` setting)");
   cache
     .command("ls")
-    .description("list this project's entries in the cache, newest first: kind (set or sdist wheel), name and version, platform, creation time, size, tag")
+    .description(
+      "list this project's entries in the cache, newest first: kind (set or sdist wheel), name and version, platform, creation time, size, tag",
+    )
     .action(async (_options: unknown, command: Command) => {
       const { cacheListCommand } = await import("./commands/cache.js");
       await cacheListCommand(session(command));

@@ -96,8 +96,7 @@ export function cacheEntryOf(
 export function sortCacheEntries(entries: readonly CacheEntry[]): CacheEntry[] {
   const kindOrder = (entry: CacheEntry) => (entry.kind === "set" ? 0 : 1);
   return [...entries].sort(
-    (a, b) =>
-      b.created.localeCompare(a.created) || kindOrder(a) - kindOrder(b) || a.tag.localeCompare(b.tag),
+    (a, b) => b.created.localeCompare(a.created) || kindOrder(a) - kindOrder(b) || a.tag.localeCompare(b.tag),
   );
 }
 
@@ -118,8 +117,7 @@ export function planCachePrune(entries: readonly CacheEntry[], keep: number): Pr
   const kept: CacheEntry[] = [];
   const doomed: CacheEntry[] = [];
   for (const entry of sortCacheEntries(entries)) {
-    const group =
-      entry.kind === "set" ? "set" : `sdist wheel ${normalizeName(entry.name)} ${entry.platform}`;
+    const group = entry.kind === "set" ? "set" : `sdist wheel ${normalizeName(entry.name)} ${entry.platform}`;
     const rank = seen.get(group) ?? 0;
     seen.set(group, rank + 1);
     (rank < keep ? kept : doomed).push(entry);
