@@ -24,7 +24,7 @@ export function addCache(program: Command, session: SessionOf): void {
   cache
     .command("prune")
     .description(
-      "delete this project's entries from the cache but the newest N wheel sets and, of the wheels compiled from sdists, the newest N of each distribution and platform",
+      "delete this project's entries from the cache, all but the newest N wheel sets and, of the wheels compiled from sdists, the newest N of each distribution and platform",
     )
     .option(
       "--keep <n>",
