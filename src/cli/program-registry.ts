@@ -14,15 +14,23 @@ export function addCache(program: Command, session: SessionOf): void {
     .description("list or trim this project's entries in the registry wheel cache (the `cache` setting)");
   cache
     .command("ls")
-    .description("list this project's wheel sets in the cache: tag, creation time, wheels, size, app")
+    .description(
+      "list this project's entries in the cache, newest first: kind (set or sdist wheel), name and version, platform, creation time, size, tag",
+    )
     .action(async (_options: unknown, command: Command) => {
       const { cacheListCommand } = await import("./commands/cache.js");
       await cacheListCommand(session(command));
     });
   cache
     .command("prune")
-    .description("delete all but the newest N wheel sets of this project from the cache")
-    .option("--keep <n>", "how many of the newest entries to keep [default: 10]", parseKeep)
+    .description(
+      "delete this project's entries from the cache, all but the newest N wheel sets and, of the wheels compiled from sdists, the newest N of each distribution and platform",
+    )
+    .option(
+      "--keep <n>",
+      "how many of the newest sets, and of each distribution's sdist wheels per platform, to keep [default: 10]",
+      parseKeep,
+    )
     .option("-n, --dry-run", "list what would be deleted, and delete nothing")
     .action(async (options: { keep?: number; dryRun?: boolean }, command: Command) => {
       const { cachePruneCommand } = await import("./commands/cache.js");

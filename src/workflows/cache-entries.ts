@@ -1,33 +1,24 @@
-// `wheelwright cache ls|prune`: the project's entries in the registry wheel cache (issue 13), read
-// from each wheel-set tag's manifest annotations (the project, wheels, size, creation time), and
-// trimmed to the newest N. A repository shared by several projects keeps the others' entries: only
-// manifests annotated with this project's id are listed or deleted.
+// `wheelwright cache ls|prune`: the project's entries in the registry wheel cache (issue 13), wheel
+// sets and wheels compiled from sdists, read from each tag's manifest annotations (the project,
+// name, version, platform, size, creation time), and trimmed by the rule planCachePrune states. A
+// repository shared by several projects keeps the others' entries: only manifests annotated with
+// this project's id are listed or deleted.
 import type { LoadedProject } from "../config/load.js";
-import { isWheelSetTag } from "../domain/cache-ref.js";
-import { projectId } from "../domain/labels.js";
 import {
-  ANNOTATION_CREATED,
-  ANNOTATIONS,
-  MAX_MANIFEST_BYTES,
-  WHEELSET_ARTIFACT,
-} from "../domain/wheelset-artifact.js";
+  type CacheEntry,
+  cacheEntryOf,
+  isCacheEntryTag,
+  planCachePrune,
+  sortCacheEntries,
+} from "../domain/cache-listing.js";
+import { projectId } from "../domain/labels.js";
+import { MAX_MANIFEST_BYTES } from "../domain/wheelset-artifact.js";
 import { InputError } from "../errors.js";
 import type { CacheRegistry } from "../execute/cache-registry.js";
 import type { WorkflowContext } from "./context.js";
 import { cacheRefOf, openCacheRegistry } from "./wheel-cache.js";
 
-export interface CacheEntry {
-  tag: string;
-  digest: string;
-  /** `demo 0.1.0`: the application and version the set was built for. */
-  app: string;
-  wheels: number;
-  /** Bytes of all its wheels. */
-  size: number;
-  /** ISO 8601, as pushed. */
-  created: string;
-  platform: string;
-}
+export type { CacheEntry } from "../domain/cache-listing.js";
 
 function registryFor(ctx: WorkflowContext, project: LoadedProject): CacheRegistry {
   const ref = cacheRefOf(project);
@@ -38,51 +29,26 @@ function registryFor(ctx: WorkflowContext, project: LoadedProject): CacheRegistr
   return openCacheRegistry(ctx, project, ref);
 }
 
-/** This project's entries, newest first. */
+/** This project's entries (sets and sdist wheels), newest first. */
 export async function listCacheEntries(ctx: WorkflowContext, project: LoadedProject): Promise<CacheEntry[]> {
-  return entriesIn(registryFor(ctx, project), project);
+  return entriesIn(ctx, registryFor(ctx, project), project);
 }
 
-async function entriesIn(registry: CacheRegistry, project: LoadedProject): Promise<CacheEntry[]> {
+async function entriesIn(
+  ctx: WorkflowContext,
+  registry: CacheRegistry,
+  project: LoadedProject,
+): Promise<CacheEntry[]> {
   const own = projectId(project.config.namespace.value, project.config.app.value);
   const entries: CacheEntry[] = [];
-  for (const tag of (await registry.listTags()).filter(isWheelSetTag).sort()) {
+  for (const tag of (await registry.listTags()).filter(isCacheEntryTag).sort()) {
+    ctx.signal.throwIfAborted();
     const found = await registry.getManifest(tag, MAX_MANIFEST_BYTES);
     if (found === undefined) continue;
-    const entry = entryOf(tag, found.digest, found.bytes);
+    const entry = cacheEntryOf(tag, found.digest, found.bytes);
     if (entry !== undefined && entry.project === own) entries.push(entry.entry);
   }
-  return entries.sort((a, b) => b.created.localeCompare(a.created) || a.tag.localeCompare(b.tag));
-}
-
-function entryOf(
-  tag: string,
-  digest: string,
-  bytes: Buffer,
-): { project: string; entry: CacheEntry } | undefined {
-  let parsed: { artifactType?: unknown; annotations?: Record<string, unknown> };
-  try {
-    parsed = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  const notes = parsed.annotations;
-  if (parsed.artifactType !== WHEELSET_ARTIFACT || typeof notes !== "object" || notes === null)
-    return undefined;
-  const text = (key: string) => (typeof notes[key] === "string" ? (notes[key] as string) : "");
-  const count = (key: string) => (/^\d{1,15}$/.test(text(key)) ? Number(text(key)) : 0);
-  return {
-    project: text(ANNOTATIONS.project),
-    entry: {
-      tag,
-      digest,
-      app: text(ANNOTATIONS.app),
-      wheels: count(ANNOTATIONS.wheels),
-      size: count(ANNOTATIONS.size),
-      created: text(ANNOTATION_CREATED),
-      platform: text(ANNOTATIONS.platform),
-    },
-  };
+  return sortCacheEntries(entries);
 }
 
 export interface PruneResult {
@@ -91,7 +57,10 @@ export interface PruneResult {
   dryRun: boolean;
 }
 
-/** Deletes all but the newest `keep` entries of this project (with dryRun: only says which). */
+/**
+ * Deletes this project's entries beyond the newest `keep` sets and the newest `keep` wheels of each
+ * sdist-built distribution and platform (with dryRun: only says which).
+ */
 export async function pruneCacheEntries(
   ctx: WorkflowContext,
   project: LoadedProject,
@@ -99,17 +68,19 @@ export async function pruneCacheEntries(
   dryRun: boolean,
 ): Promise<PruneResult> {
   const registry = registryFor(ctx, project);
-  const entries = await entriesIn(registry, project);
-  const kept = entries.slice(0, keep);
-  const deleted = entries.slice(keep);
-  if (!dryRun)
+  const { kept, deleted } = planCachePrune(await entriesIn(ctx, registry, project), keep);
+  if (!dryRun) {
+    const gone = new Set<string>();
     for (const entry of deleted) {
       ctx.signal.throwIfAborted();
-      await registry.deleteManifest(entry.digest);
+      // Two tags on one manifest: the first delete removed both.
+      if (!gone.has(entry.digest)) await registry.deleteManifest(entry.digest);
+      gone.add(entry.digest);
       ctx.emit({
         type: "notice",
-        message: `deleted ${entry.tag} (${entry.app}, ${entry.created}) from ${registry.ref.text}`,
+        message: `deleted ${entry.tag} (${entry.kind} ${entry.name} ${entry.version}, ${entry.created}) from ${registry.ref.text}`,
       });
     }
+  }
   return { kept, deleted, dryRun };
 }

@@ -127,21 +127,37 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
     expect(plan.stdout).toMatch(new RegExp(`look up set-[0-9a-f]{64} in ${cacheRef}`));
   });
 
-  it("cache ls lists the entry; prune --dry-run deletes nothing; prune --keep 0 deletes it", async () => {
+  it("cache ls lists the set and cext's sdist wheel; prune --dry-run deletes nothing; prune --keep 0 deletes both", async () => {
     const env = machine("admin");
+    type Listed = { kind: string; tag: string; name: string; version: string; wheels: number; size: number };
+    const list = async () =>
+      (JSON.parse((await on(env, ["--json", "cache", "ls"])).stdout) as { entries: Listed[] }).entries;
     const listed = await on(env, ["--json", "cache", "ls"]);
     expect(listed.exitCode, listed.stderr).toBe(0);
-    const entries = (JSON.parse(listed.stdout) as { entries: { tag: string; wheels: number }[] }).entries;
-    expect(entries).toHaveLength(1);
-    expect(entries[0]!.wheels).toBe(Object.keys(built).length);
+    const entries = (JSON.parse(listed.stdout) as { entries: Listed[] }).entries;
+    // The set, and the one dependency compiled from an sdist (cext) as its own entry.
+    expect(entries.map((entry) => entry.kind).sort()).toEqual(["sdist wheel", "set"]);
+    const set = entries.find((entry) => entry.kind === "set")!;
+    expect(set.wheels).toBe(Object.keys(built).length);
+    const cext = Object.keys(built).find((name) => name.startsWith("cext-"))!;
+    const sdistWheel = entries.find((entry) => entry.kind === "sdist wheel")!;
+    expect(sdistWheel).toMatchObject({ name: "cext", version: cext.split("-")[1], wheels: 1 });
+    expect(sdistWheel.tag).toMatch(/^sdist-[0-9a-f]{24}-[0-9a-f]{64}$/);
+    expect(sdistWheel.size).toBe(readFileSync(path.join(root, "wheelhouse", cext)).length);
+    const table = await on(env, ["cache", "ls"]);
+    expect(table.stdout).toMatch(
+      new RegExp(`sdist wheel\\s+cext ${sdistWheel.version}\\s.*${sdistWheel.tag}`),
+    );
     const dry = await on(env, ["cache", "prune", "--keep", "0", "--dry-run"]);
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`would delete ${entries[0]!.tag}`);
-    expect(JSON.parse((await on(env, ["--json", "cache", "ls"])).stdout).entries).toHaveLength(1);
+    for (const entry of entries) expect(dry.stdout).toContain(entry.tag);
+    expect(dry.stdout).toContain("would delete 2, kept 0");
+    expect(await list()).toHaveLength(2);
     const pruned = await on(env, ["cache", "prune", "--keep", "0"]);
     expect(pruned.exitCode, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toContain(`deleted ${entries[0]!.tag}`);
-    expect(JSON.parse((await on(env, ["--json", "cache", "ls"])).stdout).entries).toEqual([]);
+    expect(pruned.stdout).toContain("deleted 2, kept 0");
+    for (const entry of entries) expect(pruned.stdout).toContain(entry.tag);
+    expect(await list()).toEqual([]);
     // Pushed again for the next test (the machine that builds it pushes it).
     const refill = await freshMachine("refill");
     const push = await on(refill, ["--json", "build", "--cache-push"]);
@@ -212,7 +228,8 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
       );
       const listed = await on(e, ["--json", "--cache", ref, "cache", "ls"]);
       expect(listed.exitCode, listed.stderr).toBe(0);
-      expect(JSON.parse(listed.stdout).entries).toHaveLength(1);
+      // The set and cext's sdist wheel.
+      expect(JSON.parse(listed.stdout).entries).toHaveLength(2);
       const anonymous = await on(machine("anonymous"), ["--cache", ref, "cache", "ls"]);
       expect(anonymous.exitCode).toBe(EXIT_CODES.registry);
       expect(anonymous.stderr).toContain(`Not logged in to the wheel cache ${guarded.address}`);

@@ -1,12 +1,14 @@
 // `wheelwright cache ls` and `wheelwright cache prune [--keep N] [--dry-run]`: the project's entries
-// in the registry wheel cache, listed or trimmed (issue 13).
+// in the registry wheel cache (wheel sets and wheels compiled from sdists), listed or trimmed (issue 13).
 import { formatBytes } from "../../domain/sizes.js";
 import { type CacheEntry, listCacheEntries, pruneCacheEntries } from "../../workflows/cache-entries.js";
 import { type Session, workflowContext } from "../session.js";
 import { sessionViews } from "../target-runs.js";
 
+/** One line an entry: kind, name and version, platform, created, size, tag (the column a script wants last). */
 function entryLine(entry: CacheEntry): string {
-  return `${entry.tag}  ${entry.created.padEnd(24)}  ${String(entry.wheels).padStart(4)} wheels  ${formatBytes(entry.size).padStart(10)}  ${entry.app}`;
+  const what = entry.kind === "set" ? `set (${entry.wheels} wheels)` : entry.kind;
+  return `${what.padEnd(16)}  ${`${entry.name} ${entry.version}`.padEnd(24)}  ${entry.platform.padEnd(12)}  ${entry.created.padEnd(24)}  ${formatBytes(entry.size).padStart(10)}  ${entry.tag}`;
 }
 
 export async function cacheListCommand(session: Session): Promise<void> {

@@ -10,6 +10,7 @@ import { loadProject } from "../../../src/config/load.js";
 import type { HelperRequest } from "../../../src/domain/helper-request.js";
 import { SDIST_WHEEL_ARTIFACT } from "../../../src/domain/sdist-wheel-artifact.js";
 import { buildWheelhouse } from "../../../src/workflows/build-wheelhouse.js";
+import { listCacheEntries, pruneCacheEntries } from "../../../src/workflows/cache-entries.js";
 import { FakeEngine } from "../../support/fake-engine.js";
 import { FakeRegistry } from "../../support/fake-registry.js";
 import { FAKE_INTERPRETER, FAKE_SHA, testContext, writeProject } from "../../support/workflow-context.js";
@@ -150,6 +151,43 @@ describe("per-sdist entries of the registry wheel cache", () => {
     expect(wheelhouseBytes(root)).toEqual(bytes);
     // Taken from the cache: not pushed again.
     expect(registry.calls.filter((call) => call === `PUT manifest ${tag}`)).toHaveLength(1);
+  });
+
+  it("cache ls lists the sdist wheel beside the set, not another project's; prune --keep 0 deletes both", async () => {
+    const { registry, machine, sdistTag } = world();
+    const a = machine();
+    const built = await buildWheelhouse(a.ctx, a.project, { ...request, cachePush: true });
+    const tag = sdistTag()!;
+    const cext = built.manifest.wheels.find((w) => w.name === "cext")!;
+    // Another project's entry for another sdist, in the same group of the same repository.
+    const foreign = JSON.parse(String(registry.manifests.get(registry.tags.get(tag)!)));
+    foreign.annotations["io.wheelwright.project"] = "other/app";
+    const foreignTag = `${tag.slice(0, -64)}${"b".repeat(64)}`;
+    await registry.putManifest(foreignTag, Buffer.from(JSON.stringify(foreign)));
+
+    const entries = await listCacheEntries(a.ctx, a.project);
+    expect(entries.map((entry) => [entry.kind, entry.name, entry.version, entry.tag])).toEqual([
+      ["set", "demo", "0.1.0", expect.stringMatching(/^set-[0-9a-f]{64}$/)],
+      ["sdist wheel", "cext", "1.0", tag],
+    ]);
+    const sdistEntry = entries[1]!;
+    expect(sdistEntry).toMatchObject({
+      size: cext.size,
+      wheels: 1,
+      platform: foreign.annotations["io.wheelwright.platform"],
+    });
+    expect(sdistEntry.platform).not.toBe("");
+    expect(sdistEntry.created).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const dry = await pruneCacheEntries(a.ctx, a.project, 0, true);
+    expect(dry.deleted.map((entry) => entry.kind).sort()).toEqual(["sdist wheel", "set"]);
+    expect(registry.calls.some((call) => call.startsWith("DELETE"))).toBe(false);
+    const kept = await pruneCacheEntries(a.ctx, a.project, 1, false);
+    expect(kept.deleted).toEqual([]);
+    const pruned = await pruneCacheEntries(a.ctx, a.project, 0, false);
+    expect(pruned.deleted.map((entry) => entry.tag).sort()).toEqual(entries.map((entry) => entry.tag).sort());
+    expect([...registry.tags.keys()]).toEqual([foreignTag]);
+    expect(await listCacheEntries(a.ctx, a.project)).toEqual([]);
   });
 
   it("a damaged blob or a foreign entry under the key: refused, naming the tag; the sdist is compiled", async () => {
