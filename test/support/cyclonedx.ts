@@ -21,7 +21,19 @@ export function spdxLicenseIds(): Set<string> {
   return new Set(readCycloneDxSchema("spdx.SNAPSHOT.schema.json").enum);
 }
 
+let compiled: ValidateFunction | undefined;
+
+/**
+ * The compiled validator, compiled once per worker: compiling the schema takes seconds on a loaded
+ * machine, and three test files (several tests each) ask for it. A ValidateFunction keeps only its
+ * last call's errors, and every caller reads them right after its own call.
+ */
 export function cycloneDx16Validator(): ValidateFunction {
+  compiled ??= compileCycloneDx16();
+  return compiled;
+}
+
+function compileCycloneDx16(): ValidateFunction {
   const ajv = new Ajv({ strict: false });
   // ajv-formats is CommonJS: under NodeNext its default import is the module, whose `default` is the plugin.
   addFormatsModule.default(ajv);
