@@ -16,7 +16,7 @@ export interface ScaffoldFacts {
   cmdNote: string;
   /** Environment the release needs to start (e.g. DJANGO_SETTINGS_MODULE). */
   env?: Record<string, string>;
-  /** The config's JSON schema (a path or URL): the first line of wheelwright.toml points editors at it. */
+  /** The config's JSON schema, relative to the config: the first line of wheelwright.toml points editors at it. */
   schema?: string;
   /** `init --target`: the targets to declare, by name from KNOWN_TARGETS (issue 14). */
   targets?: readonly string[];

@@ -33,12 +33,26 @@ export interface InitRequest {
   force: boolean;
   /** `--target NAME` (repeatable): targets to declare, from KNOWN_TARGETS; none: no targets. */
   targets?: readonly string[];
+  /** Where the config's JSON schema is (absolute): this package's own unless a test says otherwise. */
+  schemaFile?: string;
 }
 
 export interface InitResult {
   written: string[];
   /** What init decided, for the summary (`source`, the CMD, the index). */
   notes: string[];
+}
+
+/**
+ * The `#:schema` reference for a config written at `root`: the schema's path relative to the config
+ * when it lies inside the project (wheelwright installed in node_modules/), else none. The file is
+ * committed, so it must not carry one machine's absolute path.
+ */
+export function schemaReference(root: string, schemaFile: string): string | undefined {
+  const relative = path.relative(path.resolve(root), path.resolve(schemaFile));
+  const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  if (relative === "" || outside) return undefined;
+  return relative.split(path.sep).join("/");
 }
 
 const PROJECT_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
@@ -147,7 +161,7 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     cmd: entry.cmd,
     cmdNote: entry.note,
     env: entry.env,
-    schema: SCHEMA_PATH,
+    schema: schemaReference(root, request.schemaFile ?? SCHEMA_PATH),
     targets,
   });
   const { write, kept } = filesToWrite(root, files, request.force);
