@@ -60,7 +60,8 @@ function configFile(facts: ScaffoldFacts): string {
   const targets =
     facts.targets === undefined || facts.targets.length === 0
       ? ""
-      : `\n# One wheelhouse (wheelhouse/<name>/) and one set of images (tags ending -<name>) per target.${targetTables(facts.targets)}`;
+      : `\n# Top-level keys go above this line: in TOML every key after a [[target]] header belongs to that target.
+# One wheelhouse (wheelhouse/<name>/) and one set of images (tags ending -<name>) per target.${targetTables(facts.targets)}`;
   return `${schema}# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
 # The app name defaults to the project's name; images are docker/<folder>, wheels go to wheelhouse/.
 ${lines.join("\n")}
