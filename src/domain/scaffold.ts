@@ -31,6 +31,15 @@ export const KNOWN_TARGETS: Readonly<Record<string, string>> = {
   trixie: "debian:trixie-slim",
 };
 
+/** The Python each known target's Debian release ships (its python3 package's version). */
+export const TARGET_PYTHON: Readonly<Record<string, string>> = {
+  bookworm: "3.11.2",
+  trixie: "3.13.5",
+};
+
+/** The target whose image the scaffold's base Dockerfile uses when init declares none. */
+export const DEFAULT_TARGET = "bookworm";
+
 /** The `[[target]]` tables: a target on another Debian than the default passes it as DEBIAN_IMAGE. */
 function targetTables(targets: readonly string[]): string {
   return targets

@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 import { deriveEntryPoint } from "../domain/entry-point.js";
 import { closest } from "../domain/names.js";
 import { readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
-import { KNOWN_TARGETS, scaffoldFiles } from "../domain/scaffold.js";
+import { readRequiresPython, requiresPythonWarning } from "../domain/requires-python.js";
+import { DEFAULT_TARGET, KNOWN_TARGETS, scaffoldFiles, TARGET_PYTHON } from "../domain/scaffold.js";
 import { InputError } from "../errors.js";
 import { readEntryFacts } from "../project/entry-facts.js";
 import { readHostPipSettings } from "../project/pip-config.js";
@@ -41,6 +42,8 @@ export interface InitResult {
   written: string[];
   /** What init decided, for the summary (`source`, the CMD, the index). */
   notes: string[];
+  /** What will go wrong with what it wrote (a target's Python outside requires-python). */
+  warnings: string[];
 }
 
 /**
@@ -83,12 +86,30 @@ function findSource(root: string, configured: string | undefined): string {
   );
 }
 
+const projectFiles = (sourceDir: string) => ({
+  pyproject: read(path.join(sourceDir, "pyproject.toml")),
+  setupCfg: read(path.join(sourceDir, "setup.cfg")),
+  setupPy: read(path.join(sourceDir, "setup.py")),
+});
+
 function readMetadata(sourceDir: string): StaticProjectMetadata {
-  return readStaticMetadata({
-    pyproject: read(path.join(sourceDir, "pyproject.toml")),
-    setupCfg: read(path.join(sourceDir, "setup.cfg")),
-    setupPy: read(path.join(sourceDir, "setup.py")),
-  });
+  return readStaticMetadata(projectFiles(sourceDir));
+}
+
+/** The warning for targets (or, with none, the default base image) whose Python the project refuses. */
+function pythonWarnings(sourceDir: string, targets: readonly string[]): string[] {
+  const withPython = (names: readonly string[]) =>
+    names.flatMap((target) => {
+      const python = TARGET_PYTHON[target];
+      return python === undefined ? [] : [{ target, python }];
+    });
+  const checked = withPython(targets.length > 0 ? targets : [DEFAULT_TARGET]);
+  const warning = requiresPythonWarning(
+    readRequiresPython(projectFiles(sourceDir)),
+    checked,
+    withPython(Object.keys(KNOWN_TARGETS)),
+  );
+  return warning === undefined ? [] : [warning];
 }
 
 /**
@@ -170,7 +191,10 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     writeFileSync(path.join(root, file), files[file]!);
   }
   const ignored = ignoreWheelhouse(root);
+  const warnings = pythonWarnings(sourceDir, targets);
+  for (const message of warnings) ctx.emit({ type: "warning", message });
   return {
+    warnings,
     written: [...write, ...(ignored ? [".gitignore"] : [])],
     notes: [
       ...kept.map((file) => `kept ${file} (the project's own image)`),

@@ -129,6 +129,26 @@ describe("init --target", () => {
     expect(result.stderr).not.toContain("top-level keys go above");
   });
 
+  it("warns (and still writes the scaffold) when a target's Python is outside requires-python", async () => {
+    const root = path.join(mkdtempSync(path.join(tmpdir(), "wheelwright-init-python-")), "app");
+    made.push(path.dirname(root));
+    mkdirSync(path.join(root, "app"), { recursive: true });
+    writeFileSync(path.join(root, "app", "__init__.py"), "");
+    writeFileSync(
+      path.join(root, "pyproject.toml"),
+      '[project]\nname = "app"\nversion = "1.0"\nrequires-python = ">=3.12"\n',
+    );
+    const result = await runInProcess(
+      ["init", "--target", "bookworm", "--network", "host", "--index-url", "file:///srv/simple"],
+      { cwd: root, env: testEnv(path.dirname(root)) },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*requires Python >=3\.12.*bookworm \(Python 3\.11\)/);
+    expect(result.stderr).toContain("`wheelwright init --force --target trixie`");
+    expect(result.stdout).toContain("wrote wheelwright.toml");
+    expect(readFileSync(path.join(root, "wheelwright.toml"), "utf8")).toContain('name = "bookworm"');
+  });
+
   it("without --target writes what it always wrote", async () => {
     const { ctx, tmp } = testContext();
     const root = teamProject(tmp);
