@@ -55,13 +55,21 @@ const strings = (value: unknown): string[] =>
 const INDEX_HINT =
   "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.";
 
+/**
+ * pip's "(from versions: none)" lists only the versions this builder could install: a version whose
+ * wheels are all for another Python or platform, with no sdist, is left out before pip reports. So
+ * "none" does not mean the index has no version, and the detail says only what is known.
+ */
+const NO_USABLE_VERSION =
+  "offered: no version this builder can install (the index may have versions whose wheels are all for another Python or platform, with no sdist)";
+
 function notFound(error: HelperErrorEvent, needed: string, tail: string[]): WheelBuildError {
   const offered = strings(error.offered);
   return new WheelBuildError(
     `No package index or find-links location offers '${str(error.not_found)}', needed ${needed}`,
     {
       details: [
-        ...(offered.length > 0 ? [`offered: ${offered.join(", ")}`] : ["offered: no version at all"]),
+        ...(offered.length > 0 ? [`offered: ${offered.join(", ")}`] : [NO_USABLE_VERSION]),
         ...tail.slice(-10),
       ],
       hint: INDEX_HINT,
