@@ -15,7 +15,13 @@ import {
   type ResolvedConfig,
   type Sourced,
 } from "./schema.js";
-import { resolveTargets, TARGET_KEY, type TargetConfig } from "./targets.js";
+import {
+  misplacedTopLevelKeys,
+  resolveTargets,
+  TARGET_KEY,
+  type TargetConfig,
+  TOP_LEVEL_KEYS_ABOVE_TARGETS,
+} from "./targets.js";
 
 export interface ConfigInputs {
   /** The `[tool.wheelwright]` table (or wheelwright.toml), undefined when there is none. */
@@ -146,13 +152,19 @@ export function resolveProjectConfig(inputs: ConfigInputs): {
   checkName(problems, "app", app, componentProblem);
   checkName(problems, "version", values.get("version"), tagProblem);
   checkCache(problems, values.get("cache"));
-  const targets = resolveTargets(inputs.fileTable?.[TARGET_KEY], inputs.fileLabel, problems);
+  const rawTargets = inputs.fileTable?.[TARGET_KEY];
+  const targets = resolveTargets(rawTargets, inputs.fileLabel, problems, KEY_NAMES);
   if (problems.length > 0) {
+    const misplaced = misplacedTopLevelKeys(rawTargets, KEY_NAMES);
     throw new InputError(
       `Invalid configuration (${problems.length} problem${problems.length > 1 ? "s" : ""})`,
       {
         details: problems,
-        hint: "Fix the values listed above; `wheelwright info` shows every setting and where it came from.",
+        hint:
+          (misplaced.length === 0
+            ? ""
+            : `Move ${misplaced.map((key) => `'${key}'`).join(", ")} up: ${TOP_LEVEL_KEYS_ABOVE_TARGETS}. `) +
+          "Fix the values listed above; `wheelwright info` shows every setting and where it came from.",
       },
     );
   }

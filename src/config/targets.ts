@@ -95,16 +95,40 @@ function readOptionalString(
   return value;
 }
 
-function readTarget(value: unknown, where: string, problems: string[]): TargetConfig | undefined {
+/** What the config error's hint says when a top-level key sits in a target table. */
+export const TOP_LEVEL_KEYS_ABOVE_TARGETS = "top-level keys go above the first [[target]] table";
+
+const unknownTargetKeys = (table: Record<string, unknown>): string[] =>
+  Object.keys(table).filter((k) => !(TARGET_KEYS as readonly string[]).includes(k));
+
+/**
+ * Top-level config keys found inside target tables: in TOML every key after a `[[target]]` header
+ * belongs to that table, so one appended at the end of the file lands there.
+ */
+export function misplacedTopLevelKeys(raw: unknown, topLevelKeys: readonly string[]): string[] {
+  if (!Array.isArray(raw)) return [];
+  const keys = raw.filter(isTable).flatMap(unknownTargetKeys);
+  return [...new Set(keys.filter((key) => topLevelKeys.includes(key)))];
+}
+
+function readTarget(
+  value: unknown,
+  where: string,
+  topLevelKeys: readonly string[],
+  problems: string[],
+): TargetConfig | undefined {
   if (!isTable(value)) {
     problems.push(`${where}: must be a table with a name (got ${JSON.stringify(value)})`);
     return undefined;
   }
-  for (const key of Object.keys(value).filter((k) => !(TARGET_KEYS as readonly string[]).includes(k))) {
+  for (const key of unknownTargetKeys(value)) {
     const suggestion = closest(key, TARGET_KEYS) ?? closest(key.replace(/_/g, "-"), TARGET_KEYS);
-    problems.push(
-      `${where}: unknown key '${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`,
-    );
+    const why = topLevelKeys.includes(key)
+      ? ` ('${key}' is a top-level key: ${TOP_LEVEL_KEYS_ABOVE_TARGETS})`
+      : suggestion === undefined
+        ? ""
+        : ` (did you mean '${suggestion}'?)`;
+    problems.push(`${where}: unknown key '${key}'${why}`);
   }
   const name = readName(value, "name", where, problems);
   const family = readName(value, "family", where, problems);
@@ -122,9 +146,15 @@ function readTarget(value: unknown, where: string, problems: string[]): TargetCo
 
 /**
  * The targets the file declares, in order; every problem is pushed to `problems` with its dotted
- * path (`target[1].name: ...`, counted from 0 as TOML arrays are).
+ * path (`target[1].name: ...`, counted from 0 as TOML arrays are). `topLevelKeys`: the config's
+ * own keys, named as such when one sits in a target table.
  */
-export function resolveTargets(raw: unknown, fileLabel: string, problems: string[]): TargetConfig[] {
+export function resolveTargets(
+  raw: unknown,
+  fileLabel: string,
+  problems: string[],
+  topLevelKeys: readonly string[] = [],
+): TargetConfig[] {
   if (raw === undefined) return [];
   const label = `${fileLabel}: ${TARGET_KEY}`;
   if (!Array.isArray(raw)) {
@@ -137,7 +167,7 @@ export function resolveTargets(raw: unknown, fileLabel: string, problems: string
   const seen = new Set<string>();
   raw.forEach((value, index) => {
     const where = `${label}[${index}]`;
-    const target = readTarget(value, where, problems);
+    const target = readTarget(value, where, topLevelKeys, problems);
     if (target === undefined) return;
     if (seen.has(target.name)) {
       problems.push(`${where}.name: '${target.name}' is used by an earlier target (names must be unique)`);

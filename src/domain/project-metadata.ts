@@ -50,7 +50,7 @@ export function parseTomlFile(text: string, file: string): Table {
 }
 
 /** `[section] key = value` lines of an INI file (setup.cfg), without interpolation. */
-function iniValue(text: string, section: string, key: string): string | undefined {
+export function iniValue(text: string, section: string, key: string): string | undefined {
   let inSection = false;
   for (const line of text.split(/\r?\n/)) {
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
@@ -65,7 +65,7 @@ function iniValue(text: string, section: string, key: string): string | undefine
   return undefined;
 }
 
-function setupPyLiteral(text: string, key: string): string | undefined {
+export function setupPyLiteral(text: string, key: string): string | undefined {
   const match = new RegExp(`\\b${key}\\s*=\\s*(['"])([^'"]+)\\1`).exec(text);
   return match?.[2];
 }

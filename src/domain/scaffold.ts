@@ -16,7 +16,7 @@ export interface ScaffoldFacts {
   cmdNote: string;
   /** Environment the release needs to start (e.g. DJANGO_SETTINGS_MODULE). */
   env?: Record<string, string>;
-  /** The config's JSON schema (a path or URL): the first line of wheelwright.toml points editors at it. */
+  /** The config's JSON schema, relative to the config: the first line of wheelwright.toml points editors at it. */
   schema?: string;
   /** `init --target`: the targets to declare, by name from KNOWN_TARGETS (issue 14). */
   targets?: readonly string[];
@@ -30,6 +30,15 @@ export const KNOWN_TARGETS: Readonly<Record<string, string>> = {
   bookworm: "debian:bookworm-slim",
   trixie: "debian:trixie-slim",
 };
+
+/** The Python each known target's Debian release ships (its python3 package's version). */
+export const TARGET_PYTHON: Readonly<Record<string, string>> = {
+  bookworm: "3.11.2",
+  trixie: "3.13.5",
+};
+
+/** The target whose image the scaffold's base Dockerfile uses when init declares none. */
+export const DEFAULT_TARGET = "bookworm";
 
 /** The `[[target]]` tables: a target on another Debian than the default passes it as DEBIAN_IMAGE. */
 function targetTables(targets: readonly string[]): string {
@@ -60,7 +69,8 @@ function configFile(facts: ScaffoldFacts): string {
   const targets =
     facts.targets === undefined || facts.targets.length === 0
       ? ""
-      : `\n# One wheelhouse (wheelhouse/<name>/) and one set of images (tags ending -<name>) per target.${targetTables(facts.targets)}`;
+      : `\n# Top-level keys go above this line: in TOML every key after a [[target]] header belongs to that target.
+# One wheelhouse (wheelhouse/<name>/) and one set of images (tags ending -<name>) per target.${targetTables(facts.targets)}`;
   return `${schema}# wheelwright's config for ${facts.name} (every key: \`wheelwright info\`, the README, or the schema).
 # The app name defaults to the project's name; images are docker/<folder>, wheels go to wheelhouse/.
 ${lines.join("\n")}

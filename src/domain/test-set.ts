@@ -87,7 +87,8 @@ export function chooseTestSet(facts: TestSetFacts): TestSetChoice {
   const testing = found.filter((set) => !/(^|[-/_])dev([-_.]|$)/.test(set.name));
   const candidates = testing.length > 0 ? testing : found;
   if (candidates.length === 1)
-    return { set: { ...candidates[0]!, why: `found (the project's only ${describe(candidates[0]!)})` } };
+    // "the only" qualifies the name: a project with extras `doc` and `test` has two extras, one test-like.
+    return { set: { ...candidates[0]!, why: `found (the only test-like set: ${describe(candidates[0]!)})` } };
   if (candidates.length > 1) {
     return {
       problem: `The project has more than one test set: ${candidates.map(describe).join(", ")}`,

@@ -17,6 +17,8 @@ export interface FailureContext {
   memory: string | undefined;
   /** Whether the builder is a container (its disk is the engine's) or the local engine (the host's). */
   container: boolean;
+  /** The lock file the build installs (relative to the source), when one is in use. */
+  lock?: string | undefined;
 }
 
 export async function explainHelperFailure(
@@ -56,5 +58,5 @@ export async function explainHelperFailure(
           hint: "Free space in the temporary folder (TMPDIR) and the cache folder, then run the build again.",
         });
   }
-  return helperError(result.exitCode, result.error, result.output);
+  return helperError(result.exitCode, result.error, result.output, { lock: context.lock });
 }

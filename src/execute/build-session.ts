@@ -97,6 +97,7 @@ async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
       timeoutSeconds: inputs.timeoutSeconds,
       memory: inputs.memory,
       container: inputs.container,
+      lock: helper.request.lock?.path,
     });
   }
   return result;

@@ -55,16 +55,51 @@ const strings = (value: unknown): string[] =>
 const INDEX_HINT =
   "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.";
 
+/**
+ * pip's "(from versions: none)" lists only the versions this builder could install: a version whose
+ * wheels are all for another Python or platform, with no sdist, is left out before pip reports. So
+ * "none" does not mean the index has no version, and the detail says only what is known.
+ */
+const NO_USABLE_VERSION =
+  "offered: no version this builder can install (the index may have versions whose wheels are all for another Python or platform, with no sdist)";
+
 function notFound(error: HelperErrorEvent, needed: string, tail: string[]): WheelBuildError {
   const offered = strings(error.offered);
   return new WheelBuildError(
     `No package index or find-links location offers '${str(error.not_found)}', needed ${needed}`,
     {
       details: [
-        ...(offered.length > 0 ? [`offered: ${offered.join(", ")}`] : ["offered: no version at all"]),
+        ...(offered.length > 0 ? [`offered: ${offered.join(", ")}`] : [NO_USABLE_VERSION]),
         ...tail.slice(-10),
       ],
       hint: INDEX_HINT,
+    },
+  );
+}
+
+/** What the helper was asked to build from, for errors that depend on it. */
+export interface HelperErrorContext {
+  /** The lock file the build installs exactly (relative to the source), when one is in use. */
+  lock?: string | undefined;
+}
+
+/**
+ * A locked pin no index offers: with a lock, pip is given only the lock's exact pins, so the
+ * missing version is the lock's, and the way out is the index, the lock, or building without it.
+ */
+function lockPinNotFound(error: HelperErrorEvent, lock: string, tail: string[]): WheelBuildError {
+  const pin = str(error.not_found)!;
+  const offered = strings(error.offered);
+  const name = pin.split(/[\s=<>!~;[@]/, 1)[0] ?? pin;
+  const version = /==\s*([^\s,;]+)/.exec(pin)?.[1];
+  return new WheelBuildError(
+    `${lock} pins ${pin}; the index offers ${offered.length > 0 ? offered.join(", ") : `no version of ${name}`}`,
+    {
+      details: tail.slice(-10),
+      hint:
+        `Make ${version === undefined ? pin : `${name} ${version}`} available on the index, or regenerate ${lock} against this index (your locking tool's lock command), ` +
+        'or build without the lock: `lock = "none"` in the config (or WHEELWRIGHT_LOCK=none). ' +
+        "`wheelwright info` shows the index settings.",
     },
   );
 }
@@ -159,6 +194,7 @@ export function helperError(
   exitCode: number,
   error: HelperErrorEvent | undefined,
   output: string[],
+  context: HelperErrorContext = {},
 ): WheelwrightError {
   const tail = strings(error?.tail).length > 0 ? strings(error?.tail) : output.slice(-30);
   const input = error === undefined ? undefined : inputErrors(error);
@@ -168,6 +204,8 @@ export function helperError(
       return appBuildError(error, tail);
     case "resolve":
       if (str(error.not_found) !== undefined) {
+        // With a lock, pip resolves nothing: it fetches the lock's pins, each with --no-deps.
+        if (context.lock !== undefined) return lockPinNotFound(error, context.lock, tail);
         const parent = str(error.needed_by);
         return notFound(error, parent === undefined ? "by the requirements" : `by ${parent}`, tail);
       }

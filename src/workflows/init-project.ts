@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 import { deriveEntryPoint } from "../domain/entry-point.js";
 import { closest } from "../domain/names.js";
 import { readStaticMetadata, type StaticProjectMetadata } from "../domain/project-metadata.js";
-import { KNOWN_TARGETS, scaffoldFiles } from "../domain/scaffold.js";
+import { readRequiresPython, requiresPythonWarning } from "../domain/requires-python.js";
+import { DEFAULT_TARGET, KNOWN_TARGETS, scaffoldFiles, TARGET_PYTHON } from "../domain/scaffold.js";
 import { InputError } from "../errors.js";
 import { readEntryFacts } from "../project/entry-facts.js";
 import { readHostPipSettings } from "../project/pip-config.js";
@@ -33,12 +34,28 @@ export interface InitRequest {
   force: boolean;
   /** `--target NAME` (repeatable): targets to declare, from KNOWN_TARGETS; none: no targets. */
   targets?: readonly string[];
+  /** Where the config's JSON schema is (absolute): this package's own unless a test says otherwise. */
+  schemaFile?: string;
 }
 
 export interface InitResult {
   written: string[];
   /** What init decided, for the summary (`source`, the CMD, the index). */
   notes: string[];
+  /** What will go wrong with what it wrote (a target's Python outside requires-python). */
+  warnings: string[];
+}
+
+/**
+ * The `#:schema` reference for a config written at `root`: the schema's path relative to the config
+ * when it lies inside the project (wheelwright installed in node_modules/), else none. The file is
+ * committed, so it must not carry one machine's absolute path.
+ */
+export function schemaReference(root: string, schemaFile: string): string | undefined {
+  const relative = path.relative(path.resolve(root), path.resolve(schemaFile));
+  const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  if (relative === "" || outside) return undefined;
+  return relative.split(path.sep).join("/");
 }
 
 const PROJECT_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
@@ -69,12 +86,30 @@ function findSource(root: string, configured: string | undefined): string {
   );
 }
 
+const projectFiles = (sourceDir: string) => ({
+  pyproject: read(path.join(sourceDir, "pyproject.toml")),
+  setupCfg: read(path.join(sourceDir, "setup.cfg")),
+  setupPy: read(path.join(sourceDir, "setup.py")),
+});
+
 function readMetadata(sourceDir: string): StaticProjectMetadata {
-  return readStaticMetadata({
-    pyproject: read(path.join(sourceDir, "pyproject.toml")),
-    setupCfg: read(path.join(sourceDir, "setup.cfg")),
-    setupPy: read(path.join(sourceDir, "setup.py")),
-  });
+  return readStaticMetadata(projectFiles(sourceDir));
+}
+
+/** The warning for targets (or, with none, the default base image) whose Python the project refuses. */
+function pythonWarnings(sourceDir: string, targets: readonly string[]): string[] {
+  const withPython = (names: readonly string[]) =>
+    names.flatMap((target) => {
+      const python = TARGET_PYTHON[target];
+      return python === undefined ? [] : [{ target, python }];
+    });
+  const checked = withPython(targets.length > 0 ? targets : [DEFAULT_TARGET]);
+  const warning = requiresPythonWarning(
+    readRequiresPython(projectFiles(sourceDir)),
+    checked,
+    withPython(Object.keys(KNOWN_TARGETS)),
+  );
+  return warning === undefined ? [] : [warning];
 }
 
 /**
@@ -147,7 +182,7 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     cmd: entry.cmd,
     cmdNote: entry.note,
     env: entry.env,
-    schema: SCHEMA_PATH,
+    schema: schemaReference(root, request.schemaFile ?? SCHEMA_PATH),
     targets,
   });
   const { write, kept } = filesToWrite(root, files, request.force);
@@ -156,7 +191,10 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     writeFileSync(path.join(root, file), files[file]!);
   }
   const ignored = ignoreWheelhouse(root);
+  const warnings = pythonWarnings(sourceDir, targets);
+  for (const message of warnings) ctx.emit({ type: "warning", message });
   return {
+    warnings,
     written: [...write, ...(ignored ? [".gitignore"] : [])],
     notes: [
       ...kept.map((file) => `kept ${file} (the project's own image)`),

@@ -8,6 +8,7 @@ import { PassThrough } from "node:stream";
 import type { LoadedProject } from "../config/load.js";
 import type { Manifest } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
+import { noTestsWarning } from "../domain/no-tests-warning.js";
 import { shellQuote } from "../domain/shell-quote.js";
 import { buildCommandFor, setLabel, type TestSet } from "../domain/test-set.js";
 import { InputError, IntegrityError, TestsFailedError } from "../errors.js";
@@ -26,6 +27,7 @@ import {
 import { nonSourcePaths } from "../project/build-inputs.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { readSourceTree } from "../project/source-tree.js";
+import { readTestFolderFacts } from "../project/test-folders.js";
 import { prepareBuilder } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 import { resolveTestSet } from "./test-set.js";
@@ -114,8 +116,11 @@ async function testFromWheelhouse(
     const exitCode = await runPlan(ctx, project, manifest, sandbox, plan);
     const junit =
       request.junitXml === undefined ? undefined : await takeJunit(ctx, sandbox, request.junitXml);
-    if (exitCode === NO_TESTS_FOUND && plan.testLine.includes("wheelwright_unittest"))
+    if (exitCode === NO_TESTS_FOUND && plan.testLine.includes("wheelwright_unittest")) {
+      const warning = noTestsWarning(readTestFolderFacts(project.sourceDir));
+      if (warning !== undefined) ctx.emit({ type: "warning", message: warning });
       return { app: manifest.app.name, set, testLine: plan.testLine, junit, outcome: "no-tests" };
+    }
     judgeExit(exitCode, plan.testLine, manifest, set, plan.command);
     return { app: manifest.app.name, set, testLine: plan.testLine, junit, outcome: "passed" };
   } finally {

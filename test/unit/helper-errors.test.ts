@@ -17,7 +17,11 @@ describe("the helper's resolve errors, as the user reads them", () => {
     expect(error.message).toBe(
       "No package index or find-links location offers 'fastapi-cli[standard]>=0.0.5', needed by fastapi[standard]>=0.112",
     );
-    expect(error.details).toContain("offered: no version at all");
+    // pip's "from versions: none" leaves out versions with no wheel for this Python and no sdist.
+    expect(error.details).not.toContain("offered: no version at all");
+    expect(error.details).toContainEqual(
+      expect.stringMatching(/^offered: no version this builder can install/),
+    );
   });
 
   it("a declared requirement is 'needed by the requirements'", () => {
@@ -28,5 +32,36 @@ describe("the helper's resolve errors, as the user reads them", () => {
     );
     expect(error.message).toMatch(/offers 'nothere', needed by the requirements$/);
     expect(error.details).toContain("offered: 1.0");
+  });
+
+  it("with a lock, a pin no index offers names the lock file, what the index offers, and the ways out", () => {
+    const event = {
+      kind: "error" as const,
+      error: "resolve",
+      not_found: "iniconfig==2.1.0",
+      offered: ["2.3.0"],
+    };
+    const error = helperError(24, event, [], { lock: "uv.lock" });
+    expect(error.message).toBe("uv.lock pins iniconfig==2.1.0; the index offers 2.3.0");
+    expect(error.hint).toContain("Make iniconfig 2.1.0 available on the index");
+    expect(error.hint).toContain("regenerate uv.lock against this index");
+    expect(error.hint).toContain('`lock = "none"` in the config');
+    expect(error.hint).not.toMatch(/reachable from the builder/);
+
+    const none = helperError(24, { ...event, offered: [] }, [], { lock: "requirements.txt" });
+    expect(none.message).toBe(
+      "requirements.txt pins iniconfig==2.1.0; the index offers no version of iniconfig",
+    );
+  });
+
+  it("without a lock, the same event keeps the index hint", () => {
+    const error = helperError(
+      24,
+      { kind: "error", error: "resolve", not_found: "iniconfig==2.1.0", offered: ["2.3.0"] },
+      [],
+    );
+    expect(error.message).toMatch(/offers 'iniconfig==2.1.0', needed by the requirements$/);
+    expect(error.hint).toMatch(/index settings/);
+    expect(error.hint).not.toMatch(/lock/);
   });
 });

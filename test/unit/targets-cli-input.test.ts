@@ -96,6 +96,59 @@ describe("init --target", () => {
     ]);
   });
 
+  it("says top-level keys go above the first [[target]], and a key appended below one gets that hint", async () => {
+    const { ctx, tmp } = testContext();
+    const root = teamProject(tmp);
+    await initProject(ctx, { root, config, force: false, targets: ["bookworm", "trixie"] });
+    const file = path.join(root, "wheelwright.toml");
+    const text = readFileSync(file, "utf8");
+    const comment = text.indexOf("# Top-level keys go above this line");
+    expect(comment).toBeGreaterThan(-1);
+    expect(comment).toBeLessThan(text.indexOf("[[target]]"));
+
+    // What a user does next: appends a top-level key at the end, where it lands in the last target.
+    writeFileSync(file, `${text}lock = "none"\nimagez = "x"\n`);
+    const result = await runInProcess(["info"], { cwd: root, env: testEnv(root) });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain(
+      "target[1]: unknown key 'lock' ('lock' is a top-level key: top-level keys go above the first [[target]] table)",
+    );
+    expect(result.stderr).toContain("target[1]: unknown key 'imagez' (did you mean 'images'?)");
+    expect(result.stderr).toMatch(/Move 'lock' up: top-level keys go above the first \[\[target\]\] table/);
+  });
+
+  it("a config error with no misplaced key keeps the plain hint", async () => {
+    const root = targetsProject();
+    writeFileSync(
+      path.join(root, "pyproject.toml"),
+      `${readFileSync(path.join(root, "pyproject.toml"), "utf8")}imagez = "x"\n`,
+    );
+    const result = await runInProcess(["info"], { cwd: root, env: testEnv(root) });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("unknown key 'imagez' (did you mean 'images'?)");
+    expect(result.stderr).not.toContain("top-level keys go above");
+  });
+
+  it("warns (and still writes the scaffold) when a target's Python is outside requires-python", async () => {
+    const root = path.join(mkdtempSync(path.join(tmpdir(), "wheelwright-init-python-")), "app");
+    made.push(path.dirname(root));
+    mkdirSync(path.join(root, "app"), { recursive: true });
+    writeFileSync(path.join(root, "app", "__init__.py"), "");
+    writeFileSync(
+      path.join(root, "pyproject.toml"),
+      '[project]\nname = "app"\nversion = "1.0"\nrequires-python = ">=3.12"\n',
+    );
+    const result = await runInProcess(
+      ["init", "--target", "bookworm", "--network", "host", "--index-url", "file:///srv/simple"],
+      { cwd: root, env: testEnv(path.dirname(root)) },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*requires Python >=3\.12.*bookworm \(Python 3\.11\)/);
+    expect(result.stderr).toContain("`wheelwright init --force --target trixie`");
+    expect(result.stdout).toContain("wrote wheelwright.toml");
+    expect(readFileSync(path.join(root, "wheelwright.toml"), "utf8")).toContain('name = "bookworm"');
+  });
+
   it("without --target writes what it always wrote", async () => {
     const { ctx, tmp } = testContext();
     const root = teamProject(tmp);

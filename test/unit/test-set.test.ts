@@ -31,6 +31,14 @@ describe("test sets", () => {
     });
   });
 
+  it("says the set found is the only test-like one, not the project's only extra", () => {
+    const choice = chooseTestSet(facts({ extras: ["doc", "test"] }));
+    expect(choice).toMatchObject({ set: { kind: "extra", name: "test" } });
+    const why = "set" in choice ? choice.set?.why : undefined;
+    expect(why).toBe("found (the only test-like set: extra 'test')");
+    expect(why).not.toMatch(/project's only/);
+  });
+
   it("prefers a test set to a dev one, and asks when two test sets compete", () => {
     expect(chooseTestSet(facts({ groups: ["tests", "dev"] }))).toMatchObject({ set: { name: "tests" } });
     expect(chooseTestSet(facts({ groups: ["dev"] }))).toMatchObject({ set: { kind: "group", name: "dev" } });

@@ -67,3 +67,35 @@ describe("init keeps the project's own image folders", () => {
     );
   });
 });
+
+describe("init's #:schema line", () => {
+  it("points at the schema relative to the config when wheelwright is installed inside the project", async () => {
+    const { ctx, tmp } = testContext();
+    const root = teamProject(tmp);
+    const schemaFile = path.join(root, "node_modules", "wheelwright", "schema", "wheelwright.schema.json");
+
+    await initProject(ctx, { root, config: CONFIG, force: false, schemaFile });
+
+    const first = readFileSync(path.join(root, "wheelwright.toml"), "utf8").split("\n")[0];
+    expect(first).toBe("#:schema node_modules/wheelwright/schema/wheelwright.schema.json");
+  });
+
+  it("writes no machine-local absolute path when the schema lies outside the project", async () => {
+    const { ctx, tmp } = testContext();
+    const root = teamProject(tmp);
+    const schemaFile = path.join(tmp, "global", "wheelwright", "schema", "wheelwright.schema.json");
+
+    await initProject(ctx, { root, config: CONFIG, force: false, schemaFile });
+
+    const text = readFileSync(path.join(root, "wheelwright.toml"), "utf8");
+    expect(text).not.toMatch(/#:schema/);
+    expect(text).not.toContain(tmp);
+  });
+
+  it("by default (this checkout, outside the test's project) writes no #:schema line", async () => {
+    const { ctx, tmp } = testContext();
+    const root = teamProject(tmp);
+    await initProject(ctx, { root, config: CONFIG, force: false });
+    expect(readFileSync(path.join(root, "wheelwright.toml"), "utf8")).not.toMatch(/^#:schema \//m);
+  });
+});
