@@ -3,17 +3,15 @@
 // finds a tag whose blobs are missing. Read from the published wheelhouse, whose bytes were
 // verified when it was built. A push that fails is a warning (the build succeeded), unless
 // --cache-required.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MANIFEST_FILE, type Manifest } from "../domain/manifest.js";
 import { formatBytes } from "../domain/sizes.js";
 import { composeWheelSetArtifact, OCI_MANIFEST } from "../domain/wheelset-artifact.js";
-import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
-import { sha256FileSync } from "../project/file-hash.js";
+import { cachePushFailed, publishedWheelBytes, sha256Hex, uploadIfMissing } from "./cache-entry-io.js";
 import type { WorkflowContext } from "./context.js";
-import { cacheUnavailable, tagOfManifest, type WheelCache } from "./wheel-cache.js";
+import { tagOfManifest, type WheelCache } from "./wheel-cache.js";
 
 export interface PushOptions {
   /** Replace what the tag holds (a refused entry); otherwise a tag that exists is left as it is. */
@@ -48,15 +46,7 @@ export async function pushToCache(
       (detail) => detail,
     );
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    if (error instanceof IntegrityError) {
-      ctx.emit({
-        type: "warning",
-        message: `${error.message} (the registry cache ${where} was left as it was)`,
-      });
-      return;
-    }
-    cacheUnavailable(ctx, cache, error, "the wheelhouse is published but not in the cache");
+    cachePushFailed(ctx, cache, error, "the wheelhouse is published but not in the cache");
   }
 }
 
@@ -72,21 +62,14 @@ async function pushEntry(
   let uploaded = 0;
   const upload = async (digest: string, bytes: Buffer) => {
     ctx.signal.throwIfAborted();
-    if (await registry.hasBlob(digest)) return;
-    await registry.putBlob(digest, bytes);
-    uploaded += bytes.length;
+    uploaded += await uploadIfMissing(registry, digest, bytes);
   };
   // The config is the manifest.json as published (its bytes are what the digest names).
   const config = readFileSync(path.join(wheelhouse, MANIFEST_FILE));
-  const configDigest = `sha256:${sha256Of(config)}`;
+  const configDigest = `sha256:${sha256Hex(config)}`;
   await upload(configDigest, config);
-  for (const wheel of manifest.wheels) {
-    const file = path.join(wheelhouse, wheel.filename);
-    // The wheelhouse may have changed since it was published: only the bytes the manifest names go.
-    if (sha256FileSync(file) !== wheel.sha256)
-      throw new IntegrityError(`${wheel.filename} changed after it was published: not pushed to the cache`);
-    await upload(`sha256:${wheel.sha256}`, readFileSync(file));
-  }
+  for (const wheel of manifest.wheels)
+    await upload(`sha256:${wheel.sha256}`, publishedWheelBytes(wheelhouse, wheel));
   const artifact = composeWheelSetArtifact(manifest, {
     config: { digest: configDigest, size: config.length },
     project: cache.project,
@@ -94,8 +77,4 @@ async function pushEntry(
   });
   await registry.putManifest(tag, Buffer.from(JSON.stringify(artifact)), OCI_MANIFEST);
   return uploaded;
-}
-
-function sha256Of(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

@@ -4,26 +4,26 @@
 // built one is (verify-wheel.ts) and must be the one the set's manifest names; only then is the
 // set published, by the same staging and rename as any build. A bad entry is refused with a
 // warning, and the build goes on locally.
-import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { wheelSetTag } from "../domain/cache-ref.js";
 import { type Manifest, sameRequirements } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
-import {
-  MAX_CONFIG_BYTES,
-  MAX_MANIFEST_BYTES,
-  parseWheelSetArtifact,
-  wheelSetManifestOf,
-} from "../domain/wheelset-artifact.js";
-import { RegistryError, WheelwrightError } from "../errors.js";
+import { MAX_CONFIG_BYTES, parseWheelSetArtifact, wheelSetManifestOf } from "../domain/wheelset-artifact.js";
 import { step } from "../events.js";
 import { publishManifest } from "../execute/publish-wheelhouse.js";
 import { verifyUnlessKnown } from "../execute/wheel-set.js";
 import { createStaging } from "../execute/wheelhouse.js";
 import type { BuildFacts, Decision } from "./build-decision.js";
 import type { BuildOutcome } from "./build-wheelhouse.js";
+import {
+  BadCacheEntry,
+  getCheckedManifest,
+  isRefusedEntry,
+  refusedUnless,
+  sha256Hex,
+} from "./cache-entry-io.js";
 import type { WorkflowContext } from "./context.js";
 import { cacheUnavailable, type WheelCache } from "./wheel-cache.js";
 
@@ -44,7 +44,6 @@ export function lookupTag(facts: BuildFacts, decision: Decision): string {
 }
 
 /** A bad entry: what is wrong with it (never a registry outage). */
-class BadEntry extends Error {}
 
 export async function restoreFromCache(
   ctx: WorkflowContext,
@@ -81,10 +80,7 @@ export async function restoreFromCache(
         };
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        if (
-          error instanceof BadEntry ||
-          (error instanceof WheelwrightError && !(error instanceof RegistryError))
-        ) {
+        if (isRefusedEntry(error)) {
           ctx.emit({
             type: "warning",
             message: `the registry cache ${where} holds a bad entry under ${tag} (${error.message}): refused, building locally`,
@@ -101,8 +97,6 @@ export async function restoreFromCache(
   );
 }
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-
 /** The entry under `tag`, checked and published; undefined when there is none. */
 async function pullEntry(
   ctx: WorkflowContext,
@@ -112,20 +106,18 @@ async function pullEntry(
   { tag, fingerprint, sets }: { tag: string; fingerprint: string; sets: readonly string[] },
 ): Promise<Manifest | undefined> {
   const { registry } = cache;
-  const found = await registry.getManifest(tag, MAX_MANIFEST_BYTES);
+  const found = await getCheckedManifest(registry, tag);
   if (found === undefined) return undefined;
-  if (found.digest !== `sha256:${sha256(found.bytes)}`)
-    throw new BadEntry("the manifest is not the digest it was served as");
-  const artifact = checked(() =>
-    parseWheelSetArtifact(JSON.parse(found.bytes.toString("utf8")), cache.limits),
+  const artifact = refusedUnless(() =>
+    parseWheelSetArtifact(JSON.parse(found.toString("utf8")), cache.limits),
   );
   const config = await registry.getBlobBytes(
     artifact.config.digest,
     Math.min(artifact.config.size, MAX_CONFIG_BYTES),
   );
-  if (`sha256:${sha256(config)}` !== artifact.config.digest)
-    throw new BadEntry("the config blob's sha256 is not its digest");
-  const manifest = checked(() =>
+  if (`sha256:${sha256Hex(config)}` !== artifact.config.digest)
+    throw new BadCacheEntry("the config blob's sha256 is not its digest");
+  const manifest = refusedUnless(() =>
     wheelSetManifestOf(config.toString("utf8"), artifact.layers, {
       fingerprint,
       builder: facts.expectedBuilderId,
@@ -142,7 +134,7 @@ async function pullEntry(
       const file = path.join(staging, layer.filename);
       const received = await registry.getBlob(layer.digest, file, layer.size);
       if (received !== layer.sha256)
-        throw new BadEntry(`${layer.filename}: the blob's sha256 is not its digest`);
+        throw new BadCacheEntry(`${layer.filename}: the blob's sha256 is not its digest`);
       // The same checks as a builder's wheels: a sound zip, RECORD, METADATA's name and version.
       const verified = await verifyUnlessKnown(file, layer.filename, facts.store, received);
       const listed = byName.get(layer.filename)!;
@@ -152,23 +144,15 @@ async function pullEntry(
         verified.size !== listed.size ||
         !sameRequirements(verified.requiresDist, listed.requires)
       )
-        throw new BadEntry(`${layer.filename} is not the wheel the set's manifest describes`);
+        throw new BadCacheEntry(`${layer.filename} is not the wheel the set's manifest describes`);
     }
     const app = byName.get(manifest.app.filename)!;
     if (!sameRequirements(app.requires, manifest.app.requires))
-      throw new BadEntry("the application's requirements disagree with its wheel");
+      throw new BadCacheEntry("the application's requirements disagree with its wheel");
     ctx.signal.throwIfAborted();
     publishManifest(project.wheelhouseDir, staging, facts.runId, manifest);
     return manifest;
   } finally {
     rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-function checked<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new BadEntry((error as Error).message);
   }
 }

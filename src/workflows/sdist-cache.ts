@@ -5,8 +5,7 @@
 // untrusted as a builder), and handed into the builder, which uses one only for an sdist of exactly
 // that sha256. A bad entry is refused with a warning naming its tag (that sdist is compiled); a
 // registry that cannot be used is a warning (or, with --cache-required, the error).
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Manifest } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
@@ -21,11 +20,19 @@ import {
 } from "../domain/sdist-wheel-artifact.js";
 import { type SdistWheelGroup, sdistGroupPrefix } from "../domain/sdist-wheel-key.js";
 import { formatBytes } from "../domain/sizes.js";
-import { MAX_MANIFEST_BYTES, OCI_MANIFEST } from "../domain/wheelset-artifact.js";
-import { IntegrityError, RegistryError, WheelwrightError } from "../errors.js";
+import { OCI_MANIFEST } from "../domain/wheelset-artifact.js";
 import { step } from "../events.js";
 import { type KnownWheels, verifyUnlessKnown } from "../execute/wheel-set.js";
-import { sha256FileSync } from "../project/file-hash.js";
+import {
+  BadCacheEntry,
+  cachePushFailed,
+  getCheckedManifest,
+  isRefusedEntry,
+  publishedWheelBytes,
+  refusedUnless,
+  sha256Hex,
+  uploadIfMissing,
+} from "./cache-entry-io.js";
 import type { WorkflowContext } from "./context.js";
 import { cacheUnavailable, type WheelCache } from "./wheel-cache.js";
 
@@ -46,10 +53,6 @@ export interface FetchedSdistWheels {
   /** The registry failed us during the lookup: nothing is pushed to it after the build either. */
   unavailable: boolean;
 }
-
-class BadEntry extends Error {}
-
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 export async function fetchSdistWheels(
   ctx: WorkflowContext,
@@ -82,10 +85,10 @@ export async function fetchSdistWheels(
             fetched.wheels.push(wheel);
           } catch (error) {
             if (ctx.signal.aborted) throw error;
-            if (!(error instanceof BadEntry || isIntegrity(error))) throw error;
+            if (!isRefusedEntry(error)) throw error;
             ctx.emit({
               type: "warning",
-              message: `the registry cache ${where} holds a bad entry under ${entry.tag} (${(error as Error).message}): refused, that sdist is compiled`,
+              message: `the registry cache ${where} holds a bad entry under ${entry.tag} (${error.message}): refused, that sdist is compiled`,
             });
           }
         }
@@ -104,10 +107,6 @@ export async function fetchSdistWheels(
   return fetched;
 }
 
-function isIntegrity(error: unknown): boolean {
-  return error instanceof WheelwrightError && !(error instanceof RegistryError);
-}
-
 async function pullOne(
   cache: WheelCache,
   group: SdistWheelGroup,
@@ -116,30 +115,27 @@ async function pullOne(
   known: KnownWheels,
   bytesLeft: number,
 ): Promise<CachedSdistWheel> {
-  const found = await cache.registry.getManifest(entry.tag, MAX_MANIFEST_BYTES);
-  if (found === undefined) throw new BadEntry("the tag went away while it was read");
-  if (found.digest !== `sha256:${sha256(found.bytes)}`)
-    throw new BadEntry("the manifest is not the digest it was served as");
-  let parsed: ReturnType<typeof parseSdistWheelArtifact>;
-  try {
-    parsed = parseSdistWheelArtifact(JSON.parse(found.bytes.toString("utf8")), {
+  const manifest = await getCheckedManifest(cache.registry, entry.tag);
+  if (manifest === undefined) throw new BadCacheEntry("the tag went away while it was read");
+  const parsed = refusedUnless(() =>
+    parseSdistWheelArtifact(JSON.parse(manifest.toString("utf8")), {
       group,
       sdistSha256: entry.sdistSha256,
       maxWheelBytes: Math.min(cache.limits.maxWheelBytes, bytesLeft),
-    });
-  } catch (error) {
-    throw new BadEntry((error as Error).message);
-  }
+    }),
+  );
   const { layer } = parsed;
   const file = path.join(dir, layer.filename);
   try {
     const received = await cache.registry.getBlob(layer.digest, file, layer.size);
     if (received !== layer.sha256)
-      throw new BadEntry(`${layer.filename}: the blob's sha256 is not its digest`);
+      throw new BadCacheEntry(`${layer.filename}: the blob's sha256 is not its digest`);
     // The same checks as a builder's wheels: a sound zip, RECORD, METADATA's name and version.
     const verified = await verifyUnlessKnown(file, layer.filename, known, received);
     if (verified.name !== normalizeName(parsed.name) || verified.version !== parsed.version)
-      throw new BadEntry(`${layer.filename} is not the ${parsed.name} ${parsed.version} its entry names`);
+      throw new BadCacheEntry(
+        `${layer.filename} is not the ${parsed.name} ${parsed.version} its entry names`,
+      );
     return {
       sdistSha256: entry.sdistSha256,
       filename: layer.filename,
@@ -195,15 +191,7 @@ export async function pushSdistWheels(
       (detail) => detail,
     );
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    if (error instanceof IntegrityError) {
-      ctx.emit({
-        type: "warning",
-        message: `${error.message} (the registry cache ${where} was left as it was)`,
-      });
-      return;
-    }
-    cacheUnavailable(
+    cachePushFailed(
       ctx,
       cache,
       error,
@@ -221,20 +209,13 @@ async function pushOne(
   group: SdistWheelGroup,
 ): Promise<number> {
   const { registry } = cache;
-  let uploaded = 0;
-  const upload = async (digest: string, bytes: Buffer) => {
-    if (await registry.hasBlob(digest)) return;
-    await registry.putBlob(digest, bytes);
-    uploaded += bytes.length;
-  };
-  const file = path.join(wheelhouse, wheel.filename);
-  if (sha256FileSync(file) !== wheel.sha256)
-    throw new IntegrityError(`${wheel.filename} changed after it was published: not pushed to the cache`);
+  const bytes = publishedWheelBytes(wheelhouse, wheel);
   const facts = sdistWheelFacts(wheel, group);
   const config = sdistWheelConfig(facts);
-  const configDigest = `sha256:${sha256(config)}`;
-  await upload(configDigest, config);
-  await upload(`sha256:${wheel.sha256}`, readFileSync(file));
+  const configDigest = `sha256:${sha256Hex(config)}`;
+  const uploaded =
+    (await uploadIfMissing(registry, configDigest, config)) +
+    (await uploadIfMissing(registry, `sha256:${wheel.sha256}`, bytes));
   const artifact = composeSdistWheelArtifact(facts, {
     config: { digest: configDigest, size: config.length },
     project: cache.project,
