@@ -5,12 +5,10 @@
 // with a changed application (so the wheel set's entry misses) and compiles no sdist: every sdist
 // wheel is fetched from the cache, byte for byte machine 1's. With the registry stopped, machine 3
 // compiles them itself and says why.
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Manifest } from "../../src/domain/manifest.js";
-import type { WheelwrightEvent } from "../../src/events.js";
+import { events, machine, manifestOf, messages, sha256 } from "../support/cache-machines.js";
 import { type CliResult, cliEnv, runCli } from "../support/cli.js";
 import { engineOrSkip } from "../support/engine.js";
 import { projectNames, setToolKey } from "../support/fault-projects.js";
@@ -21,28 +19,9 @@ import { testRun } from "../support/test-run.js";
 
 const SCENARIO = "sdist-cache";
 
-function machine(name: string): Record<string, string> {
-  const home = mkdtempSync(path.join(testRun().tempRoot, `sdist-machine-${name}-`));
-  return {
-    HOME: home,
-    XDG_CACHE_HOME: path.join(home, ".cache"),
-    DOCKER_CONFIG: path.join(home, ".docker"),
-  };
-}
-
-const events = (result: CliResult): WheelwrightEvent[] =>
-  result.stderr
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as WheelwrightEvent);
-const messages = (result: CliResult, type: "notice" | "warning") =>
-  events(result).flatMap((event) => (event.type === type ? [event.message] : []));
 const progressTexts = (result: CliResult) =>
   events(result).flatMap((event) => (event.type === "progress" ? [event.text] : []));
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-const manifestOf = (root: string) =>
-  JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as Manifest;
 /** The wheels built from sdists, by file name: the sha256 of the bytes in the wheelhouse. */
 function sdistWheelBytes(root: string): Record<string, string> {
   const fromSdists = new Set(
@@ -66,7 +45,7 @@ describe.skipIf(engineOrSkip())("per-sdist wheel cache entries (two machines, on
 
   const on = (env: Record<string, string>, args: string[]) => runCli(args, { cwd: root, env: cliEnv(env) });
   async function freshMachine(name: string): Promise<Record<string, string>> {
-    const env = machine(name);
+    const env = machine("sdist-machine", name);
     const clean = await on(env, ["clean", "--all"]);
     expect(clean.exitCode, clean.stderr).toBe(0);
     return env;

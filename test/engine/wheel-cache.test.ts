@@ -5,13 +5,11 @@
 // byte for byte; a blob damaged in the registry's storage is refused and C builds locally; the
 // entry is listed and pruned; with the registry stopped D warns and builds, or fails with
 // --cache-required; a registry with htpasswd takes the engine's login; a hung one is given up.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Manifest } from "../../src/domain/manifest.js";
 import { EXIT_CODES } from "../../src/errors.js";
-import type { WheelwrightEvent } from "../../src/events.js";
+import { events, machine, manifestOf, messages, sha256 } from "../support/cache-machines.js";
 import { type CliResult, cliEnv, runCli } from "../support/cli.js";
 import { engineOrSkip } from "../support/engine.js";
 import { projectNames, setToolKey } from "../support/fault-projects.js";
@@ -22,29 +20,9 @@ import { testRun } from "../support/test-run.js";
 
 const SCENARIO = "wheel-cache";
 
-/** A machine of its own: HOME, cache folder (result store) and engine config. */
-function machine(name: string): Record<string, string> {
-  const home = mkdtempSync(path.join(testRun().tempRoot, `machine-${name}-`));
-  return {
-    HOME: home,
-    XDG_CACHE_HOME: path.join(home, ".cache"),
-    DOCKER_CONFIG: path.join(home, ".docker"),
-  };
-}
-
-const events = (result: CliResult): WheelwrightEvent[] =>
-  result.stderr
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as WheelwrightEvent);
-const messages = (result: CliResult, type: "notice" | "warning") =>
-  events(result).flatMap((event) => (event.type === type ? [event.message] : []));
 const stepIds = (result: CliResult) =>
   events(result).flatMap((event) => (event.type === "step-started" ? [event.id] : []));
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-const manifestOf = (root: string) =>
-  JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as Manifest;
 /** Every wheel's bytes' sha256, read from the files (not the manifest). */
 function wheelBytes(root: string): Record<string, string> {
   const dir = path.join(root, "wheelhouse");
@@ -68,7 +46,7 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
 
   /** A fresh machine: its own folders, and the project's cache volume and wheelhouse removed. */
   async function freshMachine(name: string): Promise<Record<string, string>> {
-    const env = machine(name);
+    const env = machine("machine", name);
     const clean = await on(env, ["clean", "--all"]);
     expect(clean.exitCode, clean.stderr).toBe(0);
     return env;
@@ -116,7 +94,7 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
 
   it("build --dry-run names the lookup", async () => {
     // B's wheelhouse is up to date (nothing to look up): a wheelhouse elsewhere is not.
-    const plan = await on(machine("dry2"), [
+    const plan = await on(machine("machine", "dry2"), [
       "--wheelhouse",
       "elsewhere",
       "build",
@@ -128,7 +106,7 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
   });
 
   it("cache ls lists the set and cext's sdist wheel; prune --dry-run deletes nothing; prune --keep 0 deletes both", async () => {
-    const env = machine("admin");
+    const env = machine("machine", "admin");
     type Listed = { kind: string; tag: string; name: string; version: string; wheels: number; size: number };
     const list = async () =>
       (JSON.parse((await on(env, ["--json", "cache", "ls"])).stdout) as { entries: Listed[] }).entries;
@@ -230,7 +208,7 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
       expect(listed.exitCode, listed.stderr).toBe(0);
       // The set and cext's sdist wheel.
       expect(JSON.parse(listed.stdout).entries).toHaveLength(2);
-      const anonymous = await on(machine("anonymous"), ["--cache", ref, "cache", "ls"]);
+      const anonymous = await on(machine("machine", "anonymous"), ["--cache", ref, "cache", "ls"]);
       expect(anonymous.exitCode).toBe(EXIT_CODES.registry);
       expect(anonymous.stderr).toContain(`Not logged in to the wheel cache ${guarded.address}`);
       for (const result of [build, listed, anonymous])
@@ -244,7 +222,14 @@ describe.skipIf(engineOrSkip())("the registry wheel cache (two machines, one reg
     const hung = await startHungRegistry();
     try {
       const ref = `${hung.address}/${testRun().namespace}/wheels`;
-      const listed = await on(machine("hung"), ["--cache", ref, "--cache-timeout", "2", "cache", "ls"]);
+      const listed = await on(machine("machine", "hung"), [
+        "--cache",
+        ref,
+        "--cache-timeout",
+        "2",
+        "cache",
+        "ls",
+      ]);
       expect(listed.exitCode).toBe(EXIT_CODES.registry);
       expect(listed.stderr).toContain(`The wheel cache ${hung.address} did not answer in 2 s`);
       expect(listed.stderr).toContain("cache-timeout");
