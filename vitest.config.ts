@@ -38,7 +38,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
-          setupFiles: ["test/support/no-processes.ts"],
+          setupFiles: ["test/support/no-processes.ts", "test/support/unit-tmp.ts"],
           // Worker threads start faster than forks (the tier spawns nothing, so it needs no process of its own).
           // Not isolated (the root's poolOptions.threads): see there.
           pool: "threads",

@@ -117,11 +117,11 @@ export class DockerCli implements ContainerEngine {
   async features(): Promise<EngineFeatures> {
     if (this.featureAnswers !== undefined) return this.featureAnswers;
     const { clientVersion } = await this.probe();
-    const info = await this.cli(["info", "--format", "{{json .SecurityOptions}}"], PROBE_TIMEOUT_MS);
-    this.featureAnswers = {
-      buildKit: await this.hasBuildKit(clientVersion),
-      rootless: info.stdout.includes("rootless"),
-    };
+    const [info, buildKit] = await Promise.all([
+      this.cli(["info", "--format", "{{json .SecurityOptions}}"], PROBE_TIMEOUT_MS),
+      this.hasBuildKit(clientVersion),
+    ]);
+    this.featureAnswers = { buildKit, rootless: info.stdout.includes("rootless") };
     return this.featureAnswers;
   }
 
@@ -131,10 +131,10 @@ export class DockerCli implements ContainerEngine {
    * only has the legacy builder.
    */
   private async hasBuildKit(clientVersion: string): Promise<boolean> {
-    const buildx = await this.cli(["buildx", "version"], PROBE_TIMEOUT_MS);
-    if (buildx.exitCode === 0) return true;
     const major = Number.parseInt(clientVersion, 10);
-    return Number.isFinite(major) && major < 23;
+    if (Number.isFinite(major) && major < 23) return true;
+    const buildx = await this.cli(["buildx", "version"], PROBE_TIMEOUT_MS);
+    return buildx.exitCode === 0;
   }
 
   async buildImage(
@@ -167,7 +167,7 @@ export class DockerCli implements ContainerEngine {
   async listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]> {
     const args = ["image", "ls", "-q", "--no-trunc"];
     for (const label of filter.labels) args.push("--filter", `label=${label}`);
-    if (filter.dangling) args.push("--filter", "dangling=true");
+    if (filter.dangling !== undefined) args.push("--filter", `dangling=${filter.dangling}`);
     const result = await this.cli(args);
     if (result.exitCode !== 0) throw engineFailure("list images", result.stderr);
     return [...new Set(lines(result.stdout))];

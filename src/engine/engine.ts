@@ -63,7 +63,7 @@ export interface Engine {
   /** Builds the image and returns the id its first tag names afterwards. */
   buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<{ imageId: string }>;
   inspectImage(reference: string): Promise<ImageInfo | undefined>;
-  /** Image ids matching every label (`key=value`), optionally only dangling ones. */
+  /** Image ids matching every label (`key=value`); `dangling`: only untagged ones (true) or only tagged ones (false). */
   listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]>;
   /** Tags (`repo:tag`) of the images of a repository. */
   listTags(repository: string): Promise<string[]>;

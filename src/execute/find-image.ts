@@ -12,8 +12,12 @@ export async function findImageByContent(
   const labels = [LABEL_PROJECT, LABEL_CONTEXT, LABEL_CONTEXT_HASH].map(
     (key) => `${key}=${wanted.labels[key]}`,
   );
-  for (const id of await engine.listImages({ labels })) {
-    const info = await engine.inspectImage(id);
+  // Tagged images only: the untagged stage images that each legacy multi-stage build leaves (a
+  // release's `FROM base AS deps` carries the base's labels) grow with every release, and each one
+  // cost an inspection, a process of its own. The few left are inspected together.
+  const ids = await engine.listImages({ labels, dangling: false });
+  const infos = await Promise.all(ids.map((id) => engine.inspectImage(id)));
+  for (const info of infos) {
     const tags = (info?.repoTags ?? []).filter((tag) => tag.startsWith(`${wanted.repository}:`));
     if (tags.length > 0) return tags.includes(wanted.preferredTag) ? wanted.preferredTag : tags[0];
   }

@@ -7,6 +7,13 @@ import path from "node:path";
 import { processIsAlive, processStartTime } from "./process-liveness.js";
 
 const PREFIX = "wheelwright-";
+/**
+ * A scratch folder's name: the prefix and a run id (session.ts: 4 to 32 lowercase letters or
+ * digits), nothing else. The sweep looks at these names only, so a temporary folder of some other
+ * tool or test that merely starts with the prefix is never opened; there can be thousands of those
+ * in a shared /tmp, and reading each one's owner file cost a release half a second.
+ */
+const SCRATCH_NAME = /^wheelwright-[a-z0-9]{4,32}$/;
 const OWNER_FILE = ".wheelwright-owner.json";
 
 export interface Owner {
@@ -44,7 +51,7 @@ export function sweepStaleScratch(tmpdir: string): string[] {
   if (!existsSync(tmpdir)) return [];
   const removed: string[] = [];
   for (const name of readdirSync(tmpdir)) {
-    if (!name.startsWith(PREFIX)) continue;
+    if (!SCRATCH_NAME.test(name)) continue;
     const dir = path.join(tmpdir, name);
     try {
       if (statSync(dir).uid !== process.getuid?.()) continue;

@@ -50,6 +50,12 @@ export interface ImageRequest {
    * no image (a rebuilt base would get a new id and make every image on it rebuild too).
    */
   reuseSameContent?: boolean;
+  /**
+   * The requested image is built with BuildKit when the engine has it (ImagePlanInputs.buildKit):
+   * `release` asks it, because BuildKit builds its independent stages at once and commits no layer
+   * for ENV, USER or LABEL, where the legacy builder runs them one after another.
+   */
+  preferBuildKit?: boolean;
 }
 
 /** An existing image of the same content, given this commit's tags instead of being rebuilt. */
@@ -103,6 +109,8 @@ export interface ImagePlanInputs {
   scratchDir: string;
   /** The target built for (issue 14): its suffix ends every tag, its build args go to every build. */
   target?: ImageTarget;
+  /** The engine builds with BuildKit when asked (undefined: not known, as in a dry run without an engine). */
+  buildKit?: boolean;
 }
 
 const NEEDS_BUILDKIT = /^\s*RUN\s+(?:--\S+\s+)*--mount=/im;
@@ -220,7 +228,7 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
     ...(own ? request.labels : {}),
   };
   const needsBuildKit = NEEDS_BUILDKIT.test(folder.dockerfile ?? "");
-  const builder = needsBuildKit ? "buildkit" : "legacy";
+  const builder = needsBuildKit || prefersBuildKit(inputs, own) ? "buildkit" : "legacy";
   const original = `${root}/${folder.path}/Dockerfile`;
   const inInstruction = labelsAsInstruction(inputs.binary, builder);
   const generated = `${inputs.scratchDir}/${node.context}.Dockerfile`;
@@ -250,6 +258,21 @@ function buildStep(inputs: ImagePlanInputs, step: StepInputs): ImageBuildStep {
     externalImages: externalImagesOf(node, step.nodes, step.buildArgs),
     needsBuildKit,
   };
+}
+
+/**
+ * Whether this image is built with BuildKit although its Dockerfile does not need it: asked for, and
+ * offered by a docker engine. Not for a target with a platform of its own: BuildKit would resolve
+ * the FROM image for that platform, where the legacy builder uses the local image as it is.
+ */
+function prefersBuildKit(inputs: ImagePlanInputs, own: boolean): boolean {
+  return (
+    own &&
+    inputs.request.preferBuildKit === true &&
+    inputs.buildKit === true &&
+    inputs.binary === "docker" &&
+    inputs.target?.platform === undefined
+  );
 }
 
 function gitWarnings(git: GitFacts): string[] {

@@ -17,6 +17,14 @@ import { SBOM_FILE } from "../domain/sbom.js";
 import type { ImageBuildStep, ImagePlan } from "./image-plan.js";
 import type { PrintablePlan, PrintableStep } from "./plan.js";
 
+/** Prints `installed:NAME==VERSION` per distribution; no `"`, `$` or backquote (it is in double quotes). */
+const INSTALLED_SCRIPT = [
+  "import importlib.metadata as m",
+  "for d in m.distributions():",
+  "  n = d.metadata['Name']",
+  "  if n: print('installed:%s==%s' % (n, d.version))",
+].join("\n");
+
 /**
  * What the check looks for, as `kind:value` lines: compilers, -dev packages, wheel files, installed
  * packages; then, for the SBOM, dpkg's status and os-release, line by line under their prefixes.
@@ -25,7 +33,9 @@ export const RELEASE_CHECK_SCRIPT = [
   "for c in gcc cc make; do command -v $c >/dev/null 2>&1 && echo compiler:$c; done",
   "dpkg-query -W -f '${Package}\\n' 2>/dev/null | grep -- '-dev$' | sed 's/^/dev-package:/'",
   "find / -xdev \\( -path /proc -o -path /sys \\) -prune -o -name '*.whl' -print 2>/dev/null | sed 's/^/wheel-file:/'",
-  "python -m pip list --format=freeze 2>/dev/null | sed 's/^/installed:/'",
+  // importlib.metadata reads what pip list reads (the distributions on sys.path) without importing
+  // pip, which took about a second of a release's check; pip list stays for a Python before 3.8.
+  `python -c "${INSTALLED_SCRIPT}" 2>/dev/null || python -m pip list --format=freeze 2>/dev/null | sed 's/^/installed:/'`,
   ...IMAGE_SYSTEM_SCRIPT,
   "true",
 ].join("; ");

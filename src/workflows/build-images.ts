@@ -35,6 +35,10 @@ export async function planImageBuild(
   const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
   const epoch = parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH);
   const contexts = projectContextFolders(project);
+  const buildKit =
+    request.preferBuildKit === true && engine?.kind === "docker"
+      ? (await engine.features()).buildKit
+      : undefined;
   const plan = (existingImages: ReadonlyMap<string, string>) =>
     planImages({
       config: project.config,
@@ -47,6 +51,7 @@ export async function planImageBuild(
       root: project.root,
       binary: binaryFor(project.config.engine.value, engine),
       scratchDir: scratchPath(ctx.tmpdir, runId),
+      ...(buildKit === undefined ? {} : { buildKit }),
       ...(project.target === undefined
         ? {}
         : {

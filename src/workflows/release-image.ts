@@ -64,6 +64,7 @@ export async function planReleaseImage(
       contextDir,
       tags: [candidate],
       labels: { [LABEL_WHEELHOUSE]: manifest.inputs.fingerprint },
+      preferBuildKit: true,
     },
     engine,
     runId,

@@ -6,7 +6,7 @@ import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/domain/manifest.js";
 import { runCli, sh } from "../support/cli.js";
-import { engineOrSkip, imageExists } from "../support/engine.js";
+import { buildKitClientPath, engineOrSkip, imageExists } from "../support/engine.js";
 import { commitAll, copyPolls, git, projectOf } from "../support/fixtures.js";
 import { expectReleaseSbom, inImage } from "../support/sbom-checks.js";
 
@@ -88,6 +88,45 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     expect(after.at(-1)).not.toBe(before.at(-1));
   });
 
+  it("with a client that has BuildKit, builds the release with it, and an app-only change reuses its dependency layer", async () => {
+    const root = copyPolls();
+    const scratch = path.join(path.dirname(root), `bk-${path.basename(root)}`);
+    const trace = path.join(scratch, "trace.jsonl");
+    const env = { PATH: buildKitClientPath(path.join(scratch, "bin")), WHEELWRIGHT_TRACE: trace };
+    const release = async () => {
+      expect((await runCli(["build", "test"], { cwd: root, env })).exitCode).toBe(0);
+      writeFileSync(trace, "");
+      const result = await runCli(["release"], { cwd: root, env });
+      expect(result.exitCode, result.stderr).toBe(0);
+      // The release image's build ran with BuildKit (the SBOM's one-line image keeps the legacy builder).
+      const builds = readFileSync(trace, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as { argv: string[]; env: Record<string, string> })
+        .filter(
+          (line) => line.argv[1] === "build" && line.argv.some((a) => a.includes(":wheelwright-candidate-")),
+        );
+      expect(builds.map((b) => b.env.DOCKER_BUILDKIT)).toEqual(["1", "0"]);
+      return result;
+    };
+    await release();
+    const before = layersOf(`${REPO()}:latest`);
+    appendFileSync(path.join(root, "polls", "results.py"), "\nRELEASE_CHANGE = 1\n");
+    commitAll(root, "app change");
+    const second = await release();
+    expect(second.stdout + second.stderr).toMatch(/check the release image/);
+    const after = layersOf(`${REPO()}:latest`);
+    expect(after.slice(0, -2)).toEqual(before.slice(0, -2));
+    expect(after.at(-2)).not.toBe(before.at(-2));
+    // What reached the image is what the check allows: non-root, and the app's new code.
+    expect(
+      String(execaSync("docker", ["image", "inspect", "-f", "{{.Config.User}}", `${REPO()}:latest`]).stdout),
+    ).toBe("10001");
+    const where =
+      "python -c \"import importlib.util as u; print(u.find_spec('polls').submodule_search_locations[0])\"";
+    expect(inImage(`${REPO()}:latest`, `grep -c RELEASE_CHANGE "$(${where})/results.py"`)).toBe("1");
+  });
+
   it("refuses a wheelhouse built from other inputs than the current tree, naming what changed", async () => {
     const root = copyPolls();
     expect((await runCli(["build", "test"], { cwd: root })).exitCode).toBe(0);
@@ -128,11 +167,18 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     );
   });
 
-  it("fails its check (exit 5) for an image with a compiler that runs as root, and creates no tag", async () => {
+  it("fails its check (exit 5) for an image with a compiler and a test package that runs as root, and creates no tag", async () => {
     const root = copyPolls();
+    // pytest, which only the test extra needs, as the image's Python sees it: a dist-info folder.
+    const fakePytest = [
+      "import os, sysconfig",
+      "d = os.path.join(sysconfig.get_paths()['purelib'], 'pytest-8.0.0.dist-info')",
+      "os.makedirs(d)",
+      "open(os.path.join(d, 'METADATA'), 'w').write('Metadata-Version: 2.1\\nName: pytest\\nVersion: 8.0.0\\n')",
+    ].join("; ");
     writeFileSync(
       path.join(root, "docker", "release", "Dockerfile"),
-      "ARG BUILDER_IMAGE\nFROM ${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\n",
+      `ARG BUILDER_IMAGE\nFROM \${BUILDER_IMAGE}\nCOPY wheels/ /wheels/\nRUN python -c "${fakePytest}"\n`,
     );
     commitAll(root, "bad-release");
     const sha = git(root, "rev-parse", "--short=12", "HEAD");
@@ -142,6 +188,7 @@ describe.skipIf(engineOrSkip())("wheelwright release (real engine)", () => {
     expect(result.stderr).toMatch(/it runs as root/);
     expect(result.stderr).toMatch(/it holds a compiler: gcc/);
     expect(result.stderr).toMatch(/it holds a wheel file: \/wheels\//);
+    expect(result.stderr).toMatch(/it holds pytest, which only extra:test needs/);
     for (const tag of [sha, "should-not-exist"]) expect(imageExists(`${REPO()}:${tag}`)).toBe(false);
   });
 });

@@ -264,7 +264,10 @@ export class FakeEngine implements ContainerEngine {
           return image.labels[key!] === value;
         }),
       )
-      .filter((image) => !filter.dangling || ![...this.tags.values()].includes(image.id))
+      .filter(
+        (image) =>
+          filter.dangling === undefined || filter.dangling !== [...this.tags.values()].includes(image.id),
+      )
       .map((image) => image.id);
   }
 

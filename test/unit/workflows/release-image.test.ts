@@ -141,6 +141,35 @@ describe("release workflow (fake engine)", () => {
     expect(engine.calls).toEqual([]);
   });
 
+  it("builds the release image with BuildKit where the engine has it, and with the legacy builder where not", async () => {
+    const { ctx, engine, project } = await setup();
+    const legacy = (await planReleaseImage(ctx, project, [], engine)).image.steps.at(-1)!;
+    expect(legacy.spec.builder).toBe("legacy");
+    expect(legacy.command.env).toEqual({ DOCKER_BUILDKIT: "0" });
+    engine.features_ = { buildKit: true, rootless: false };
+    const plan = await planReleaseImage(ctx, project, [], engine);
+    const step = plan.image.steps.at(-1)!;
+    expect(step.spec.builder).toBe("buildkit");
+    expect(step.command.env).toMatchObject({ DOCKER_BUILDKIT: "1" });
+    // BuildKit applies --label as metadata: the labels go as flags, not as a generated LABEL step.
+    expect(step.command.argv).toContain(
+      `io.wheelwright.wheelhouse=${step.labels["io.wheelwright.wheelhouse"]}`,
+    );
+    expect(step.spec.dockerfile).toBe(path.join(project.root, "docker", "release", "Dockerfile"));
+    // Only the release asks for it: the base image it may need is built as before.
+    await releaseImage(ctx, project, plan, engine);
+    const built = engine.calls.filter((c) => c.verb === "buildImage").map((c) => c.args[0] as ImageBuildSpec);
+    expect(
+      built.find((spec) => spec.tags.includes(plan.candidate) && spec.contextDir === plan.contextDir)
+        ?.builder,
+    ).toBe("buildkit");
+    expect(
+      built
+        .filter((spec) => spec.contextDir !== plan.contextDir && spec.contextDir !== plan.sbom.contextDir)
+        .map((s) => s.builder),
+    ).not.toContain("buildkit");
+  });
+
   it("prints the same build it runs: the plan's command is the build spec's command line", async () => {
     const { ctx, engine, project } = await setup();
     const plan = await planReleaseImage(ctx, project, [], engine);
