@@ -45,19 +45,27 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     emit,
     "source",
     `copy the source in (${inputs.tree.files.length} files)`,
+    // Each copy is an engine call of its own into its own folder: they go in together, with the
+    // first pass's request (one after another, they were a third of an app-only build's copying).
     async () => {
-      await sandbox.putSource(
-        inputs.tree.files.map((file) => file.path),
-        inputs.tree.dir,
-      );
-      if (inputs.cachedWheels !== undefined && inputs.cachedWheels.files.length > 0)
-        await sandbox.putWheels(inputs.cachedWheels.files, inputs.cachedWheels.dir);
-      if (inputs.netrc !== "")
-        await sandbox.putFiles(sandbox.paths.home, [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }]);
+      const cachedWheels = inputs.cachedWheels;
+      await Promise.all([
+        sandbox.putSource(
+          inputs.tree.files.map((file) => file.path),
+          inputs.tree.dir,
+        ),
+        cachedWheels !== undefined && cachedWheels.files.length > 0
+          ? sandbox.putWheels(cachedWheels.files, cachedWheels.dir)
+          : undefined,
+        inputs.netrc !== ""
+          ? sandbox.putFiles(sandbox.paths.home, [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }])
+          : undefined,
+        putRequest(sandbox, inputs.helper),
+      ]);
     },
     clock,
   );
-  const first = await helperPass(inputs, inputs.helper);
+  const first = await helperPass(inputs, inputs.helper, { requestIn: true });
   let full = !inputs.helper.request.appOnly;
   if (!full && !sameRequirements(first.app?.requires ?? [], inputs.previousRequires ?? [])) {
     emit({ type: "notice", message: "the application's requirements changed: building every wheel" });
@@ -76,11 +84,15 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
   return { received, full };
 }
 
-async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
-  const { sandbox } = inputs;
-  await sandbox.putFiles(sandbox.paths.input, [
+function putRequest(sandbox: BuildSandbox, helper: HelperInvocation): Promise<void> {
+  return sandbox.putFiles(sandbox.paths.input, [
     { name: "request.json", content: JSON.stringify(helper.request), mode: 0o644 },
   ]);
+}
+
+async function helperPass(inputs: SessionInputs, helper: HelperInvocation, options = { requestIn: false }) {
+  const { sandbox } = inputs;
+  if (!options.requestIn) await putRequest(sandbox, helper);
   const result = await runHelper({
     sandbox,
     argv: helper.argv,

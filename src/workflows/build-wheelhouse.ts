@@ -133,21 +133,38 @@ export async function buildOnce(
     session = await runBuildSession(
       sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
     );
-  } finally {
+  } catch (error) {
     await sandbox.close();
+    throw error;
   }
-  const set = await step(
-    ctx.emit,
-    "verify",
-    "verify every wheel as an installer would",
-    () =>
-      wheelSetOf(
-        session.received,
-        { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
-        facts.store,
-      ),
-    ctx.clock,
+  // What the builder made is on the host now: its container is removed while the host verifies it
+  // (a removal takes a fifth of a second), and the build ends only once both are done. The close's
+  // error is caught at once, so it is never an unhandled rejection while the verification runs.
+  const closed = sandbox.close().then(
+    () => undefined,
+    (error: unknown) => ({ error }),
   );
+  let set: Awaited<ReturnType<typeof wheelSetOf>>;
+  try {
+    set = await step(
+      ctx.emit,
+      "verify",
+      "verify every wheel as an installer would",
+      () =>
+        wheelSetOf(
+          session.received,
+          { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
+          facts.store,
+        ),
+      ctx.clock,
+    );
+  } catch (error) {
+    // A verification that failed says more than a removal that failed with it.
+    await closed;
+    throw error;
+  }
+  const failure = await closed;
+  if (failure !== undefined) throw failure.error;
   if (
     decision.mode.kind === "app-only" &&
     !session.full &&
