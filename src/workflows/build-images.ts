@@ -5,6 +5,7 @@ import type { LoadedProject } from "../config/load.js";
 import type { EngineChoice } from "../config/schema.js";
 import { outputDir } from "../config/target-view.js";
 import type { EngineBinary } from "../domain/engine-commands.js";
+import type { GitFacts } from "../domain/git-facts.js";
 import { parseSourceDateEpoch } from "../domain/source-date-epoch.js";
 import type { Engine } from "../engine/engine.js";
 import { findImageByContent } from "../execute/find-image.js";
@@ -31,14 +32,17 @@ export async function planImageBuild(
   request: ImageRequest,
   engine: Engine | undefined,
   runId = ctx.newRunId(),
+  /** The git facts when the caller read them already (release reads them once for its tags too). */
+  knownGit?: GitFacts,
 ): Promise<ImagePlan> {
-  const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
+  const [git, buildKit] = await Promise.all([
+    knownGit ?? readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
+    request.preferBuildKit === true && engine?.kind === "docker"
+      ? engine.features().then((features) => features.buildKit)
+      : undefined,
+  ]);
   const epoch = parseSourceDateEpoch(ctx.env.SOURCE_DATE_EPOCH);
   const contexts = projectContextFolders(project);
-  const buildKit =
-    request.preferBuildKit === true && engine?.kind === "docker"
-      ? (await engine.features()).buildKit
-      : undefined;
   const plan = (existingImages: ReadonlyMap<string, string>) =>
     planImages({
       config: project.config,

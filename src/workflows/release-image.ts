@@ -19,9 +19,10 @@ import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.
 import { verifyUnlessKnown } from "../execute/wheel-set.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
-import { binaryFor, planImageBuild } from "./build-images.js";
+import { readGitFacts } from "../project/git.js";
+import { binaryFor, ignoredPaths, planImageBuild } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
-import { releaseImageOfThisCommit } from "./release-reference.js";
+import { releaseReferenceOf } from "./release-reference.js";
 import { projectStore } from "./result-store.js";
 import { currentWheelhouse } from "./wheelhouse-state.js";
 
@@ -49,11 +50,20 @@ export async function planReleaseImage(
     return problem === undefined ? [] : [`'${tag}' ${problem}`];
   });
   if (badTags.length > 0) throw new InputError("Invalid release tag", { details: badTags });
-  const manifest = await currentWheelhouse(ctx, project, "release");
+  // Git is read once, for the tags and the image plan alike, while the wheelhouse is checked; the
+  // wheelhouse's problem, when both have one, is the one said (as when they ran one after another).
+  const [wheelhouse, facts] = await Promise.allSettled([
+    currentWheelhouse(ctx, project, "release"),
+    readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
+  ]);
+  if (wheelhouse.status === "rejected") throw wheelhouse.reason;
+  if (facts.status === "rejected") throw facts.reason;
+  const manifest = wheelhouse.value;
+  const git = facts.value;
   const runId = ctx.newRunId();
   const contextDir = path.join(scratchPath(ctx.tmpdir, runId), "release");
   const sbomContextDir = path.join(scratchPath(ctx.tmpdir, runId), "sbom");
-  const reference = await releaseImageOfThisCommit(ctx, project);
+  const reference = releaseReferenceOf(project, git);
   const candidate = `${reference.repository}:${CANDIDATE_TAG_PREFIX}${runId}`;
   const image = await planImageBuild(
     ctx,
@@ -68,6 +78,7 @@ export async function planReleaseImage(
     },
     engine,
     runId,
+    git,
   );
   return planRelease({
     binary: binaryFor(project.config.engine.value, engine),
@@ -242,7 +253,7 @@ async function checkCandidate(
 /** Tags the checked image; the release images these tags named before go once no tag names them. */
 async function moveTags(plan: ReleasePlan, engine: ContainerEngine, id: string): Promise<void> {
   const previous = await Promise.all(plan.finalTags.map((tag) => engine.inspectImage(tag)));
-  for (const tag of plan.finalTags) await engine.tagImage(plan.candidate, tag);
+  await Promise.all(plan.finalTags.map((tag) => engine.tagImage(plan.candidate, tag)));
   const replaced = new Set(previous.flatMap((p) => (p !== undefined && p.id !== id ? [p.id] : [])));
   for (const old of replaced) {
     if ((await engine.inspectImage(old))?.repoTags.length === 0) await engine.removeImages([old]);

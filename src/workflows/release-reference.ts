@@ -3,6 +3,7 @@
 // `run` and `push` look for it.
 import type { LoadedProject } from "../config/load.js";
 import { tagSuffix } from "../config/target-view.js";
+import type { GitFacts } from "../domain/git-facts.js";
 import { imageRepository } from "../domain/image-ref.js";
 import { imageTags } from "../domain/image-tags.js";
 import { contextImageName } from "../domain/names.js";
@@ -25,8 +26,15 @@ export async function releaseImageOfThisCommit(
   ctx: WorkflowContext,
   project: LoadedProject,
 ): Promise<ReleaseReference> {
+  return releaseReferenceOf(
+    project,
+    await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
+  );
+}
+
+/** The release image's reference for git facts already read. */
+export function releaseReferenceOf(project: LoadedProject, git: GitFacts): ReleaseReference {
   const { namespace, app, version, releaseContext } = project.config;
-  const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
   const repository = imageRepository(namespace.value, app.value, contextImageName(releaseContext.value));
   const suffix = tagSuffix(project);
   const tags = imageTags(git, version.value, suffix);
