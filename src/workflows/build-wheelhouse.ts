@@ -16,7 +16,7 @@ import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
 import { runBuildSession, type SessionInputs } from "../execute/build-session.js";
 import { moveInto, publishManifest } from "../execute/publish-wheelhouse.js";
-import type { BuildSandbox } from "../execute/sandbox.js";
+import { type BuildSandbox, closeDuring } from "../execute/sandbox.js";
 import { wheelSetOf } from "../execute/wheel-set.js";
 import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
@@ -137,16 +137,9 @@ export async function buildOnce(
     await sandbox.close();
     throw error;
   }
-  // What the builder made is on the host now: its container is removed while the host verifies it
-  // (a removal takes a fifth of a second), and the build ends only once both are done. The close's
-  // error is caught at once, so it is never an unhandled rejection while the verification runs.
-  const closed = sandbox.close().then(
-    () => undefined,
-    (error: unknown) => ({ error }),
-  );
-  let set: Awaited<ReturnType<typeof wheelSetOf>>;
-  try {
-    set = await step(
+  // What the builder made is on the host now: its container is removed while the host verifies it.
+  const set = await closeDuring(sandbox, () =>
+    step(
       ctx.emit,
       "verify",
       "verify every wheel as an installer would",
@@ -157,14 +150,8 @@ export async function buildOnce(
           facts.store,
         ),
       ctx.clock,
-    );
-  } catch (error) {
-    // A verification that failed says more than a removal that failed with it.
-    await closed;
-    throw error;
-  }
-  const failure = await closed;
-  if (failure !== undefined) throw failure.error;
+    ),
+  );
   if (
     decision.mode.kind === "app-only" &&
     !session.full &&
