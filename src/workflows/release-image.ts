@@ -253,7 +253,9 @@ async function checkCandidate(
 /** Tags the checked image; the release images these tags named before go once no tag names them. */
 async function moveTags(plan: ReleasePlan, engine: ContainerEngine, id: string): Promise<void> {
   const previous = await Promise.all(plan.finalTags.map((tag) => engine.inspectImage(tag)));
-  await Promise.all(plan.finalTags.map((tag) => engine.tagImage(plan.candidate, tag)));
+  // One after another: podman rewrites an image's list of names on each tag, and two tags given at
+  // once lose one of them (seen in the podman engine test).
+  for (const tag of plan.finalTags) await engine.tagImage(plan.candidate, tag);
   const replaced = new Set(previous.flatMap((p) => (p !== undefined && p.id !== id ? [p.id] : [])));
   for (const old of replaced) {
     if ((await engine.inspectImage(old))?.repoTags.length === 0) await engine.removeImages([old]);
