@@ -10,6 +10,7 @@ import { type Detection, detectEngine } from "../engine/detect.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { InputError } from "../errors.js";
 import type { EventSink } from "../events.js";
+import { RUN_ID_PATTERN } from "../execute/scratch.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 export interface Session {
@@ -51,7 +52,7 @@ export function loadSessionProject(session: Session): LoadedProject {
 function runIdFrom(env: Readonly<Record<string, string | undefined>>): string {
   const fixed = env.WHEELWRIGHT_RUN_ID;
   if (fixed === undefined || fixed === "") return randomBytes(5).toString("hex");
-  if (!/^[a-z0-9]{4,32}$/.test(fixed))
+  if (!RUN_ID_PATTERN.test(fixed))
     throw new InputError(`WHEELWRIGHT_RUN_ID: '${fixed}' must be 4 to 32 lowercase letters or digits`);
   return fixed;
 }

@@ -65,11 +65,12 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     },
     clock,
   );
-  const first = await helperPass(inputs, inputs.helper, { requestIn: true });
+  const first = await helperPass(inputs, inputs.helper);
   let full = !inputs.helper.request.appOnly;
   if (!full && !sameRequirements(first.app?.requires ?? [], inputs.previousRequires ?? [])) {
     emit({ type: "notice", message: "the application's requirements changed: building every wheel" });
     await sandbox.run(["sh", "-c", `rm -rf '${sandbox.paths.out}' && mkdir -p '${sandbox.paths.out}'`]);
+    await putRequest(sandbox, inputs.fullHelper!);
     await helperPass(inputs, inputs.fullHelper!);
     full = true;
   }
@@ -90,9 +91,9 @@ function putRequest(sandbox: BuildSandbox, helper: HelperInvocation): Promise<vo
   ]);
 }
 
-async function helperPass(inputs: SessionInputs, helper: HelperInvocation, options = { requestIn: false }) {
+/** Runs the helper on its request, which the caller has put in. */
+async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
   const { sandbox } = inputs;
-  if (!options.requestIn) await putRequest(sandbox, helper);
   const result = await runHelper({
     sandbox,
     argv: helper.argv,

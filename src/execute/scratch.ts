@@ -7,13 +7,18 @@ import path from "node:path";
 import { processIsAlive, processStartTime } from "./process-liveness.js";
 
 const PREFIX = "wheelwright-";
+/** A run id (session.ts makes or accepts one): 4 to 32 lowercase letters or digits. */
+export const RUN_ID_PATTERN = /^[a-z0-9]{4,32}$/;
+
 /**
- * A scratch folder's name: the prefix and a run id (session.ts: 4 to 32 lowercase letters or
- * digits), nothing else. The sweep looks at these names only, so a temporary folder of some other
- * tool or test that merely starts with the prefix is never opened; there can be thousands of those
- * in a shared /tmp, and reading each one's owner file cost a release half a second.
+ * A scratch folder's name: the prefix and a run id, nothing else. The sweep looks at these names
+ * only, so a temporary folder of some other tool or test that merely starts with the prefix is
+ * never opened; there can be thousands of those in a shared /tmp, and reading each one's owner
+ * file cost a release half a second.
  */
-const SCRATCH_NAME = /^wheelwright-[a-z0-9]{4,32}$/;
+function isScratchName(name: string): boolean {
+  return name.startsWith(PREFIX) && RUN_ID_PATTERN.test(name.slice(PREFIX.length));
+}
 const OWNER_FILE = ".wheelwright-owner.json";
 
 export interface Owner {
@@ -51,7 +56,7 @@ export function sweepStaleScratch(tmpdir: string): string[] {
   if (!existsSync(tmpdir)) return [];
   const removed: string[] = [];
   for (const name of readdirSync(tmpdir)) {
-    if (!SCRATCH_NAME.test(name)) continue;
+    if (!isScratchName(name)) continue;
     const dir = path.join(tmpdir, name);
     try {
       if (statSync(dir).uid !== process.getuid?.()) continue;

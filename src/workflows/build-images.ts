@@ -36,7 +36,7 @@ export async function planImageBuild(
   knownGit?: GitFacts,
 ): Promise<ImagePlan> {
   const [git, buildKit] = await Promise.all([
-    knownGit ?? readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
+    knownGit ?? readProjectGit(ctx, project),
     request.preferBuildKit === true && engine?.kind === "docker"
       ? engine.features().then((features) => features.buildKit)
       : undefined,
@@ -134,4 +134,9 @@ export function ignoredPaths(project: LoadedProject): string[] {
   const relative = path.relative(project.root, outputDir(project)).split(path.sep).join("/");
   const dir = path.posix.dirname(relative);
   return [relative, `${dir === "." ? "" : `${dir}/`}.${path.posix.basename(relative)}.*`];
+}
+
+/** The project's git facts, wheelwright's own outputs not counting as changes (ignoredPaths). */
+export function readProjectGit(ctx: WorkflowContext, project: LoadedProject): Promise<GitFacts> {
+  return readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
 }

@@ -14,9 +14,8 @@ import { contextImageName, imageBuildArg } from "../domain/names.js";
 import type { CandidateReport } from "../engine/detect.js";
 import { readHostEmulation } from "../engine/host-emulation.js";
 import { projectContextFolders } from "../project/contexts.js";
-import { readGitFacts } from "../project/git.js";
 import { readHostPipSettings } from "../project/pip-config.js";
-import { ignoredPaths } from "./build-images.js";
+import { readProjectGit } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 
 export interface ProjectDescription {
@@ -122,7 +121,7 @@ export async function describeProject(
       ...(config.findLinks.value ?? []),
     ]),
   );
-  const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)).catch(
+  const git = await readProjectGit(ctx, project).catch(
     (error: unknown): GitFacts => ({
       kind: "none",
       reason: error instanceof Error ? error.message : String(error),

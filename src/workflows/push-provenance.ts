@@ -36,8 +36,7 @@ import { step } from "../events.js";
 import { readImagePythonContents } from "../execute/image-python-contents.js";
 import { type ImageRegistry, openImageRegistry } from "../execute/image-registry.js";
 import type { PushPlan } from "../plan/push-plan.js";
-import { readGitFacts } from "../project/git.js";
-import { ignoredPaths } from "./build-images.js";
+import { readProjectGit } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 import { LABEL_WHEELHOUSE } from "./release-image.js";
 
@@ -205,7 +204,7 @@ async function provenanceInputs(
   const { config } = project;
   const release = await engine.inspectImage(plan.release);
   const { bytes, manifest } = releasedManifest(project, release?.labels[LABEL_WHEELHOUSE]);
-  const git = await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project));
+  const git = await readProjectGit(ctx, project);
   if (git.kind !== "commit")
     throw new RegistryError(`the project is not a git commit (${git.reason}): there is no commit to record`);
   const contents = releaseContents(manifest);

@@ -19,8 +19,7 @@ import { makeScratch, scratchPath, sweepStaleScratch } from "../execute/scratch.
 import { verifyUnlessKnown } from "../execute/wheel-set.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import { planRelease, type ReleasePlan } from "../plan/release-plan.js";
-import { readGitFacts } from "../project/git.js";
-import { binaryFor, ignoredPaths, planImageBuild } from "./build-images.js";
+import { binaryFor, planImageBuild, readProjectGit } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 import { releaseReferenceOf } from "./release-reference.js";
 import { projectStore } from "./result-store.js";
@@ -54,7 +53,7 @@ export async function planReleaseImage(
   // wheelhouse's problem, when both have one, is the one said (as when they ran one after another).
   const [wheelhouse, facts] = await Promise.allSettled([
     currentWheelhouse(ctx, project, "release"),
-    readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
+    readProjectGit(ctx, project),
   ]);
   if (wheelhouse.status === "rejected") throw wheelhouse.reason;
   if (facts.status === "rejected") throw facts.reason;

@@ -7,8 +7,7 @@ import type { GitFacts } from "../domain/git-facts.js";
 import { imageRepository } from "../domain/image-ref.js";
 import { imageTags } from "../domain/image-tags.js";
 import { contextImageName } from "../domain/names.js";
-import { readGitFacts } from "../project/git.js";
-import { ignoredPaths } from "./build-images.js";
+import { readProjectGit } from "./build-images.js";
 import type { WorkflowContext } from "./context.js";
 
 export interface ReleaseReference {
@@ -26,10 +25,7 @@ export async function releaseImageOfThisCommit(
   ctx: WorkflowContext,
   project: LoadedProject,
 ): Promise<ReleaseReference> {
-  return releaseReferenceOf(
-    project,
-    await readGitFacts(project.root, ctx.runner, ctx.env, ignoredPaths(project)),
-  );
+  return releaseReferenceOf(project, await readProjectGit(ctx, project));
 }
 
 /** The release image's reference for git facts already read. */
