@@ -19,9 +19,18 @@ export const TEST_USER = "10001";
 // without capabilities (no CAP_CHOWN), so root cannot give them away; as their owner it can open
 // their modes, which needs none. A failure here fails the run (no silent fallback). The venv's var/
 // is where Flask puts an installed app's instance folder: sticky and writable by all, as in the release.
-const PREPARE = `set -e
-python3 -m venv "$WW_VENV"
-"$WW_VENV/bin/pip" install -q --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
+// The venv gets no pip of its own where the builder's pip can install into it (--python, pip 22.3+):
+// ensurepip cost each test run about 9 s. An older pip gets a venv with its own pip, as before.
+// No bytecode is compiled at install: the tests run with PYTHONDONTWRITEBYTECODE and compile what they import.
+export const PREPARE_SCRIPT = `set -e
+if python3 -c 'import pip, sys; sys.exit(tuple(int(p) for p in pip.__version__.split(".")[:2]) < (22, 3))' 2>/dev/null; then
+  python3 -m venv --without-pip "$WW_VENV"
+  set -- python3 -m pip --python "$WW_VENV/bin/python"
+else
+  python3 -m venv "$WW_VENV"
+  set -- "$WW_VENV/bin/pip"
+fi
+"$@" install -q --no-compile --no-index --disable-pip-version-check --find-links "$WW_WHEELS" $WW_PINS || exit ${INSTALL_FAILED}
 install -d -m 1777 "$WW_VENV/var"
 chmod -R a+rwX "$WW_SOURCE" "$WW_OUT" "$WW_HOME"`;
 
@@ -69,7 +78,7 @@ export function planTestRun(inputs: TestPlanInputs): TestPlan {
     testLine,
     command: inputs.command,
     prepare: {
-      argv: ["sh", "-c", PREPARE],
+      argv: ["sh", "-c", PREPARE_SCRIPT],
       env: {
         WW_VENV: venv,
         WW_WHEELS: paths.wheels,
