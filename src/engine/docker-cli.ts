@@ -21,6 +21,7 @@ import { ImageBuildError } from "../errors.js";
 import { startDockerContainer } from "./docker-container.js";
 import { dockerEndpoint } from "./docker-context.js";
 import type {
+  BuiltImage,
   ContainerEngine,
   ContainerSpec,
   EngineCapabilities,
@@ -137,11 +138,7 @@ export class DockerCli implements ContainerEngine {
     return buildx.exitCode === 0;
   }
 
-  async buildImage(
-    spec: ImageBuildSpec,
-    onOutput: OutputSink,
-    signal?: AbortSignal,
-  ): Promise<{ imageId: string }> {
+  async buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<BuiltImage> {
     const result = await this.run(imageBuildCommand(this.binary, spec), { onLine: onOutput, signal });
     if (result.aborted) throw new ImageBuildError("Image build interrupted");
     const output = `${result.stdout}\n${result.stderr}`;
@@ -155,7 +152,7 @@ export class DockerCli implements ContainerEngine {
     // The id the first tag names now (no --iidfile: the argv stays exactly what the plan printed).
     const built = spec.tags[0] === undefined ? undefined : await this.inspectImage(spec.tags[0]);
     if (built === undefined) throw new ImageBuildError(`Image build of ${spec.dockerfile} left no image`);
-    return { imageId: built.id };
+    return { imageId: built.id, info: built };
   }
 
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {

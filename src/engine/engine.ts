@@ -37,6 +37,11 @@ export interface EngineFeatures {
   rootless: boolean;
 }
 
+export interface BuiltImage {
+  imageId: string;
+  info: ImageInfo;
+}
+
 export interface ImageInfo {
   id: string;
   created: string;
@@ -61,7 +66,8 @@ export interface Engine {
   features(): Promise<EngineFeatures>;
 
   /** Builds the image and returns the id its first tag names afterwards. */
-  buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<{ imageId: string }>;
+  /** The image the first tag names after the build, as inspected (the caller needs no second inspect). */
+  buildImage(spec: ImageBuildSpec, onOutput: OutputSink, signal?: AbortSignal): Promise<BuiltImage>;
   inspectImage(reference: string): Promise<ImageInfo | undefined>;
   /** Image ids matching every label (`key=value`); `dangling`: only untagged ones (true) or only tagged ones (false). */
   listImages(filter: { labels: string[]; dangling?: boolean }): Promise<string[]>;

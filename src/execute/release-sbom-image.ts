@@ -8,7 +8,7 @@ import path from "node:path";
 import type { ImageSystem } from "../domain/image-system.js";
 import { releaseSbomOf, SBOM_IMAGE_PATH, sbomImageDockerfile } from "../domain/release-sbom.js";
 import { SBOM_FILE, sbomDocumentText } from "../domain/sbom.js";
-import type { Engine } from "../engine/engine.js";
+import type { Engine, ImageInfo } from "../engine/engine.js";
 import { type EventSink, step } from "../events.js";
 import type { ReleasePlan } from "../plan/release-plan.js";
 import { makeScratch } from "./scratch.js";
@@ -31,14 +31,15 @@ export interface SbomImageRun {
   signal?: AbortSignal;
 }
 
-export async function addReleaseSbom(run: SbomImageRun): Promise<ReleaseSbom> {
+/** The SBOM's facts, and the image with it (the candidate tag names it now), as its build inspected it. */
+export async function addReleaseSbom(run: SbomImageRun): Promise<{ sbom: ReleaseSbom; image: ImageInfo }> {
   const { plan, emit } = run;
   const text = sbomDocumentText(releaseSbomOf(plan.sbom.basis, plan.contents, run.system));
   const sha256 = createHash("sha256").update(text).digest("hex");
   // The run's scratch folder again (the release context's was removed after its build).
   const scratch = makeScratch(path.dirname(plan.sbom.contextDir));
   try {
-    await step(
+    const built = await step(
       emit,
       "sbom-image",
       `add the SBOM to the release image at ${SBOM_IMAGE_PATH}`,
@@ -59,9 +60,12 @@ export async function addReleaseSbom(run: SbomImageRun): Promise<ReleaseSbom> {
       run.clock,
       (result) => result.imageId.replace(/^sha256:/, "").slice(0, 12),
     );
+    const wheels = 1 + plan.contents.dependencies.length;
+    return {
+      sbom: { path: SBOM_IMAGE_PATH, sha256, wheels, debianPackages: run.system.packages.length },
+      image: built.info,
+    };
   } finally {
     scratch.dispose();
   }
-  const wheels = 1 + plan.contents.dependencies.length;
-  return { path: SBOM_IMAGE_PATH, sha256, wheels, debianPackages: run.system.packages.length };
 }

@@ -3,7 +3,7 @@
 // plan's scratch folder (for generated Dockerfiles) must exist: the caller owns its lifetime.
 import { writeFileSync } from "node:fs";
 import { describeBuildStep, parseBuildStepLine } from "../domain/build-step-line.js";
-import type { Engine } from "../engine/engine.js";
+import type { Engine, ImageInfo } from "../engine/engine.js";
 import { EngineUnavailableError, ImageBuildError } from "../errors.js";
 import { type EventSink, step } from "../events.js";
 import type { ImageBuildStep, ImagePlan } from "../plan/image-plan.js";
@@ -12,6 +12,8 @@ export interface ImageResult {
   context: string;
   imageId: string;
   tags: readonly string[];
+  /** The image as inspected right after its build (an image only retagged has none). */
+  info?: ImageInfo;
 }
 
 export interface ImagePlanRun {
@@ -39,7 +41,7 @@ async function buildOne(run: ImagePlanRun, planned: ImageBuildStep): Promise<Ima
   // removed (the seed removed every dangling image on the host; stage caches must survive too).
   const before = await Promise.all(planned.tags.map((tag) => engine.inspectImage(tag)));
   if (planned.writes !== undefined) writeFileSync(planned.writes.path, planned.writes.text);
-  const { imageId } = await step(
+  const { imageId, info } = await step(
     emit,
     planned.id,
     planned.title,
@@ -61,7 +63,7 @@ async function buildOne(run: ImagePlanRun, planned: ImageBuildStep): Promise<Ima
       });
     }
   }
-  return { context: planned.context, imageId, tags: planned.tags };
+  return { context: planned.context, imageId, tags: planned.tags, info };
 }
 
 /**

@@ -122,16 +122,10 @@ async function buildCheckTag(
   plan: ReleasePlan,
   engine: ContainerEngine,
 ): Promise<ReleaseResult> {
-  await buildCandidate(ctx, project, plan, engine);
+  const candidate = await buildCandidate(ctx, project, plan, engine);
   try {
-    const { user, system } = await checkCandidate(
-      ctx,
-      project,
-      plan,
-      engine,
-      await candidateInfo(plan, engine),
-    );
-    const sbom = await addReleaseSbom({
+    const { user, system } = await checkCandidate(ctx, project, plan, engine, candidate);
+    const { sbom, image: info } = await addReleaseSbom({
       plan,
       system,
       engine,
@@ -140,7 +134,6 @@ async function buildCheckTag(
       signal: ctx.signal,
     });
     // The candidate tag names the image with the SBOM now: that image gets the tags.
-    const info = await candidateInfo(plan, engine);
     await moveTags(plan, engine, info.id);
     return {
       image: info.id,
@@ -156,13 +149,13 @@ async function buildCheckTag(
   }
 }
 
-/** The build context (every wheel verified), then the candidate image built from it. */
+/** The build context (every wheel verified), then the candidate image built from it, as its build inspected it. */
 async function buildCandidate(
   ctx: WorkflowContext,
   project: LoadedProject,
   plan: ReleasePlan,
   engine: ContainerEngine,
-): Promise<void> {
+): Promise<ImageInfo> {
   sweepStaleScratch(ctx.tmpdir);
   const scratch = makeScratch(path.dirname(plan.contextDir));
   try {
@@ -182,7 +175,7 @@ async function buildCandidate(
       },
       ctx.clock,
     );
-    await runImagePlan({
+    const built = await runImagePlan({
       plan: plan.image,
       engine,
       pull: project.config.pull.value,
@@ -190,16 +183,13 @@ async function buildCandidate(
       clock: ctx.clock,
       signal: ctx.signal,
     });
+    const candidate = built.find((result) => result.tags.includes(plan.candidate))?.info;
+    if (candidate === undefined)
+      throw new ImageBuildError(`The release image ${plan.candidate} is missing after its build`);
+    return candidate;
   } finally {
     scratch.dispose();
   }
-}
-
-async function candidateInfo(plan: ReleasePlan, engine: ContainerEngine): Promise<ImageInfo> {
-  const info = await engine.inspectImage(plan.candidate);
-  if (info === undefined)
-    throw new ImageBuildError(`The release image ${plan.candidate} is missing after its build`);
-  return info;
 }
 
 /** Runs the check; what it found must not be there, and what it read of dpkg and os-release must be sound. */

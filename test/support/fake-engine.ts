@@ -9,6 +9,7 @@ import { classifyEndpoint, type EngineLocation } from "../../src/domain/engine-e
 import type { ManifestListMember } from "../../src/domain/manifest-list-commands.js";
 import type { Detection } from "../../src/engine/detect.js";
 import type {
+  BuiltImage,
   ContainerEngine,
   ContainerSpec,
   EngineCapabilities,
@@ -224,7 +225,7 @@ export class FakeEngine implements ContainerEngine {
     return this.features_;
   }
 
-  async buildImage(spec: ImageBuildSpec, onOutput: OutputSink): Promise<{ imageId: string }> {
+  async buildImage(spec: ImageBuildSpec, onOutput: OutputSink): Promise<BuiltImage> {
     this.record("buildImage", [spec]);
     this.buildScript(spec, onOutput);
     const id = this.addImage(
@@ -233,7 +234,7 @@ export class FakeEngine implements ContainerEngine {
       "10001",
     );
     for (const tag of spec.tags.slice(1)) this.tags.set(tag, id);
-    return { imageId: id };
+    return { imageId: id, info: (await this.inspectImage(id))! };
   }
 
   private resolve(reference: string): FakeImage | undefined {

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildableViews, buildCommand } from "../../../src/cli/commands/build.js";
+import { buildableViews, buildCommand, buildTarget } from "../../../src/cli/commands/build.js";
 import { cleanCommand } from "../../../src/cli/commands/clean.js";
 import { imageCommand } from "../../../src/cli/commands/image.js";
 import { runCommand } from "../../../src/cli/commands/run.js";
@@ -365,17 +365,66 @@ describe("info with targets", () => {
   });
 });
 
+const BUILD_REQUEST = {
+  extras: [],
+  groups: [],
+  requirements: [],
+  force: false,
+  checkReproducible: false,
+  cacheRequired: false,
+};
+
 describe("the local engine with targets", () => {
-  it("builds the first target only and says which it skipped and why", async () => {
+  it("the engine `local`: builds the first target only and says which it skipped and why", async () => {
     const test = setup({ local: true });
     const session = test.session();
-    const views = await buildableViews(session, workflowContext(session), sessionViews(session));
+    const views = buildableViews(session, workflowContext(session), sessionViews(session), true);
     expect(views.map((view) => view.target?.name)).toEqual(["bookworm"]);
     expect(test.events).toContainEqual({
       type: "notice",
       message:
         "skipping target trixie: the local engine builds for this machine's Python only (target bookworm)",
     });
+  });
+
+  it("the engine `auto`: another target is skipped when it needs a builder and only the local engine answers", async () => {
+    const test = setup({ local: true });
+    const session = test.session();
+    const ctx = workflowContext(session);
+    const views = buildableViews(session, ctx, sessionViews(session));
+    // Nothing is asked up front: each target asks when it needs a builder.
+    expect(views.map((view) => view.target?.name)).toEqual(["bookworm", "trixie"]);
+    const trixie = views[1]!;
+    const outcome = await buildTarget(session, ctx, trixie, BUILD_REQUEST);
+    expect(outcome).toBeUndefined();
+    expect(test.events).toContainEqual({
+      type: "notice",
+      message:
+        "skipping target trixie: the local engine builds for this machine's Python only (target bookworm)",
+    });
+    expect(existsSync(path.join(test.root, "wheelhouse", "trixie"))).toBe(false);
+  });
+
+  it("the engine `auto`: an up-to-date target asks no engine", async () => {
+    const test = setup();
+    test.engine.execScript = helperFor();
+    let asked = 0;
+    const session = (): Session => ({
+      ...test.session(),
+      detect: async () => {
+        asked++;
+        return test.engine.detection();
+      },
+    });
+    await buildCommand(session(), [], {}, undefined);
+    expect(asked).toBeGreaterThan(0);
+    asked = 0;
+    test.out.length = 0;
+    const engineCalls = test.engine.calls.length;
+    await buildCommand(session(), [], {}, undefined);
+    expect(test.out.join("")).toMatch(/\[trixie\] wheelhouse\/trixie: up to date/);
+    expect(asked).toBe(0);
+    expect(test.engine.calls.length).toBe(engineCalls);
   });
 
   it("an explicit --target naming a skipped target is an error with a hint", async () => {
@@ -388,7 +437,10 @@ describe("the local engine with targets", () => {
       /^--target trixie: the local engine builds for this machine's Python only/,
     );
     expect((error as InputError).hint).toContain("build --target bookworm");
-    expect(test.calls).toEqual([]);
+    // Refused when it needed a builder: only git was read, nothing built, no wheelhouse made.
+    expect(test.calls.map((call) => call.argv[0])).toEqual(["git"]);
+    expect(test.engine.calls).toEqual([]);
+    expect(existsSync(path.join(test.root, "wheelhouse", "trixie"))).toBe(false);
   });
 });
 
