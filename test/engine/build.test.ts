@@ -14,6 +14,7 @@ import { chownToTestUser, leftovers, snapshot, TEST_USER, testUser } from "../su
 import { copyPolls, makeLocalIndex, makeProject, projectOf } from "../support/fixtures.js";
 import { makeSmallIndex } from "../support/small-index.js";
 import { testRun } from "../support/test-run.js";
+import { makeVenv, pipInto } from "../support/venv.js";
 
 const readManifest = (root: string, folder = "wheelhouse") =>
   JSON.parse(readFileSync(path.join(root, folder, "manifest.json"), "utf8")) as Manifest;
@@ -71,8 +72,8 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     );
 
     const venv = venvDir();
-    await sh(`python3 -m venv ${venv}`);
-    await sh(`${venv}/bin/pip install -q --no-index --find-links wheelhouse polls`, {
+    await sh(makeVenv(venv));
+    await sh(`${pipInto(venv)} install -q --no-index --find-links wheelhouse polls`, {
       cwd: root,
       env: { PIP_CONFIG_FILE: "/dev/null" },
     });
@@ -83,7 +84,7 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     // The hash-pinned requirements install the runtime set on their own.
     const pinned = venvDir();
     await sh(
-      `python3 -m venv ${pinned} && ${pinned}/bin/pip install -q --no-index --find-links wheelhouse --require-hashes -r wheelhouse/requirements.txt`,
+      `${makeVenv(pinned)} && ${pipInto(pinned)} install -q --no-index --find-links wheelhouse --require-hashes -r wheelhouse/requirements.txt`,
       { cwd: root, env: { PIP_CONFIG_FILE: "/dev/null" } },
     );
     expect(containersOf(polls())).toEqual([]);
@@ -97,7 +98,7 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     expect(readFileSync(path.join(root, "wheelhouse", "requirements.txt"), "utf8")).not.toContain("pytest");
     const venv = venvDir();
     await sh(
-      `python3 -m venv ${venv} && ${venv}/bin/pip install -q --no-index --find-links wheelhouse 'polls[test]'`,
+      `${makeVenv(venv)} && ${pipInto(venv)} install -q --no-index --find-links wheelhouse 'polls[test]'`,
       { cwd: root, env: { PIP_CONFIG_FILE: "/dev/null" } },
     );
     const tests = await sh(`cd ${venv} && ${venv}/bin/python -m pytest -q -p no:cacheprovider ${root}/tests`);
