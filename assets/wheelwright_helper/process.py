@@ -7,6 +7,7 @@ can stop it together with whatever it started (a compiler under pip under a back
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -16,6 +17,10 @@ from typing import Dict, List, Optional, Sequence
 from .events import log
 
 TAIL = 40
+# pip says this for each file:// index that has no page for a project (a local mirror holds only
+# some projects): in a failure's tail it hides the lines that matter, and "Looking in indexes" names
+# the indexes already. Kept in the log, left out of the tail.
+TAIL_NOISE = re.compile(r"^\s*WARNING: Location '[^']*' is ignored: it is neither a file nor a directory\.$")
 
 
 @dataclass
@@ -34,7 +39,7 @@ class ProcessResult:
         return -self.returncode if self.returncode < 0 else None
 
     def tail(self, count: int = TAIL) -> List[str]:
-        return self.lines[-count:]
+        return [line for line in self.lines if not TAIL_NOISE.match(line)][-count:]
 
 
 class Cancelled(Exception):
