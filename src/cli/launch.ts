@@ -13,6 +13,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
+/** A run that used less CPU than this writes the cache (see the exit handler below). */
+const SHORT_RUN_CPU_MS = 1000;
 const bundle = fileURLToPath(new URL("./wheelwright.cjs", import.meta.url));
 const source = readFileSync(bundle, "utf8").replace(/^#!.*/, "");
 
@@ -66,8 +68,16 @@ const script = new Script(Module.wrap(source), {
 });
 if (location !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
   const where = location;
-  // At exit: the data then holds every function the run compiled. main.ts ends with process.exit.
-  process.once("exit", () => writeCache(where, script.createCachedData()));
+  // At the exit of a short run (main.ts ends with process.exit): the data then holds every function
+  // that run compiled. A long run's would not help the runs the cache is for: V8 drops the bytecode
+  // of functions that have not run for a while (as the run's collections age it), so a cold build's
+  // data lacked most of what a no-op needs (measured: a no-op was no faster with it). The next short
+  // run writes it instead. Short is in CPU time, which a busy machine does not stretch as it does
+  // the wall clock.
+  process.once("exit", () => {
+    const { user, system } = process.cpuUsage();
+    if ((user + system) / 1000 < SHORT_RUN_CPU_MS) writeCache(where, script.createCachedData());
+  });
 }
 const module = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void).call(
