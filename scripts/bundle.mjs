@@ -5,6 +5,7 @@
 // that the bin can compile it as one script with cached data (Node 20 has no ESM compile cache).
 // The bundle sits one folder below dist/ like the tsc output, so the `../../assets` and
 // `../../package.json` paths the code resolves from import.meta.url hold in it too.
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const common = {
@@ -29,6 +30,15 @@ await build({
   define: { "import.meta.url": "__wwImportMetaUrl" },
   banner: { js: "const __wwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// esbuild turns a dynamic import() of bundled code into require(), but leaves one of Node's own
+// modules as import(); the bin compiles the bundle as a script, where Node before 20.12 cannot load
+// it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Import Node's modules statically instead.
+const dynamic = readFileSync("dist/bundle/wheelwright.cjs", "utf8").match(/\bimport\(\s*["'`][^"'`]*["'`]\s*\)/g);
+if (dynamic !== null) {
+  console.error(`bundle: dynamic import() left in dist/bundle/wheelwright.cjs: ${[...new Set(dynamic)].join(", ")}`);
+  process.exit(1);
+}
 
 await build({
   ...common,

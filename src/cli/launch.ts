@@ -11,7 +11,9 @@ import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+// The namespace, not named imports: vm.constants is new in Node 20.12, and a missing named export
+// of a built-in would stop this module from loading at all on an older Node 20.
+import vm from "node:vm";
 
 /** A run that used less CPU than this writes the cache (see the exit handler below). */
 const SHORT_RUN_CPU_MS = 1000;
@@ -62,8 +64,13 @@ try {
   location = undefined;
 }
 const cached = location === undefined ? undefined : readCache(location.file);
-const script = new Script(Module.wrap(source), {
+const script = new vm.Script(Module.wrap(source), {
   filename: bundle,
+  // A dynamic import() in the bundle loads as it would in a module of its own (Node 20.12+ has the
+  // constant); scripts/bundle.mjs refuses a bundle that has one, as Node 20.9 could not run it here.
+  ...(vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined
+    ? {}
+    : { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }),
   ...(cached === undefined ? {} : { cachedData: cached }),
 });
 if (location !== undefined && (cached === undefined || script.cachedDataRejected === true)) {

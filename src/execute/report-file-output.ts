@@ -2,7 +2,7 @@
 // the tar is only parsed; the one regular file `out/<name>` (bounded) is written by this process
 // with O_EXCL to a temporary name beside the target, then renamed; anything else is refused.
 import { once } from "node:events";
-import { rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { Parser, type ReadEntry } from "tar";
@@ -51,10 +51,7 @@ export async function receiveReportFile(
     rmSync(temporary, { force: true });
     throw failure;
   }
-  if (found) {
-    const { renameSync } = await import("node:fs");
-    renameSync(temporary, target);
-  }
+  if (found) renameSync(temporary, target);
   return { found };
 }
 
