@@ -12,7 +12,7 @@ import build as pypa_build
 
 from .buildenv import BuildEnvFailure, BuildEnvs
 from .pip import describe_failure
-from .process import Cancelled, ProcessResult, ProcessRunner
+from .process import Cancelled, ProcessResult, ProcessRunner, tail_of
 
 
 class BackendFailure(Exception):
@@ -26,7 +26,7 @@ class BackendFailure(Exception):
         self.fields = fields
 
     def event_fields(self) -> Dict[str, object]:
-        out: Dict[str, object] = {"phase": self.phase, "tail": self.lines[-40:]}
+        out: Dict[str, object] = {"phase": self.phase, "tail": tail_of(self.lines)}
         if self.signal is not None:
             out["signal"] = self.signal
         out.update(self.fields)

@@ -39,7 +39,12 @@ class ProcessResult:
         return -self.returncode if self.returncode < 0 else None
 
     def tail(self, count: int = TAIL) -> List[str]:
-        return [line for line in self.lines if not TAIL_NOISE.match(line)][-count:]
+        return tail_of(self.lines, count)
+
+
+def tail_of(lines: Sequence[str], count: int = TAIL) -> List[str]:
+    """The last `count` lines of a failure's output, pip's ignored-location notices left out."""
+    return [line for line in lines if not TAIL_NOISE.match(line)][-count:]
 
 
 class Cancelled(Exception):

@@ -3,7 +3,7 @@ a project are left out of it, so the lines that say what went wrong stay within 
 
 from __future__ import annotations
 
-from wheelwright_helper.process import ProcessResult
+from wheelwright_helper.process import ProcessResult, tail_of
 
 IGNORED = "WARNING: Location 'file:///opt/pypi-more/simple/%s/' is ignored: it is neither a file nor a directory."
 
@@ -24,3 +24,10 @@ def test_tail_leaves_out_ignored_index_locations():
 def test_tail_keeps_other_warnings():
     lines = ["WARNING: Retrying after connection broken", "WARNING: Location is fine"]
     assert ProcessResult(argv=["pip"], returncode=1, lines=lines).tail() == lines
+
+
+def test_tail_of_any_lines():
+    # What a backend failure's event carries (pep517.BackendFailure) is made the same way.
+    lines = ["Looking in indexes: file:///opt/pypi/simple", "  " + IGNORED % "flit-core",
+             "ERROR: No matching distribution found for flit_core<4"]
+    assert tail_of(lines) == [lines[0], lines[2]]
