@@ -8,26 +8,21 @@
 // to read or write it only costs the compile; it never fails the run.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 // The namespace, not named imports: vm.constants is new in Node 20.12, and a missing named export
 // of a built-in would stop this module from loading at all on an older Node 20.
 import vm from "node:vm";
+import { localCacheDir } from "../execute/cache-dir.js";
 
 /** A run that used less CPU than this writes the cache (see the exit handler below). */
 const SHORT_RUN_CPU_MS = 1000;
 const bundle = fileURLToPath(new URL("./wheelwright.cjs", import.meta.url));
 const source = readFileSync(bundle, "utf8").replace(/^#!.*/, "");
 
-/** The cache's folder (beside localCacheDir's) and this bundle's key: changes with the bundle and Node. */
+/** The cache's folder and this bundle's key: changes with the bundle and Node. */
 function cacheLocation(): { dir: string; key: string; file: string } {
-  const env = process.env;
-  const dir = path.join(
-    env.XDG_CACHE_HOME ?? path.join(env.HOME ?? homedir(), ".cache"),
-    "wheelwright",
-    "code-cache",
-  );
+  const dir = path.join(localCacheDir(process.env), "code-cache");
   const stat = statSync(bundle);
   const key = `${process.version}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
   const word = process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "";

@@ -3,12 +3,13 @@
 // nothing (third-party build code runs as the user): the host still checks everything the helper
 // hands over, exactly as it does a container's output.
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import * as tar from "tar";
 import type { ExecOptions, ExecResult } from "../engine/engine.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { EngineUnavailableError } from "../errors.js";
+import { localCacheDir } from "./cache-dir.js";
 import type { BuildSandbox, SandboxFile, SandboxPaths } from "./sandbox.js";
 
 export interface LocalSandboxOptions {
@@ -21,10 +22,6 @@ export interface LocalSandboxOptions {
   tmpdir?: string;
   /** Empty caches of its own (removed with it), not the shared local cache. */
   freshCache?: boolean;
-}
-
-export function localCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  return path.join(env.XDG_CACHE_HOME ?? path.join(env.HOME ?? homedir(), ".cache"), "wheelwright");
 }
 
 async function ensureVenv(options: LocalSandboxOptions, venv: string): Promise<string> {

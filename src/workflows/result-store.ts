@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
 import { projectId } from "../domain/labels.js";
-import { localCacheDir } from "../execute/local-sandbox.js";
+import { localCacheDir } from "../execute/cache-dir.js";
 import { ResultStore } from "../execute/result-store.js";
 import type { WorkflowContext } from "./context.js";
 
