@@ -6,6 +6,7 @@ import { isWheelSetTag } from "./cache-ref.js";
 import { normalizeName } from "./names.js";
 import { SDIST_WHEEL_ARTIFACT } from "./sdist-wheel-artifact.js";
 import { isSdistWheelTag } from "./sdist-wheel-key.js";
+import { compareText } from "./text-order.js";
 import { ANNOTATION_CREATED, ANNOTATIONS, WHEELSET_ARTIFACT } from "./wheelset-artifact.js";
 
 export type CacheEntryKind = "set" | "sdist wheel";
@@ -96,7 +97,7 @@ export function cacheEntryOf(
 export function sortCacheEntries(entries: readonly CacheEntry[]): CacheEntry[] {
   const kindOrder = (entry: CacheEntry) => (entry.kind === "set" ? 0 : 1);
   return [...entries].sort(
-    (a, b) => b.created.localeCompare(a.created) || kindOrder(a) - kindOrder(b) || a.tag.localeCompare(b.tag),
+    (a, b) => compareText(b.created, a.created) || kindOrder(a) - kindOrder(b) || compareText(a.tag, b.tag),
   );
 }
 

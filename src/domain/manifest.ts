@@ -1,5 +1,6 @@
 // The manifest written beside the wheels, and the hash-pinned requirements the release installs.
 import type { DeclaredLicense } from "./declared-license.js";
+import { compareText } from "./text-order.js";
 
 /** 2: every wheel carries its Requires-Dist and declared license (the SBOM is made from them). */
 export const MANIFEST_SCHEMA_VERSION = 2;
@@ -72,7 +73,7 @@ export interface HelperReport {
 export function requirementsText(manifest: Manifest): string {
   const lines = manifest.wheels
     .filter((wheel) => wheel.sets.includes("runtime"))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareText(a.name, b.name))
     .map((wheel) => `${wheel.name}==${wheel.version} \\\n    --hash=sha256:${wheel.sha256}`);
   return `# The runtime set of ${manifest.app.name} ${manifest.app.version}, pinned by hash (written by wheelwright).\n# Install with: pip install --no-index --find-links . --require-hashes -r ${REQUIREMENTS_FILE}\n${lines.join("\n")}\n`;
 }

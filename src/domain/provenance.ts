@@ -4,6 +4,7 @@
 // field checked, unknown shapes refused).
 import { z } from "zod";
 import { pypiPurl } from "./purl.js";
+import { compareText } from "./text-order.js";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
@@ -89,7 +90,7 @@ function imageDependency(name: string, image: ProvenanceImage, extra: Record<str
 
 /** The in-toto statement for a pushed release image. */
 export function composeProvenance(inputs: ProvenanceInputs): ProvenanceStatement {
-  const wheels = [...inputs.manifest.wheels].sort((a, b) => a.name.localeCompare(b.name));
+  const wheels = [...inputs.manifest.wheels].sort((a, b) => compareText(a.name, b.name));
   return {
     _type: STATEMENT_TYPE,
     subject: [{ name: inputs.repository, digest: { sha256: hex(inputs.digest) } }],

@@ -3,6 +3,7 @@
 // each installed with --no-index --no-deps --require-hashes from its own pinned requirements.
 import type { Manifest, ManifestWheel } from "./manifest.js";
 import { normalizeName } from "./names.js";
+import { compareText } from "./text-order.js";
 
 export interface ReleaseContents {
   dependencies: ManifestWheel[];
@@ -25,7 +26,7 @@ export function releaseContents(manifest: Manifest): ReleaseContents {
 
 export function pinnedRequirements(wheels: readonly ManifestWheel[]): string {
   return `${[...wheels]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareText(a.name, b.name))
     .map((wheel) => `${wheel.name}==${wheel.version} --hash=sha256:${wheel.sha256}`)
     .join("\n")}\n`;
 }

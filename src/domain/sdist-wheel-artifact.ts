@@ -7,6 +7,7 @@
 import type { ManifestWheel } from "./manifest.js";
 import type { SdistWheelGroup } from "./sdist-wheel-key.js";
 import { sdistShaOfTag, sdistWheelTag } from "./sdist-wheel-key.js";
+import { compareText } from "./text-order.js";
 import { parseWheelFilename } from "./wheel-filename.js";
 import {
   ANNOTATION_CREATED,
@@ -74,7 +75,7 @@ export function sdistWheelConfig(facts: SdistWheelFacts): Buffer {
     typeof value === "object" && value !== null
       ? Object.fromEntries(
           Object.entries(value)
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareText(a, b))
             .map(([k, v]) => [k, sorted(v)]),
         )
       : value;

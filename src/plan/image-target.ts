@@ -2,6 +2,7 @@
 // and the labels that say which target (and platform) an image was built for.
 import type { ContextNode } from "../domain/image-graph.js";
 import { LABEL_PLATFORM, LABEL_TARGET } from "../domain/labels.js";
+import { compareText } from "../domain/text-order.js";
 
 export interface ImageTarget {
   name: string;
@@ -23,7 +24,7 @@ export function imageBuildArgs(
     ...target?.buildArgs,
     ...Object.fromEntries(
       [...nodes]
-        .sort((a, b) => a.context.localeCompare(b.context))
+        .sort((a, b) => compareText(a.context, b.context))
         .map((node) => [node.buildArg, reused(node.context) ?? `${node.repository}:${primaryTag}`]),
     ),
   };

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { LoadedProject } from "../config/load.js";
+import { compareText } from "../domain/text-order.js";
 import { combineHashes } from "../plan/image-identity.js";
 import type { ContextFolder } from "../plan/image-plan.js";
 import { hashFiles, readSourceTree } from "./source-tree.js";
@@ -20,7 +21,7 @@ export function listContextFolders(root: string, imagesDir: string): ContextFold
         contentHash: hashFiles(readSourceTree(path.join(imagesDir, entry.name)).files).slice(0, 16),
       };
     })
-    .sort((a, b) => a.folder.localeCompare(b.folder));
+    .sort((a, b) => compareText(a.folder, b.folder));
 }
 
 /**
@@ -35,7 +36,7 @@ export function projectContextFolders(project: LoadedProject): ContextFolder[] {
   if (target === undefined || (Object.keys(target.buildArgs).length === 0 && target.platform === undefined))
     return folders;
   const identity = JSON.stringify({
-    buildArgs: Object.entries(target.buildArgs).sort(([a], [b]) => a.localeCompare(b)),
+    buildArgs: Object.entries(target.buildArgs).sort(([a], [b]) => compareText(a, b)),
     platform: target.platform ?? null,
   });
   return folders.map((folder) => ({ ...folder, contentHash: combineHashes([folder.contentHash, identity]) }));

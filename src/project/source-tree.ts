@@ -2,14 +2,16 @@
 // excludes (and never the wheelhouse, .git or wheelwright's own folders), with their hashes.
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "@balena/dockerignore";
+import dockerignoreModule from "@balena/dockerignore";
 import { sha256FileSync } from "./file-hash.js";
 import type { StatCache } from "./stat-cache.js";
 
-// The package is CommonJS with `module.exports = factory` but types it as an ES default export.
-const dockerignore = createRequire(import.meta.url)("@balena/dockerignore") as () => Ignore;
+// The package is CommonJS with `module.exports = factory` but types it as an ES default export:
+// the default import is the factory in Node and in the bundle, where its code is then compiled
+// with the rest (a require() of node_modules at run time was compiled afresh on every start).
+const dockerignore = dockerignoreModule as unknown as () => Ignore;
 
 export interface SourceFile {
   /** POSIX path relative to the source folder. */

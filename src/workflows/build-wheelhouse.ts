@@ -12,6 +12,7 @@ import {
 } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { parseSize } from "../domain/sizes.js";
+import { compareText } from "../domain/text-order.js";
 import { IntegrityError } from "../errors.js";
 import { step } from "../events.js";
 import { runBuildSession, type SessionInputs } from "../execute/build-session.js";
@@ -284,6 +285,6 @@ function composeManifest(
       sourceDateEpoch: facts.sourceDateEpoch,
     },
     app: { name: app.name, version: app.version, filename: app.filename, requires: app.requires },
-    wheels: wheels.sort((a, b) => a.name.localeCompare(b.name)),
+    wheels: wheels.sort((a, b) => compareText(a.name, b.name)),
   };
 }
