@@ -22,11 +22,15 @@ const ENGINE_TIER = {
   ...TIER,
   poolOptions: { forks: { singleFork: ENGINE_FORKS === 1, maxForks: ENGINE_FORKS, minForks: 1 } },
 };
+// WHEELWRIGHT_TEST_REPORT=<file>: vitest's JSON report is written there too (each file's start
+// and end time), to see where a run's time went; .ci/run's output is the default reporter's either way.
+const REPORT = process.env.WHEELWRIGHT_TEST_REPORT;
 // The e2e tier installs one packed tool and runs the README's blocks: one file at a time.
 const E2E_TIER = { ...TIER, poolOptions: { forks: { singleFork: true } } };
 
 export default defineConfig({
   test: {
+    reporters: REPORT ? ["default", ["json", { outputFile: REPORT }]] : ["default"],
     // The unit tier (the only one in threads) runs its files without isolation: they share each
     // worker's modules, where loading them afresh for every file was two thirds of the tier's time.
     // A file that mocks a module imports what uses it afresh itself (builder-output-full-disk.test.ts),
