@@ -23,7 +23,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import path from "node:path";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Parser, type ReadEntry } from "tar";
+import type { Parser, ReadEntry } from "tar";
 import {
   classifyOutputEntry,
   type OutputEntryVerdict,
@@ -33,6 +33,7 @@ import {
 import { ResourceError } from "../errors.js";
 import { MAX_REPORT_BYTES, type OutputLimits } from "./output-limits.js";
 import { unreadable, violation } from "./output-violations.js";
+import { loadTar } from "./tar-lib.js";
 
 export { DEFAULT_OUTPUT_LIMITS, MAX_REPORT_BYTES, type OutputLimits } from "./output-limits.js";
 
@@ -109,6 +110,7 @@ class OutputReceiver {
   }
 
   async receive(source: NodeJS.ReadableStream): Promise<ReceivedOutput> {
+    const { Parser } = await loadTar();
     const parser = new Parser({
       onwarn: (_code, message, data) => this.fail(unreadable(message, entryPathOf(data))),
       onReadEntry: (entry) => this.onEntry(entry),

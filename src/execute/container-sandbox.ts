@@ -1,12 +1,12 @@
 // The builder container: copy in, not mount (cibuildwheel's design), so remote engines and podman
 // work, outputs belong to the invoking user and the source tree is never written to.
 import { Readable } from "node:stream";
-import * as tar from "tar";
 import type { ContainerEngine, ContainerSpec, ExecOptions, RunningContainer } from "../engine/engine.js";
 import { BUILDER_PATHS } from "../plan/builder-container.js";
 import { HELPER_PACKAGE, TESTCHECK_FOLDER } from "./helper-files.js";
 import type { BuildSandbox, SandboxFile } from "./sandbox.js";
 import { tarStream } from "./tar-bytes.js";
+import { loadTar } from "./tar-lib.js";
 
 export interface ContainerSandboxOptions {
   engine: ContainerEngine & { answers?(): Promise<boolean> };
@@ -27,7 +27,8 @@ export interface ContainerSandboxOptions {
 }
 
 /** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
-function tarOf(cwd: string, files: readonly string[]): Readable {
+async function tarOf(cwd: string, files: readonly string[]): Promise<Readable> {
+  const tar = await loadTar();
   // strict: a file that vanished between the listing and the copy fails the copy, never skipped.
   return Readable.from(tar.c({ cwd, portable: true, noDirRecurse: true, strict: true }, [...files]));
 }
@@ -38,6 +39,7 @@ function tarOf(cwd: string, files: readonly string[]): Readable {
  * as a bind mount shows them.
  */
 async function copyHostFolders(container: RunningContainer, folders: readonly string[]): Promise<void> {
+  const tar = await loadTar();
   for (const folder of folders) {
     const relative = folder.replace(/^\/+/, "");
     await container.copyIn(Readable.from(tar.c({ cwd: "/", portable: true, strict: true }, [relative])), "/");
@@ -48,7 +50,11 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
   const { spec } = options;
   const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
   if (cache !== undefined) await options.engine.ensureVolume(cache.source, { ...spec.labels });
-  const container = await options.engine.startContainer(spec, options.signal);
+  // The archiver loads while the container starts.
+  const [container, tar] = await Promise.all([
+    options.engine.startContainer(spec, options.signal),
+    loadTar(),
+  ]);
   // The helper (and the host folders) go in while the caller copies the source: both are awaited
   // before anything runs.
   const helperCopied = container
@@ -93,7 +99,7 @@ class ContainerSandbox implements BuildSandbox {
   }
 
   async putSource(files: readonly string[], sourceDir: string): Promise<void> {
-    await this.container.copyIn(tarOf(sourceDir, files), this.paths.source);
+    await this.container.copyIn(await tarOf(sourceDir, files), this.paths.source);
     await this.helperReady();
   }
 
@@ -103,12 +109,12 @@ class ContainerSandbox implements BuildSandbox {
   }
 
   async putWheels(files: readonly string[], dir: string): Promise<void> {
-    await this.container.copyIn(tarOf(dir, files), this.paths.wheels);
+    await this.container.copyIn(await tarOf(dir, files), this.paths.wheels);
   }
 
   async putFiles(dir: string, files: readonly SandboxFile[]): Promise<void> {
     // Made in memory, so a secret never touches the host's disk.
-    await this.container.copyIn(tarStream(files), dir);
+    await this.container.copyIn(await tarStream(files), dir);
   }
 
   async run(argv: readonly string[], options?: ExecOptions) {

@@ -5,12 +5,12 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import * as tar from "tar";
 import type { ExecOptions, ExecResult } from "../engine/engine.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { EngineUnavailableError } from "../errors.js";
 import { localCacheDir } from "./cache-dir.js";
 import type { BuildSandbox, SandboxFile, SandboxPaths } from "./sandbox.js";
+import { loadTar } from "./tar-lib.js";
 
 export interface LocalSandboxOptions {
   runner: ProcessRunner;
@@ -115,6 +115,7 @@ class LocalSandbox implements BuildSandbox {
     // The same archive a container's `cp` gives (top folder `out/`), links kept as links (the
     // host's receiver refuses them): nothing is followed or unpacked here.
     const out = this.paths.out;
+    const tar = await loadTar();
     const pack = tar.c({ cwd: path.dirname(out), portable: true, follow: false }, [path.basename(out)]);
     await new Promise<void>((resolve, reject) => {
       pack.on("error", reject);

@@ -5,8 +5,9 @@ import { once } from "node:events";
 import { renameSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { Parser, type ReadEntry } from "tar";
+import type { ReadEntry } from "tar";
 import { UntrustedOutputError } from "../errors.js";
+import { loadTar } from "./tar-lib.js";
 
 export interface ReportFileResult {
   /** False when the container's output held no such file (the command wrote none). */
@@ -19,6 +20,7 @@ export async function receiveReportFile(
   target: string,
   maxBytes: number,
 ): Promise<ReportFileResult> {
+  const { Parser } = await loadTar();
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.incoming`);
   let found = false;
   let failure: Error | undefined;

@@ -1,7 +1,8 @@
 // A small tar archive built in memory (ustar headers from the tar package): for files the host
 // makes itself, such as the helper's request and the netrc, so a secret never touches the disk.
 import { Readable } from "node:stream";
-import { Header } from "tar";
+import type { Header as TarHeader } from "tar";
+import { loadTar } from "./tar-lib.js";
 
 export interface TarFile {
   name: string;
@@ -9,7 +10,7 @@ export interface TarFile {
   mode: number;
 }
 
-export function tarBytes(files: readonly TarFile[]): Buffer {
+export function tarBytes(files: readonly TarFile[], Header: typeof TarHeader): Buffer {
   const blocks: Buffer[] = [];
   for (const file of files) {
     const body = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content);
@@ -27,6 +28,7 @@ export function tarBytes(files: readonly TarFile[]): Buffer {
   return Buffer.concat(blocks);
 }
 
-export function tarStream(files: readonly TarFile[]): Readable {
-  return Readable.from([tarBytes(files)]);
+export async function tarStream(files: readonly TarFile[]): Promise<Readable> {
+  const { Header } = await loadTar();
+  return Readable.from([tarBytes(files, Header)]);
 }
