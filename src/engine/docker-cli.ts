@@ -90,15 +90,24 @@ export class DockerCli implements ContainerEngine {
 
   async probe(): Promise<EngineCapabilities> {
     if (this.capabilities !== undefined) return this.capabilities;
-    const version = await this.cli(["version", "--format", "{{json .}}"], PROBE_TIMEOUT_MS);
+    // The endpoint is the client's own answer (its context), asked while the engine is: an engine
+    // that does not answer is the error told, whatever the endpoint's question gave.
+    const [version, endpointAnswer] = await Promise.all([
+      this.cli(["version", "--format", "{{json .}}"], PROBE_TIMEOUT_MS),
+      dockerEndpoint((args) => this.cli(args, PROBE_TIMEOUT_MS), this.options.env).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ]);
     if (version.exitCode !== 0 || version.timedOut) {
       throw engineUnavailable(this.binary, version.stderr, version.timedOut, this.options.env);
     }
+    if (!endpointAnswer.ok) throw endpointAnswer.error;
+    const endpoint = endpointAnswer.value;
     const parsed = JSON.parse(version.stdout) as {
       Client?: { Version?: string };
       Server?: { Version?: string; Os?: string; Arch?: string } | null;
     };
-    const endpoint = await dockerEndpoint((args) => this.cli(args, PROBE_TIMEOUT_MS), this.options.env);
     this.capabilities = {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",

@@ -3,12 +3,21 @@
 // multi-stage build inherit their base's labels, and one of them must never stand in for the base.
 
 import { LABEL_CONTEXT, LABEL_CONTEXT_HASH, LABEL_PROJECT } from "../domain/labels.js";
-import type { Engine } from "../engine/engine.js";
+import type { Engine, ImageInfo } from "../engine/engine.js";
 
+/** The tag of an image of the same content, or undefined. */
 export async function findImageByContent(
   engine: Engine,
   wanted: { repository: string; preferredTag: string; labels: Record<string, string> },
 ): Promise<string | undefined> {
+  return (await findImageInfoByContent(engine, wanted))?.tag;
+}
+
+/** The tag of an image of the same content, with the inspection that found it (no second one needed). */
+export async function findImageInfoByContent(
+  engine: Engine,
+  wanted: { repository: string; preferredTag: string; labels: Record<string, string> },
+): Promise<{ tag: string; info: ImageInfo } | undefined> {
   const labels = [LABEL_PROJECT, LABEL_CONTEXT, LABEL_CONTEXT_HASH].map(
     (key) => `${key}=${wanted.labels[key]}`,
   );
@@ -19,7 +28,8 @@ export async function findImageByContent(
   const infos = await Promise.all(ids.map((id) => engine.inspectImage(id)));
   for (const info of infos) {
     const tags = (info?.repoTags ?? []).filter((tag) => tag.startsWith(`${wanted.repository}:`));
-    if (tags.length > 0) return tags.includes(wanted.preferredTag) ? wanted.preferredTag : tags[0];
+    if (info !== undefined && tags.length > 0)
+      return { tag: tags.includes(wanted.preferredTag) ? wanted.preferredTag : tags[0]!, info };
   }
   return undefined;
 }

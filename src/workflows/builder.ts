@@ -17,10 +17,10 @@ import type { Manifest } from "../domain/manifest.js";
 import { contextImageName } from "../domain/names.js";
 import { platformOf } from "../domain/platform.js";
 import type { Detection } from "../engine/detect.js";
-import type { ContainerEngine, ContainerSpec } from "../engine/engine.js";
+import type { ContainerEngine, ContainerSpec, ImageInfo } from "../engine/engine.js";
 import { ImageBuildError } from "../errors.js";
 import { startContainerSandbox } from "../execute/container-sandbox.js";
-import { findImageByContent } from "../execute/find-image.js";
+import { findImageInfoByContent } from "../execute/find-image.js";
 import { HELPER_PARENT } from "../execute/helper-files.js";
 import { startLocalSandbox } from "../execute/local-sandbox.js";
 import type { BuildSandbox } from "../execute/sandbox.js";
@@ -87,9 +87,13 @@ export async function expectedBuilderId(
 }
 
 /** The builder image for this commit, built first when it is missing or older than its folder. */
-async function ensureBuilderImage(ctx: WorkflowContext, choice: BuilderChoice, engine: ContainerEngine) {
+async function ensureBuilderImage(
+  ctx: WorkflowContext,
+  choice: BuilderChoice,
+  engine: ContainerEngine,
+): Promise<{ image: string; info?: ImageInfo }> {
   const found = await builderImageFor(ctx, choice, engine);
-  if (found.exists) return found.image;
+  if (found.exists) return { image: found.image, ...(found.info === undefined ? {} : { info: found.info }) };
   const context = contextImageName(choice.context);
   const plan = await planImageBuild(ctx, choice.project, { targets: [context], all: false }, engine);
   const existing = await engine.inspectImage(found.image);
@@ -98,7 +102,7 @@ async function ensureBuilderImage(ctx: WorkflowContext, choice: BuilderChoice, e
     message: `the builder image ${found.image} is ${existing === undefined ? "missing" : "older than its folder"}: building it`,
   });
   await buildImages(ctx, choice.project, plan, engine);
-  return found.image;
+  return { image: found.image };
 }
 
 function noticeLocal(ctx: WorkflowContext, detection: Detection, project: LoadedProject): void {
@@ -139,7 +143,8 @@ export async function prepareBuilder(
   // Decided before any image build: a remote engine that cannot get the index fails at once.
   const copies = foldersToCopy(planIndexDelivery(project, index, detection.capabilities), project, endpoint);
   if (location === "remote") warnLoopbackIndexes(ctx, index, endpoint);
-  const image = await ensureBuilderImage(ctx, choice, detection.engine);
+  const ensured = await ensureBuilderImage(ctx, choice, detection.engine);
+  const image = ensured.image;
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
   for (const dir of localIndexDirsOf(index, project.root).filter((d) => !existsSync(d))) {
     ctx.emit({
@@ -147,7 +152,8 @@ export async function prepareBuilder(
       message: `the package location ${dir} does not exist; pip will find nothing there`,
     });
   }
-  const info = await detection.engine.inspectImage(image);
+  // The image found by its content was inspected as it was found; one just built is inspected now.
+  const info = ensured.info ?? (await detection.engine.inspectImage(image));
   if (info === undefined) throw new ImageBuildError(`The builder image ${image} is missing after its build`);
   const emulated = await checkBuilderPlatform(ctx, project, detection.engine, info, image);
   const spec = builderSpecFor(project, image, index, runId, info.volumes, undefined, location);
@@ -223,12 +229,12 @@ export async function builderImageFor(
   ctx: WorkflowContext,
   choice: BuilderChoice,
   engine: ContainerEngine | undefined,
-): Promise<{ image: string; exists: boolean }> {
+): Promise<{ image: string; exists: boolean; info?: ImageInfo }> {
   const { project } = choice;
   const context = contextImageName(choice.context);
   const { namespace, app } = project.config;
   if (engine !== undefined) {
-    const found = await findImageByContent(engine, {
+    const found = await findImageInfoByContent(engine, {
       repository: imageRepository(namespace.value, app.value, context),
       preferredTag: "",
       labels: {
@@ -237,7 +243,7 @@ export async function builderImageFor(
         [LABEL_CONTEXT_HASH]: imageBuilderId(choice).replace(/^image:/, ""),
       },
     });
-    if (found !== undefined) return { image: found, exists: true };
+    if (found !== undefined) return { image: found.tag, exists: true, info: found.info };
   }
   const plan = await planImageBuild(ctx, project, { targets: [context], all: false }, engine);
   return { image: plan.steps.find((s) => s.context === context)!.tags[0]!, exists: false };
