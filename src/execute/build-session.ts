@@ -6,7 +6,7 @@ import { type EventSink, step } from "../events.js";
 import type { HelperInvocation } from "../plan/helper-session.js";
 import type { SourceTree } from "../project/source-tree.js";
 import { explainHelperFailure } from "./build-failure.js";
-import type { OutputLimits, ReceivedOutput } from "./builder-output.js";
+import type { OutputLimits, ReceivedFile, ReceivedOutput } from "./builder-output.js";
 import { runHelper } from "./run-helper.js";
 import type { BuildSandbox } from "./sandbox.js";
 import { receiveOutput } from "./wheel-set.js";
@@ -28,6 +28,8 @@ export interface SessionInputs {
   limits: OutputLimits;
   /** The new folder the output is received into. */
   intoDir: string;
+  /** Told of each wheel once it is whole on the host. */
+  onWheel?: (file: ReceivedFile) => void;
   signal: AbortSignal;
   emit: EventSink;
   clock: () => number;
@@ -78,7 +80,7 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     emit,
     "copy-out",
     "copy the wheels out (each entry checked)",
-    () => receiveOutput(sandbox, inputs.intoDir, inputs.limits),
+    () => receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel),
     clock,
     (output) => `${output.files.length} files`,
   );

@@ -62,6 +62,7 @@ export async function receiveBuilderOutput(
   tar: NodeJS.ReadableStream,
   intoDir: string,
   limits: OutputLimits,
+  onFile?: (file: ReceivedFile) => void,
 ): Promise<ReceivedOutput> {
   try {
     mkdirSync(intoDir, { mode: 0o700 });
@@ -70,7 +71,7 @@ export async function receiveBuilderOutput(
       cause: error,
     });
   }
-  const receiver = new OutputReceiver(intoDir, limits);
+  const receiver = new OutputReceiver(intoDir, limits, onFile);
   try {
     return await receiver.receive(tar);
   } catch (error) {
@@ -100,6 +101,8 @@ class OutputReceiver {
   constructor(
     private readonly intoDir: string,
     private readonly limits: OutputLimits,
+    /** Told of each file once it is whole on the host (so its checks can start while the rest arrives). */
+    private readonly onFile: ((file: ReceivedFile) => void) | undefined,
   ) {}
 
   private fail(error: Error): void {
@@ -252,7 +255,9 @@ class OutputReceiver {
       return this.fail(error as Error);
     }
     if (written !== entry.size) return this.fail(unreadable("cut short", entry.path));
-    this.files.push({ folder, filename, path: target, size: written, sha256: hash.digest("hex") });
+    const file = { folder, filename, path: target, size: written, sha256: hash.digest("hex") };
+    this.files.push(file);
+    this.onFile?.(file);
   }
 }
 

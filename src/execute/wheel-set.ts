@@ -10,7 +10,12 @@ import type { ManifestWheel } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
 import { IntegrityError, UntrustedOutputError, WheelwrightError } from "../errors.js";
 import { sha256File } from "../project/file-hash.js";
-import { type OutputLimits, type ReceivedOutput, receiveBuilderOutput } from "./builder-output.js";
+import {
+  type OutputLimits,
+  type ReceivedFile,
+  type ReceivedOutput,
+  receiveBuilderOutput,
+} from "./builder-output.js";
 import type { BuildSandbox } from "./sandbox.js";
 import { type VerifiedWheel, verifyWheel } from "./verify-wheel.js";
 
@@ -68,11 +73,12 @@ export async function receiveOutput(
   sandbox: BuildSandbox,
   intoDir: string,
   limits: OutputLimits,
+  onFile?: (file: ReceivedFile) => void,
 ): Promise<ReceivedOutput> {
   const pipe = new PassThrough();
   const [copied, received] = await Promise.allSettled([
     sandbox.readOutput(pipe),
-    receiveBuilderOutput(pipe, intoDir, limits),
+    receiveBuilderOutput(pipe, intoDir, limits, onFile),
   ]);
   if (received.status === "fulfilled" && copied.status === "fulfilled") return received.value;
   const receiverError = received.status === "rejected" ? (received.reason as unknown) : undefined;
@@ -119,6 +125,32 @@ export async function verifyUnlessKnown(
   return wheel;
 }
 
+/**
+ * Starts verifying each wheel as soon as the receiver has it whole on the host, so the host checks
+ * wheels while the rest are still being copied out; `wheelSetOf` then takes each check started. A
+ * check that fails is told by `wheelSetOf`, and only for a file the report lists (never as an
+ * unhandled rejection).
+ */
+export class EarlyVerification {
+  private readonly started = new Map<string, Promise<VerifiedWheel>>();
+
+  constructor(
+    private readonly known: KnownWheels | undefined,
+    private readonly verify: typeof verifyWheel = verifyWheel,
+  ) {}
+
+  readonly onFile = (file: ReceivedFile): void => {
+    const check = verifyUnlessKnown(file.path, file.filename, this.known, file.sha256, this.verify);
+    check.catch(() => undefined);
+    this.started.set(`${file.folder}/${file.filename}`, check);
+  };
+
+  /** The check started for this received file, if one was. */
+  take(file: ReceivedFile): Promise<VerifiedWheel> | undefined {
+    return this.started.get(`${file.folder}/${file.filename}`);
+  }
+}
+
 export interface ReceivedWheelSet {
   app: ManifestWheel & { requires: string[] };
   wheels: ManifestWheel[];
@@ -138,6 +170,7 @@ export async function wheelSetOf(
   expect: WheelSetExpectation,
   known?: KnownWheels,
   verify: typeof verifyWheel = verifyWheel,
+  early?: EarlyVerification,
 ): Promise<ReceivedWheelSet> {
   const report = parseReport(received.report);
   const byFile = new Map(received.files.map((file) => [`${file.folder}/${file.filename}`, file]));
@@ -151,7 +184,8 @@ export async function wheelSetOf(
         throw untrusted(`The report lists out/${entry.folder}/${entry.filename}, which was not handed over`);
       // The host hashed these bytes as it received them: bytes it verified before are not verified
       // again, and bytes that changed while being verified are refused there.
-      const wheel = await verifyUnlessKnown(file.path, file.filename, known, file.sha256, verify);
+      const wheel = await (early?.take(file) ??
+        verifyUnlessKnown(file.path, file.filename, known, file.sha256, verify));
       return { entry, wheel };
     }),
   );

@@ -18,7 +18,7 @@ import { step } from "../events.js";
 import { runBuildSession, type SessionInputs } from "../execute/build-session.js";
 import { moveInto, publishManifest } from "../execute/publish-wheelhouse.js";
 import { type BuildSandbox, closeDuring } from "../execute/sandbox.js";
-import { wheelSetOf } from "../execute/wheel-set.js";
+import { EarlyVerification, wheelSetOf } from "../execute/wheel-set.js";
 import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
@@ -127,13 +127,16 @@ export async function buildOnce(
     ctx.clock,
     (s) => s.description,
   );
+  // The host verifies each wheel as it arrives, while the rest are still being copied out.
+  const early = new EarlyVerification(facts.store);
   let session: Awaited<ReturnType<typeof runBuildSession>>;
   try {
     const scmVersion =
       facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
-    session = await runBuildSession(
-      sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
-    );
+    session = await runBuildSession({
+      ...sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
+      onWheel: early.onFile,
+    });
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -149,6 +152,8 @@ export async function buildOnce(
           session.received,
           { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
           facts.store,
+          undefined,
+          early,
         ),
       ctx.clock,
     ),

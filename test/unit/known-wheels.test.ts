@@ -10,7 +10,7 @@ import { UntrustedOutputError } from "../../src/errors.js";
 import type { ReceivedOutput } from "../../src/execute/builder-output.js";
 import { ResultStore } from "../../src/execute/result-store.js";
 import { verifyWheel } from "../../src/execute/verify-wheel.js";
-import { wheelSetOf } from "../../src/execute/wheel-set.js";
+import { EarlyVerification, wheelSetOf } from "../../src/execute/wheel-set.js";
 import { FAKE_INTERPRETER } from "../support/workflow-context.js";
 import { wheelMembers, zipBytes } from "./builders/wheel-zip.js";
 
@@ -102,6 +102,58 @@ describe("the builder's report", () => {
     expect(refused).toBeInstanceOf(UntrustedOutputError);
     expect((refused as UntrustedOutputError).message).toMatch(
       /^The builder's report.json is missing or malformed: interpreter: /,
+    );
+  });
+});
+
+describe("EarlyVerification: each wheel checked as it arrives", () => {
+  it("starts the check when the receiver has the file, and wheelSetOf takes that check instead of a second one", async () => {
+    const calls: string[] = [];
+    const counting: typeof verifyWheel = (file, name) => {
+      calls.push(name ?? file);
+      return verifyWheel(file, name);
+    };
+    const output = handOver(await zipBytes(wheelMembers()));
+    const early = new EarlyVerification(undefined, counting);
+    early.onFile(output.files[0]!);
+    expect(calls).toEqual(["demo_pkg-1.0-py3-none-any.whl"]);
+    const set = await wheelSetOf(output, { appName: "demo-pkg" }, undefined, counting, early);
+    expect(calls).toHaveLength(1);
+    expect(set).toEqual(await wheelSetOf(output, { appName: "demo-pkg" }, undefined));
+  });
+
+  it("a wheel whose early check failed is refused by wheelSetOf with that check's error", async () => {
+    const broken = handOver(
+      await zipBytes(
+        wheelMembers({ editRecord: (record) => record.replace(/sha256=[^,]+/, `sha256=${"A".repeat(43)}`) }),
+      ),
+    );
+    const early = new EarlyVerification(undefined);
+    early.onFile(broken.files[0]!);
+    const expected = await wheelSetOf(broken, { appName: "demo-pkg" }, undefined).catch((e: unknown) => e);
+    const refused = await wheelSetOf(broken, { appName: "demo-pkg" }, undefined, undefined, early).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toBe((expected as Error).message);
+  });
+
+  it("a file the report does not list is refused as untrusted output, whatever its early check found", async () => {
+    const output = handOver(await zipBytes(wheelMembers()));
+    const stray = handOver(Buffer.from("not a zip"), "stray-1.0-py3-none-any.whl").files[0]!;
+    const early = new EarlyVerification(undefined);
+    early.onFile(output.files[0]!);
+    early.onFile(stray); // fails (not a zip): must surface as no unhandled rejection
+    const refused = await wheelSetOf(
+      { ...output, files: [...output.files, stray] },
+      { appName: "demo-pkg" },
+      undefined,
+      undefined,
+      early,
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UntrustedOutputError);
+    expect((refused as Error).message).toMatch(
+      /stray-1\.0-py3-none-any\.whl was handed over but the report does not list it/,
     );
   });
 });
