@@ -38,7 +38,7 @@ from .request import BuildRequest
 from .requirements import RequirementsFile, RequirementsParser
 from .resolve import Item, Resolver
 from .sdist import SdistBuilder
-from .sets import AppFacts, build_sets, pip_roots
+from .sets import AppFacts, build_sets, name_direct_owner, pip_roots
 
 # 1980-01-01T00:00:00Z: the earliest time a zip file can hold.
 DEPENDENCY_SOURCE_DATE_EPOCH = 315532800
@@ -251,7 +251,11 @@ class Build:
             if started is not None and started[0] != "failed":
                 emit("log", step="resolve", line="the wheel's metadata differs from the static guess: resolving again")
             emit("phase", phase="resolve")
-            items = self._resolve(roots, inputs.constraints)
+            try:
+                items = self._resolve(roots, inputs.constraints)
+            except HelperError as error:
+                name_direct_owner(error, sets)
+                raise
         check_hash_pinned(inputs.requirement_files, items, sets, self.environment)
         return items
 

@@ -116,3 +116,18 @@ def build_sets(app: AppFacts, extras: Sequence[str], groups_table: dict, groups:
 def pip_roots(sets: Dict[str, List[Requirement]]) -> List[str]:
     """The union of every set's roots, as pip reads them (one resolution gives one version per name)."""
     return sorted({str(r) for roots in sets.values() for r in roots})
+
+
+def name_direct_owner(error: HelperError, sets: Dict[str, List[Requirement]]) -> None:
+    """A requirement no index offers that no package asked for is one of the sets' own: the sets
+    that name it go in the event (`runtime`, `extra:test`, ...), so the host can say whose it is."""
+    missing = error.fields.get("not_found")
+    if error.error != "resolve" or not isinstance(missing, str) or error.fields.get("needed_by"):
+        return
+    try:
+        name = canonicalize_name(Requirement(missing).name)
+    except Exception:  # not a requirement pip would print: nothing to name
+        return
+    owners = [set_name for set_name, roots in sets.items() if any(canonicalize_name(r.name) == name for r in roots)]
+    if owners:
+        error.fields["needed_by_sets"] = sorted(owners)

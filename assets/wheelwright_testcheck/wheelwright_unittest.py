@@ -12,16 +12,54 @@ installed wheel is never what gets tested, and wheelwright's check refuses the r
 
 Usage: python -m wheelwright_unittest [-v] [-p PATTERN]. No tests at all is not a failure (a
 project may have none yet): it says so on stderr and exits 95, which `wheelwright test` reports as
-"no tests found" (not as passed).
+"no tests found" (not as passed). When discovery found test modules but not one of them could be
+imported (their test dependencies, pytest say, are not installed), no test ran: that is said, with
+the modules missing, and the exit is 94, which `wheelwright test` reports as a test set that lacks
+what the tests import (not as failed tests).
 """
 
 import argparse
 import importlib.util
 import os
+import re
 import sys
 import unittest
 
 NO_TESTS_EXIT = 95  # src/plan/test-plan.ts NO_TESTS_FOUND
+NOT_IMPORTED_EXIT = 94  # src/plan/test-plan.ts TESTS_NOT_IMPORTED
+_NO_MODULE = re.compile(r"No module named '([^']+)'")
+
+
+def _tests_of(suite):
+    for item in suite:
+        if isinstance(item, unittest.TestSuite):
+            yield from _tests_of(item)
+        else:
+            yield item
+
+
+def _failed_import(test):
+    """(module, reason) for discovery's stand-in for a test module that could not be imported, else None."""
+    if type(test).__name__ != "_FailedTest":  # unittest.loader._FailedTest
+        return None
+    exception = getattr(test, "_exception", None)
+    text = str(exception) if exception is not None else ""
+    if not text.startswith("Failed to import test module"):
+        return None
+    lines = [line for line in text.splitlines() if line.strip()]
+    return test._testMethodName, (lines[-1].strip() if lines else "")
+
+
+def _report_not_imported(failed):
+    missing = sorted({m.group(1).split(".")[0] for _, reason in failed for m in [_NO_MODULE.search(reason)] if m})
+    sys.stderr.write(
+        "wheelwright: discovery found %d test module(s) and none could be imported, so no test ran%s\n"
+        % (len(failed), "; missing: " + ", ".join(missing) if missing else "")
+    )
+    for module, reason in failed[:10]:
+        sys.stderr.write("  %s: %s\n" % (module, reason))
+    if len(failed) > 10:
+        sys.stderr.write("  ... and %d more\n" % (len(failed) - 10))
 
 
 def _app_modules():
@@ -81,6 +119,11 @@ def main(argv=None):
             "application; if the tests run another way, set `test-command` in wheelwright.toml\n" % options.pattern
         )
         return NO_TESTS_EXIT
+    tests = list(_tests_of(suite))
+    failed = [f for f in (_failed_import(test) for test in tests) if f is not None]
+    if len(failed) == len(tests):
+        _report_not_imported(failed)
+        return NOT_IMPORTED_EXIT
     result = unittest.TextTestRunner(verbosity=2 if options.verbose else 1).run(suite)
     return 0 if result.wasSuccessful() else 1
 

@@ -90,21 +90,17 @@ export class DockerCli implements ContainerEngine {
 
   async probe(): Promise<EngineCapabilities> {
     if (this.capabilities !== undefined) return this.capabilities;
-    // The endpoint is the client's own answer (its context), asked while the engine is: an engine
-    // that does not answer is the error told, whatever the endpoint's question gave.
-    const [version, endpointAnswer] = await Promise.all([
+    // The client's context is asked while the engine is; an engine that does not answer is the error told.
+    const [version, endpoint] = await Promise.allSettled([
       this.cli(["version", "--format", "{{json .}}"], PROBE_TIMEOUT_MS),
-      dockerEndpoint((args) => this.cli(args, PROBE_TIMEOUT_MS), this.options.env).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
+      dockerEndpoint((args) => this.cli(args, PROBE_TIMEOUT_MS), this.options.env),
     ]);
-    if (version.exitCode !== 0 || version.timedOut) {
-      throw engineUnavailable(this.binary, version.stderr, version.timedOut, this.options.env);
-    }
-    if (!endpointAnswer.ok) throw endpointAnswer.error;
-    const endpoint = endpointAnswer.value;
-    const parsed = JSON.parse(version.stdout) as {
+    if (version.status === "rejected") throw version.reason;
+    const answer = version.value;
+    if (answer.exitCode !== 0 || answer.timedOut)
+      throw engineUnavailable(this.binary, answer.stderr, answer.timedOut, this.options.env);
+    if (endpoint.status === "rejected") throw endpoint.reason;
+    const parsed = JSON.parse(answer.stdout) as {
       Client?: { Version?: string };
       Server?: { Version?: string; Os?: string; Arch?: string } | null;
     };
@@ -112,7 +108,7 @@ export class DockerCli implements ContainerEngine {
       kind: this.kind,
       clientVersion: parsed.Client?.Version ?? "unknown",
       serverVersion: parsed.Server?.Version ?? "unknown",
-      ...endpoint,
+      ...endpoint.value,
       platform: platformOf(parsed.Server?.Os, parsed.Server?.Arch),
     };
     return this.capabilities;

@@ -53,7 +53,7 @@ const str = (value: unknown): string | undefined => (typeof value === "string" ?
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 const INDEX_HINT =
-  "Check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.";
+  "Make the package available on the index (or a find-links folder), or check the index settings (`wheelwright info` shows them and where they came from) and that the index is reachable from the builder.";
 
 /**
  * pip's "(from versions: none)" lists only the versions this builder could install: a version whose
@@ -61,7 +61,25 @@ const INDEX_HINT =
  * "none" does not mean the index has no version, and the detail says only what is known.
  */
 const NO_USABLE_VERSION =
-  "offered: no version this builder can install (the index may have versions whose wheels are all for another Python or platform, with no sdist)";
+  "offered: none this builder can install (the index has no such project, or only wheels for another Python or platform and no sdist)";
+
+/** A set's name as the helper gives it (`runtime`, `extra:test`, `group:tests`, `requirements:FILE`), in words. */
+function describeSet(set: string): string {
+  if (set === "runtime") return "the application (a runtime dependency)";
+  const [kind, name = ""] = set.split(/:(.*)/s);
+  if (kind === "extra") return `the extra ${name}`;
+  if (kind === "group") return `the dependency group ${name}`;
+  if (kind === "requirements") return `the requirements file ${name}`;
+  return set;
+}
+
+/** Who needs a requirement no index offers: pip's parent, else the sets the helper says name it. */
+function neededBy(error: HelperErrorEvent): string {
+  const parent = str(error.needed_by);
+  if (parent !== undefined) return `by ${parent}`;
+  const owners = strings(error.needed_by_sets).slice(0, 5).map(describeSet);
+  return owners.length > 0 ? `by ${owners.join(" and ")}` : "by the requirements";
+}
 
 function notFound(error: HelperErrorEvent, needed: string, tail: string[]): WheelBuildError {
   const offered = strings(error.offered);
@@ -206,8 +224,7 @@ export function helperError(
       if (str(error.not_found) !== undefined) {
         // With a lock, pip resolves nothing: it fetches the lock's pins, each with --no-deps.
         if (context.lock !== undefined) return lockPinNotFound(error, context.lock, tail);
-        const parent = str(error.needed_by);
-        return notFound(error, parent === undefined ? "by the requirements" : `by ${parent}`, tail);
+        return notFound(error, neededBy(error), tail);
       }
       return new WheelBuildError("pip could not resolve the requirements into one consistent set", {
         details: [...(str(error.conflict) === undefined ? [] : [str(error.conflict)!]), ...tail.slice(-15)],

@@ -12,6 +12,8 @@ export const INSTALL_FAILED = 97;
 export const SOURCE_IMPORTED = 96;
 /** wheelwright_unittest's exit code: discovery found no tests (not a failure, not a pass either). */
 export const NO_TESTS_FOUND = 95;
+/** wheelwright_unittest's exit code: it found test modules, and none could be imported (no test ran). */
+export const TESTS_NOT_IMPORTED = 94;
 /** The user tests run as: the release image's app user (tests that expect a permission error pass). */
 export const TEST_USER = "10001";
 

@@ -199,7 +199,9 @@ export async function initProject(ctx: WorkflowContext, request: InitRequest): P
     notes: [
       ...kept.map((file) => `kept ${file} (the project's own image)`),
       ...(source === "." ? [] : [`the project is in ${source}/ (source = "${source}")`]),
-      `the release starts it with ${entry.cmd === undefined ? "nothing yet: set CMD in docker/release/Dockerfile" : JSON.stringify(entry.cmd)} (${entry.note.split(":")[0]})`,
+      entry.cmd === undefined
+        ? "the release image has no CMD yet: nothing in the project says how the application starts (no console script, no __main__, no web app found); set CMD in docker/release/Dockerfile"
+        : `the release starts it with ${JSON.stringify(entry.cmd)} (${entry.note.split(":")[0]})`,
     ],
   };
 }

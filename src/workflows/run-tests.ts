@@ -22,6 +22,7 @@ import {
   NO_TESTS_FOUND,
   planTestRun,
   SOURCE_IMPORTED,
+  TESTS_NOT_IMPORTED,
   type TestPlan,
 } from "../plan/test-plan.js";
 import { nonSourcePaths } from "../project/build-inputs.js";
@@ -111,7 +112,7 @@ async function testFromWheelhouse(
     const plan = await planFor(project, manifest, set, request, sandbox);
     ctx.emit({
       type: "notice",
-      message: `testing ${manifest.app.name}${set === undefined ? "" : ` with ${setLabel(set)} (${set.why})`}: ${plan.testLine}`,
+      message: `testing ${manifest.app.name}${set === undefined ? " (no test set found: only its runtime wheels are installed)" : ` with ${setLabel(set)} (${set.why})`}: ${plan.testLine}`,
     });
     const exitCode = await runPlan(ctx, project, manifest, sandbox, plan);
     const junit =
@@ -216,6 +217,16 @@ function judgeExit(
       "The tests imported the application from the source copy, not from the installed wheel",
       {
         hint: "The line above names the module and the file. Something put the source first on sys.path (a conftest.py, a pythonpath setting, a sys.path.insert): remove it, so the tests test the wheel.",
+      },
+    );
+  if (exitCode === TESTS_NOT_IMPORTED && testLine.includes("wheelwright_unittest"))
+    throw new InputError(
+      "No test ran: unittest discovery found test modules, and none of them could be imported (the lines above name what is missing)",
+      {
+        hint:
+          set === undefined
+            ? "No test set was found (an extra, a dependency group or a requirements file named test, tests, testing or dev): declare the test dependencies in one, or name yours with test-extra, test-group or test-requirements in wheelwright.toml; with pytest in the set, `wheelwright test` runs pytest."
+            : `The test set (${setLabel(set)}) does not install what the tests import: add it there, run \`${buildCommandFor(set)}\`, then test again.`,
       },
     );
   if (exitCode === 127 || exitCode === 126)

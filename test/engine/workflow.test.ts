@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, sh } from "../support/cli.js";
 import { containersOf, engineOrSkip, imageExists } from "../support/engine.js";
-import { copyPolls, projectOf } from "../support/fixtures.js";
+import { commitAll, copyPolls, projectOf } from "../support/fixtures.js";
 import { RUN_LABEL, testRun } from "../support/test-run.js";
 
 /** A fresh polls copy with the wheelhouse of the given sets. */
@@ -50,6 +50,26 @@ describe.skipIf(engineOrSkip())("test, run and clean on examples/polls (real eng
     expect(result.exitCode).toBe(8);
     expect(result.stdout).toMatch(/1 failed, 4 passed/);
     expect(result.stderr).toMatch(/The tests failed/);
+  });
+
+  it("tests written for pytest with no test set found: exit 3, 'no test ran' and what is missing, never 'the tests failed'", async () => {
+    // A trial of real projects (httpx, six): no test set is found, so pytest is never installed,
+    // and unittest discovery finds test modules that all fail to import.
+    const root = copyPolls();
+    const setup = path.join(root, "setup.py");
+    const withoutSet = readFileSync(setup, "utf8").replace(/extras_require=\{[^}]*\},\n/, "");
+    expect(withoutSet, "the example's setup.py changed: update this test").not.toContain("extras_require");
+    writeFileSync(setup, withoutSet);
+    commitAll(root, "no test extra");
+    expect((await runCli(["build"], { cwd: root })).exitCode).toBe(0);
+    const result = await runCli(["test"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/no test set found: only its runtime wheels are installed/);
+    expect(result.stderr).toMatch(/none could be imported, so no test ran; missing: pytest/);
+    expect(result.stderr).toMatch(/No test ran: unittest discovery found test modules/);
+    expect(result.stderr).toMatch(/hint: No test set was found/);
+    expect(result.stderr).not.toMatch(/The tests failed/);
+    expect(containersOf(polls())).toEqual([]);
   });
 
   it("run runs a command in the release image, returns its exit code, and refuses a command the image lacks", async () => {

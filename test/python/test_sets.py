@@ -9,7 +9,7 @@ from wheelwright_helper.closure import Closure, Dist
 from wheelwright_helper.events import HelperError
 from wheelwright_helper.groups import expand_group
 from wheelwright_helper.requirements import RequirementLine, RequirementsFile
-from wheelwright_helper.sets import AppFacts, build_sets, pip_roots
+from wheelwright_helper.sets import AppFacts, build_sets, name_direct_owner, pip_roots
 
 REQUIRES = [
     "django>=4.2",
@@ -97,3 +97,20 @@ def test_closure_names_what_is_missing_and_who_needs_it():
     by_requirement = {m.requirement: m for m in missing}
     assert by_requirement["asgiref>=3.9"].found == "3.8" and by_requirement["asgiref>=3.9"].needed_by == "django"
     assert by_requirement["gunicorn"].found is None and by_requirement["gunicorn"].needed_by is None
+
+
+def test_a_missing_requirement_no_package_asked_for_names_the_sets_that_hold_it():
+    sets = {"runtime": [Requirement("django>=4.2")], "extra:test": [Requirement("Peppercorn>=1")],
+            "group:tests": [Requirement("peppercorn")]}
+    direct = HelperError("resolve", not_found="peppercorn>=1", offered=[])
+    name_direct_owner(direct, sets)
+    assert direct.fields["needed_by_sets"] == ["extra:test", "group:tests"]
+    # A package asked for it: pip's parent is said, and no set is added.
+    asked = HelperError("resolve", not_found="peppercorn>=1", offered=[], needed_by="pyramid")
+    name_direct_owner(asked, sets)
+    assert "needed_by_sets" not in asked.fields
+    # No set names it (a constraint, say), or what pip printed is not a requirement: nothing added.
+    for missing in ("zope-interface", "not a requirement!"):
+        other = HelperError("resolve", not_found=missing, offered=[])
+        name_direct_owner(other, sets)
+        assert "needed_by_sets" not in other.fields

@@ -56,3 +56,26 @@ def test_a_failing_test_fails_the_run(tmp_path):
     failing = CHECK.replace("'wheel'", "'elsewhere'")
     done = run(tmp_path, {**APP_SOURCE, "tests/__init__.py": "", "tests/test_where.py": failing}, APP_WHEEL)
     assert done.returncode == 1 and "FAILED" in done.stderr
+
+
+NEEDS_PYTEST_LIKE = "import wwnosuchrunner\n\n\ndef test_x():\n    assert True\n"
+
+
+def test_test_modules_none_of_which_import_are_said_with_their_own_exit_code(tmp_path):
+    # httpx and six in a trial: tests written for pytest, no test set found, so pytest was never
+    # installed: every "test" was unittest's stand-in for a module it could not import.
+    tests = {"tests/__init__.py": "", "tests/test_a.py": NEEDS_PYTEST_LIKE,
+             "tests/test_b.py": "import wwnosuchrunner.sub\n"}
+    done = run(tmp_path, {**APP_SOURCE, **tests}, APP_WHEEL)
+    assert done.returncode == 94, done.stderr  # wheelwright test: no test ran, not "the tests failed"
+    assert "2 test module(s) and none could be imported" in done.stderr
+    assert "missing: wwnosuchrunner" in done.stderr
+    assert "tests.test_a: ModuleNotFoundError: No module named 'wwnosuchrunner'" in done.stderr
+    assert "Ran " not in done.stderr  # nothing was run
+
+
+def test_a_module_that_fails_to_import_beside_tests_that_run_fails_the_run(tmp_path):
+    tests = {"tests/__init__.py": "", "tests/test_a.py": NEEDS_PYTEST_LIKE, "tests/test_where.py": CHECK}
+    done = run(tmp_path, {**APP_SOURCE, **tests}, APP_WHEEL)
+    assert done.returncode == 1, done.stderr
+    assert "Ran 2 tests" in done.stderr and "errors=1" in done.stderr

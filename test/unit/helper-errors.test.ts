@@ -20,7 +20,7 @@ describe("the helper's resolve errors, as the user reads them", () => {
     // pip's "from versions: none" leaves out versions with no wheel for this Python and no sdist.
     expect(error.details).not.toContain("offered: no version at all");
     expect(error.details).toContainEqual(
-      expect.stringMatching(/^offered: no version this builder can install/),
+      expect.stringMatching(/^offered: none this builder can install \(the index has no such project/),
     );
   });
 
@@ -32,6 +32,30 @@ describe("the helper's resolve errors, as the user reads them", () => {
     );
     expect(error.message).toMatch(/offers 'nothere', needed by the requirements$/);
     expect(error.details).toContain("offered: 1.0");
+  });
+
+  it("a declared requirement the helper says a set names is 'needed by' that set, in words", () => {
+    const runtime = helperError(
+      24,
+      { kind: "error", error: "resolve", not_found: "peppercorn", offered: [], needed_by_sets: ["runtime"] },
+      [],
+    );
+    expect(runtime.message).toMatch(
+      /offers 'peppercorn', needed by the application \(a runtime dependency\)$/,
+    );
+    const test = helperError(
+      24,
+      {
+        kind: "error",
+        error: "resolve",
+        not_found: "httpbin~=0.10.0",
+        offered: [],
+        needed_by_sets: ["extra:test", "group:tests"],
+      },
+      [],
+    );
+    expect(test.message).toMatch(/needed by the extra test and the dependency group tests$/);
+    expect(test.hint).toMatch(/^Make the package available on the index/);
   });
 
   it("with a lock, a pin no index offers names the lock file, what the index offers, and the ways out", () => {
