@@ -16,12 +16,11 @@ const TIER = {
 // Engine test files run two at a time (WHEELWRIGHT_TEST_FORKS to change it): most of a file's time
 // is the engine's and pip's, not this process's, so two files overlap on a 2-core machine. Each
 // fork has its own project namespace (test/support/test-run.ts), so no two files share a project's
-// images, cache volume or containers.
+// images, cache volume or containers. The forks pool's size is the root config's (below): vitest
+// reads maxForks from there, never from a project, and its default is one fork less than the CPUs,
+// which on this 2-core machine kind ran the engine files one at a time.
 const ENGINE_FORKS = Math.max(1, Number(process.env.WHEELWRIGHT_TEST_FORKS ?? 2) || 1);
-const ENGINE_TIER = {
-  ...TIER,
-  poolOptions: { forks: { singleFork: ENGINE_FORKS === 1, maxForks: ENGINE_FORKS, minForks: 1 } },
-};
+const ENGINE_TIER = { ...TIER, poolOptions: { forks: { singleFork: ENGINE_FORKS === 1 } } };
 // WHEELWRIGHT_TEST_REPORT=<file>: vitest's JSON report is written there too (each file's start
 // and end time), to see where a run's time went; .ci/run's output is the default reporter's either way.
 const REPORT = process.env.WHEELWRIGHT_TEST_REPORT;
@@ -36,7 +35,7 @@ export default defineConfig({
     // A file that mocks a module imports what uses it afresh itself (builder-output-full-disk.test.ts),
     // and no file may leave global state (env, cwd, timers) changed. vitest takes a pool's isolation
     // from the root config, not a project's.
-    poolOptions: { threads: { isolate: false } },
+    poolOptions: { threads: { isolate: false }, forks: { maxForks: ENGINE_FORKS, minForks: 1 } },
     projects: [
       {
         test: {
