@@ -163,7 +163,7 @@ describe.skipIf(engineOrSkip())(
       const copied = jsonEvents(build.stderr).find(
         (event) => event.type === "step-finished" && event.id === "copy-out",
       );
-      expect(copied?.detail).toBe("1 files");
+      expect(copied?.detail).toBe("1 file");
       expect(inodes(after.wheels.filter((wheel) => wheel.name !== shape.name))).toEqual(inodesBefore);
       expect(after.wheels.find((wheel) => wheel.name === shape.name)?.sha256).not.toBe(
         before.wheels.find((wheel) => wheel.name === shape.name)?.sha256,

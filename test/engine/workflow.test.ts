@@ -60,6 +60,8 @@ describe.skipIf(engineOrSkip())("test, run and clean on examples/polls (real eng
     const withoutSet = readFileSync(setup, "utf8").replace(/extras_require=\{[^}]*\},\n/, "");
     expect(withoutSet, "the example's setup.py changed: update this test").not.toContain("extras_require");
     writeFileSync(setup, withoutSet);
+    // A package, as in those projects: unittest discovery goes only into folders with __init__.py.
+    writeFileSync(path.join(root, "tests", "__init__.py"), "");
     commitAll(root, "no test extra");
     expect((await runCli(["build"], { cwd: root })).exitCode).toBe(0);
     const result = await runCli(["test"], { cwd: root });
