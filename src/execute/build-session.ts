@@ -46,7 +46,7 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
   await step(
     emit,
     "source",
-    `copy the source in (${inputs.tree.files.length} ${inputs.tree.files.length === 1 ? "file" : "files"})`,
+    `copy the source in (${fileCount(inputs.tree.files.length)})`,
     // Each copy is an engine call of its own into its own folder: they go in together, with the
     // first pass's request (one after another, they were a third of an app-only build's copying).
     async () => {
@@ -82,10 +82,12 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     "copy the wheels out (each entry checked)",
     () => receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel),
     clock,
-    (output) => `${output.files.length} ${output.files.length === 1 ? "file" : "files"}`,
+    (output) => fileCount(output.files.length),
   );
   return { received, full };
 }
+
+const fileCount = (count: number): string => `${count} ${count === 1 ? "file" : "files"}`;
 
 function putRequest(sandbox: BuildSandbox, helper: HelperInvocation): Promise<void> {
   return sandbox.putFiles(sandbox.paths.input, [
