@@ -61,7 +61,11 @@ function addImageAndBuild(program: Command, session: SessionOf): void {
     .argument("[extras...]", "extras to include (e.g. test)")
     .option("-g, --group <name>", "include a PEP 735 dependency group (repeatable)", collect)
     .option("-r, --requirement <file>", "include a requirements file (repeatable)", collect)
-    .option("-f, --force", "rebuild every wheel even when the inputs are unchanged")
+    .option("-f, --force", "rebuild every wheel even when the inputs are unchanged (the caches are kept)")
+    .option(
+      "--renew-build-envs",
+      "make the cached build environments anew from the index, then rebuild every wheel (implies --force)",
+    )
     .option(
       "--check-reproducible",
       "build the set a second time in a fresh builder under other conditions and compare every wheel (exit 13 when they differ)",
@@ -89,6 +93,7 @@ interface BuildFlags {
   group?: string[];
   requirement?: string[];
   force?: boolean;
+  renewBuildEnvs?: boolean;
   checkReproducible?: boolean;
   dryRun?: boolean;
 }

@@ -37,6 +37,11 @@ import type { CacheChoice } from "./wheel-cache.js";
 
 export interface BuildWheelhouseRequest extends BuildRequest, CacheChoice {
   force: boolean;
+  /**
+   * Make the cached build environments anew from the index (implies force). `--force` alone keeps
+   * them: they are a cache, like pip's, and a forced rebuild reuses every cache.
+   */
+  renewBuildEnvs?: boolean;
   /** Build the set a second time in a fresh builder under other conditions and compare every wheel. */
   checkReproducible?: boolean;
 }
@@ -189,6 +194,7 @@ export function decideBuild(
   if (request.checkReproducible)
     return { inputs, previous, mode: { kind: "full", reason: "--check-reproducible" }, stored: undefined };
   let mode = chooseBuildMode(inputs.fingerprints, previous, intact, request.force);
+  if (request.renewBuildEnvs === true) mode = { kind: "full", reason: "--renew-build-envs" };
   if (mode.kind === "up-to-date" || request.force) return { inputs, previous, mode, stored: undefined };
   const stored = facts.store.findSet(inputs.fingerprints.fingerprint);
   if (stored === undefined && mode.kind === "full") {
@@ -229,7 +235,7 @@ export function helperFor(
     requirements: decision.inputs.requirementFiles,
     lock: facts.lock ?? null,
     appOnly,
-    freshBuildEnv: request.force,
+    freshBuildEnv: request.renewBuildEnvs === true,
     jobs: facts.jobs,
     sourceDateEpoch: facts.sourceDateEpoch,
     staticRequires: project.metadata.dependencies,

@@ -36,7 +36,7 @@ export async function planWheelhouseBuild(
     ...request.extras,
     ...request.groups.map((g) => `-g ${g}`),
     ...request.requirements.map((file) => `-r ${file}`),
-    ...(request.force ? ["--force"] : []),
+    ...(request.renewBuildEnvs === true ? ["--renew-build-envs"] : request.force ? ["--force"] : []),
   ].join(" ");
   if (decision.mode.kind === "up-to-date")
     return { version: 1, command, decision: "up to date: inputs unchanged", warnings: [], steps: [] };

@@ -17,6 +17,7 @@ export interface BuildCommandOptions {
   group?: string[];
   requirement?: string[];
   force?: boolean;
+  renewBuildEnvs?: boolean;
   checkReproducible?: boolean;
   /** true: --cache-push, false: --no-cache-push, undefined: by the CI variable. */
   cachePush?: boolean;
@@ -42,7 +43,9 @@ export async function buildCommand(
     extras,
     groups: options.group ?? [],
     requirements: options.requirement ?? [],
-    force: options.force === true,
+    // Renewed environments build every wheel anew: nothing is up to date with them.
+    force: options.force === true || options.renewBuildEnvs === true,
+    renewBuildEnvs: options.renewBuildEnvs === true,
     checkReproducible: options.checkReproducible === true,
     ...(options.cachePush === undefined ? {} : { cachePush: options.cachePush }),
     cacheRequired: options.cacheRequired === true,

@@ -171,6 +171,21 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.containers.size).toBe(0);
   });
 
+  it("--force rebuilds from the cached build environments; --renew-build-envs makes them anew and says so", async () => {
+    const { ctx, engine, events, project, root } = setup();
+    const requests = recordHelperRequests(engine);
+    await buildWheelhouse(ctx, project, request);
+    const forced = await buildWheelhouse(ctx, project, { ...request, force: true });
+    const renewed = await buildWheelhouse(ctx, project, { ...request, force: true, renewBuildEnvs: true });
+    expect(requests.map((r) => r.freshBuildEnv)).toEqual([false, false, true]);
+    expect([forced.status, renewed.status]).toEqual(["built", "built"]);
+    expect(manifestOf(root).wheels.map((w) => w.name)).toEqual(["demo", "tinydep"]);
+    const reasons = events.flatMap((e) =>
+      e.type === "notice" && e.message.startsWith("building") ? [e.message] : [],
+    );
+    expect(reasons.slice(-2)).toEqual(["building: --force", "building: --renew-build-envs"]);
+  });
+
   it("--check-reproducible builds twice, records the check, and publishes the set alone (not the second build's copies)", async () => {
     const { ctx, engine, project, root } = setup();
     const requests = recordHelperRequests(engine);
