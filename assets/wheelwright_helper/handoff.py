@@ -4,6 +4,7 @@ wheels moved into `out/app` and `out/deps`, and `out/report.json` written last."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -79,15 +80,31 @@ def check_sets(app_name: str, candidates: Sequence[Candidate], sets: Dict[str, L
     return [c for c in candidates if c.sets]
 
 
+def held_by_host(wheel: Candidate, host_wheels: Dict[str, str]) -> Optional[str]:
+    """The sha256 of this wheel when the host holds these very bytes under its name (not handed over)."""
+    expected = host_wheels.get(wheel.filename)
+    if expected is None:
+        return None
+    digest = hashlib.sha256()
+    with open(wheel.path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return expected if digest.hexdigest() == expected else None
+
+
 def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: Sequence[str],
-             wheels: Sequence[Candidate]) -> dict:
+             wheels: Sequence[Candidate], host_wheels: Optional[Dict[str, str]] = None) -> dict:
     for folder in ("app", "deps"):
         os.makedirs(os.path.join(out, folder), exist_ok=True)
     entries = []
     for wheel in sorted(wheels, key=lambda w: w.filename):
-        shutil.move(wheel.path, os.path.join(out, wheel.folder, wheel.filename))
+        held = held_by_host(wheel, host_wheels or {})
+        if held is None:
+            shutil.move(wheel.path, os.path.join(out, wheel.folder, wheel.filename))
         entry = {"filename": wheel.filename, "folder": wheel.folder, "origin": wheel.origin,
                  "sets": sorted(wheel.sets), "requires": wheel.requires}
+        if held is not None:
+            entry["held"] = held
         if wheel.sdist is not None:
             entry["sdist"] = wheel.sdist
         if wheel.cached:

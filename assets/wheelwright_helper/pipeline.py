@@ -190,7 +190,7 @@ class Build:
 
     def _hand_off(self, app: AppFacts, inputs: Inputs, wheels: List[Candidate]) -> dict:
         report = hand_off(self.request.out, self.request.work, app.name, app.extras,
-                          sorted(normalised_groups(inputs.groups_table)), wheels)
+                          sorted(normalised_groups(inputs.groups_table)), wheels, self.request.host_wheels)
         emit("done", wheels=len(report["wheels"]))
         return report
 

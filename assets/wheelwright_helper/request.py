@@ -50,6 +50,8 @@ class BuildRequest:
     static_requires: Optional[List[str]] = None
     # sdist sha256 -> a wheel the host pulled from the registry wheel cache and verified (issue 13)
     sdist_wheels: Dict[str, str] = field(default_factory=dict)
+    # wheel file name -> sha256 of the copy the host already holds: the same bytes are not handed over
+    host_wheels: Dict[str, str] = field(default_factory=dict)
 
 
 def _bad(field_name: str, reason: str) -> HelperError:
@@ -121,6 +123,24 @@ def _sdist_wheels(data: object) -> Dict[str, str]:
     return found
 
 
+def _host_wheels(data: object) -> Dict[str, str]:
+    """{file name: sha256} from `[{filename, sha256}]`; plain wheel file names only."""
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        raise _bad("hostWheels", "must be a list")
+    found = {}
+    for entry in data:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("filename", "sha256")):
+            raise _bad("hostWheels", "each must be {filename, sha256}")
+        name = entry["filename"]
+        if not re.match(r"^[0-9a-f]{64}$", entry["sha256"]) or "/" in name or name.startswith(".") or \
+                not name.endswith(".whl"):
+            raise _bad("hostWheels", "an entry names no sha256 or no plain wheel file name")
+        found[name] = entry["sha256"]
+    return found
+
+
 def parse_request(data: object) -> BuildRequest:
     if not isinstance(data, dict):
         raise _bad("(root)", "the request must be a JSON object")
@@ -160,6 +180,7 @@ def parse_request(data: object) -> BuildRequest:
         source_date_epoch=epoch,
         static_requires=_strings(data, "staticRequires", optional=True),
         sdist_wheels=_sdist_wheels(data.get("sdistWheels")),
+        host_wheels=_host_wheels(data.get("hostWheels")),
         **paths,
     )
 

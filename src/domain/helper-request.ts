@@ -25,6 +25,12 @@ export interface HelperRequest {
    * host, in `dir`: the helper uses one instead of compiling an sdist of exactly that sha256.
    */
   sdistWheels?: { dir: string; wheels: { sdist: string; filename: string; sha256: string }[] };
+  /**
+   * Wheels the host already holds, verified (the previous set's, in the result store): one the
+   * helper ends with, byte for byte (same file name and sha256), is listed in the report as held
+   * and not handed over. The host then takes its own copy: the bytes are the same either way.
+   */
+  hostWheels?: { filename: string; sha256: string }[];
 }
 
 export interface NetrcEntry {

@@ -7,6 +7,8 @@ import type { HelperInvocation } from "../plan/helper-session.js";
 import type { SourceTree } from "../project/source-tree.js";
 import { explainHelperFailure } from "./build-failure.js";
 import type { OutputLimits, ReceivedFile, ReceivedOutput } from "./builder-output.js";
+import { takeHeldWheels } from "./held-wheels.js";
+import type { ResultStore } from "./result-store.js";
 import { runHelper } from "./run-helper.js";
 import type { BuildSandbox } from "./sandbox.js";
 import { receiveOutput } from "./wheel-set.js";
@@ -30,6 +32,8 @@ export interface SessionInputs {
   intoDir: string;
   /** Told of each wheel once it is whole on the host. */
   onWheel?: (file: ReceivedFile) => void;
+  /** Where the host takes the wheels the helper says it holds (those the request offered). */
+  store?: ResultStore;
   signal: AbortSignal;
   emit: EventSink;
   clock: () => number;
@@ -76,13 +80,22 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     await helperPass(inputs, inputs.fullHelper!);
     full = true;
   }
-  const received = await step(
+  const last = full && inputs.fullHelper !== undefined ? inputs.fullHelper : inputs.helper;
+  const { output: received } = await step(
     emit,
     "copy-out",
     "copy the wheels out (each entry checked)",
-    () => receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel),
+    async () => {
+      const output = await receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel);
+      const offered = last.request.hostWheels ?? [];
+      if (offered.length === 0 || inputs.store === undefined) return { output, held: 0 };
+      return takeHeldWheels(output, offered, inputs.store, inputs.intoDir, inputs.onWheel);
+    },
     clock,
-    (output) => fileCount(output.files.length),
+    ({ output, held }) =>
+      held === 0
+        ? fileCount(output.files.length)
+        : `${fileCount(output.files.length - held)} copied; ${held} already on the host, taken from its result store`,
   );
   return { received, full };
 }

@@ -19,7 +19,7 @@ import {
 import path from "node:path";
 import { z } from "zod";
 import { isManifest, type Manifest } from "../domain/manifest.js";
-import { sha256FileSync } from "../project/file-hash.js";
+import { sha256File, sha256FileSync } from "../project/file-hash.js";
 import type { VerifiedWheel } from "./verify-wheel.js";
 
 const KEEP_SETS = 30;
@@ -115,6 +115,34 @@ export class ResultStore {
       const file = this.wheelPath(wheel.sha256);
       return existsSync(file) && statSync(file).size === wheel.size;
     });
+  }
+
+  /** Whether a wheel of this sha256 and size is stored (its bytes are checked when it is taken out). */
+  holds(sha256: string, size: number): boolean {
+    if (!SHA256.test(sha256)) return false;
+    try {
+      return statSync(this.wheelPath(sha256)).size === size;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Puts the stored wheel of this sha256 at `target` (a hard link where the filesystem allows, else
+   * a copy) and checks its hash there; false when it is missing or damaged (`target` is then removed).
+   */
+  async linkOut(sha256: string, target: string): Promise<boolean> {
+    if (!SHA256.test(sha256)) return false;
+    const source = this.wheelPath(sha256);
+    try {
+      linkSync(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      copyFileSync(source, target);
+    }
+    if ((await sha256File(target)) === sha256) return true;
+    rmSync(target, { force: true });
+    return false;
   }
 
   /** Copies a stored wheel to `target` and checks its hash there; false when it is missing or damaged. */

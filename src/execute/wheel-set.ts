@@ -42,6 +42,11 @@ const reportSchema = z.object({
         origin: z.enum(["built", "fetched"]),
         /** Taken from the registry wheel cache the host handed in (issue 13), not compiled. */
         cached: z.boolean().optional(),
+        /** Not handed over: the host took its own copy of these bytes (held-wheels.ts). */
+        held: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
         sets: z.array(z.string().regex(SET_NAME)).max(1000),
         sdist: z
           .object({

@@ -34,6 +34,8 @@ export interface HelperInputs {
   staticRequires: readonly string[] | undefined;
   /** Wheels from the registry cache, by the sha256 of the sdist each was built from (issue 13). */
   sdistWheels?: HelperRequest["sdistWheels"];
+  /** Wheels the host holds: the helper hands over none of these bytes again. */
+  hostWheels?: HelperRequest["hostWheels"];
   /** More environment for the helper and the backends it runs (e.g. SETUPTOOLS_SCM_PRETEND_VERSION). */
   env?: Readonly<Record<string, string>>;
 }
@@ -73,6 +75,9 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
     ...(inputs.sdistWheels === undefined || inputs.sdistWheels.wheels.length === 0
       ? {}
       : { sdistWheels: inputs.sdistWheels }),
+    ...(inputs.hostWheels === undefined || inputs.hostWheels.length === 0
+      ? {}
+      : { hostWheels: inputs.hostWheels }),
   };
   const requestFile = `${paths.input}/request.json`;
   return {

@@ -241,5 +241,17 @@ export function helperFor(
     staticRequires: project.metadata.dependencies,
     env: scmVersion === undefined ? {} : { SETUPTOOLS_SCM_PRETEND_VERSION: scmVersion },
     ...(sdistWheels === undefined ? {} : { sdistWheels }),
+    // A reproducibility check compares the bytes of two builds: each must hand over its own.
+    ...(request.checkReproducible === true ? {} : { hostWheels: heldByHost(decision.previous, facts.store) }),
   });
+}
+
+/** The previous set's wheels the result store holds: the builder need not hand these bytes over again. */
+function heldByHost(
+  previous: Manifest | undefined,
+  store: ResultStore,
+): NonNullable<HelperRequest["hostWheels"]> {
+  return (previous?.wheels ?? [])
+    .filter((wheel) => store.holds(wheel.sha256, wheel.size))
+    .map((wheel) => ({ filename: wheel.filename, sha256: wheel.sha256 }));
 }

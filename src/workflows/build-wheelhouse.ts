@@ -217,6 +217,7 @@ function sessionInputs(
       maxTotalBytes: parseSize(config.maxOutputSize.value),
     },
     intoDir,
+    store: facts.store,
     signal: ctx.signal,
     emit: ctx.emit,
     clock: ctx.clock,

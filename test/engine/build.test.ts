@@ -170,6 +170,20 @@ describe.skipIf(engineOrSkip())("wheelwright build on examples/polls (real engin
     expect(containersOf(polls())).toEqual([]);
   });
 
+  it("build --force hands over only new bytes: the wheels the host holds are taken from its store", async () => {
+    const root = await pollsBuilt();
+    const before = readManifest(root);
+    const result = await runCli(["build", "--force"], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // The set is the same one, byte for byte, and each file is what the manifest says.
+    expect(hashes(readManifest(root))).toEqual(hashes(before));
+    const files = snapshot(path.join(root, "wheelhouse"));
+    for (const wheel of before.wheels) expect(files[wheel.filename]).toBe(wheel.sha256);
+    expect(result.stderr).toMatch(/copied; [1-9]\d* already on the host, taken from its result store/);
+    expect(leftovers(path.join(root, "wheelhouse"))).toEqual([]);
+    expect(containersOf(polls())).toEqual([]);
+  });
+
   it("gives identical wheels for two builds of one commit, whatever the host's umask and time zone", async () => {
     const root = copyPolls();
     const first = await runCli(["build", "--force"], { cwd: root });

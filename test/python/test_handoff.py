@@ -81,3 +81,40 @@ def test_handoff_moves_wheels_and_writes_the_report_last(work):
     assert set(written["environment"]) >= {"python_version", "sys_platform", "platform_machine"}
     assert [set(w) for w in written["wheels"]] == [{"filename", "folder", "origin", "sets", "requires"}] * 3
     assert {w["filename"]: w["origin"] for w in written["wheels"]}["demo-0.1.0-py3-none-any.whl"] == "built"
+
+
+def test_a_wheel_the_host_holds_byte_for_byte_is_listed_as_held_not_handed_over(work):
+    import hashlib
+
+    tmp, candidates = work
+    kept = check_sets("demo", candidates, {"runtime": [Requirement("django")]}, None)
+    by_name = {c.filename: c for c in kept}
+    django = "django-5.0-py3-none-any.whl"
+    asgiref = "asgiref-3.8-py3-none-any.whl"
+    django_sha = hashlib.sha256(Path(by_name[django].path).read_bytes()).hexdigest()
+    # The host holds django's very bytes, and other bytes under asgiref's name.
+    host = {django: django_sha, asgiref: "0" * 64}
+    out = tmp / "out"
+    out.mkdir()
+    report = hand_off(str(out), str(tmp), "demo", [], [], kept, host)
+    assert sorted(p.name for p in (out / "deps").iterdir()) == [asgiref]
+    entries = {w["filename"]: w for w in report["wheels"]}
+    assert entries[django]["held"] == django_sha
+    assert "held" not in entries[asgiref] and "held" not in entries["demo-0.1.0-py3-none-any.whl"]
+    assert entries[django]["sets"] == ["runtime"] and entries[django]["folder"] == "deps"
+
+
+def test_the_request_names_held_wheels_by_plain_file_name_and_sha256():
+    from wheelwright_helper.events import HelperError
+    from wheelwright_helper.request import parse_request
+
+    base = {"version": 1, "source": "/s", "out": "/o", "work": "/w", "cache": "/c"}
+    entry = {"filename": "six-1.0-py3-none-any.whl", "sha256": "c" * 64}
+    assert parse_request({**base, "hostWheels": [entry]}).host_wheels == {entry["filename"]: "c" * 64}
+    assert parse_request(base).host_wheels == {}
+    for bad in ({**entry, "filename": "../x.whl"}, {**entry, "sha256": "nope"}, {**entry, "filename": "x.tar.gz"},
+                {"filename": "six-1.0-py3-none-any.whl"}):
+        with pytest.raises(HelperError):
+            parse_request({**base, "hostWheels": [bad]})
+    with pytest.raises(HelperError):
+        parse_request({**base, "hostWheels": {"a": "b"}})

@@ -99,6 +99,33 @@ function goodHelper(
   };
 }
 
+/**
+ * goodHelper, then what the real helper does with `hostWheels`: a wheel the host offered is not
+ * handed over but listed as held, under the sha256 `claim` gives (the offered one by default).
+ */
+function holdingHelper(claim: (offered: string) => string = (offered) => offered) {
+  const helper = goodHelper();
+  return async (argv: readonly string[], options: ExecOptions, container: FakeContainer) => {
+    const result = await helper(argv, options, container);
+    if (!argv.includes("wheelwright_helper")) return result;
+    const request = JSON.parse(
+      String(container.files.get("/wheelwright/input/request.json")),
+    ) as HelperRequest;
+    const offered = new Map((request.hostWheels ?? []).map((w) => [w.filename, w.sha256]));
+    const report = JSON.parse(String(container.files.get(`${request.out}/report.json`))) as {
+      wheels: { filename: string; folder: string; held?: string }[];
+    };
+    for (const entry of report.wheels) {
+      const sha = offered.get(entry.filename);
+      if (sha === undefined) continue;
+      container.files.delete(`${request.out}/${entry.folder}/${entry.filename}`);
+      entry.held = claim(sha);
+    }
+    container.files.set(`${request.out}/report.json`, JSON.stringify(report));
+    return result;
+  };
+}
+
 /** Runs goodHelper for the engine's scripts and keeps each helper run's request, in order. */
 function recordHelperRequests(engine: FakeEngine): HelperRequest[] {
   const requests: HelperRequest[] = [];
@@ -178,6 +205,13 @@ describe("build workflow (fake engine, fake helper)", () => {
     const forced = await buildWheelhouse(ctx, project, { ...request, force: true });
     const renewed = await buildWheelhouse(ctx, project, { ...request, force: true, renewBuildEnvs: true });
     expect(requests.map((r) => r.freshBuildEnv)).toEqual([false, false, true]);
+    // A rebuild offers the previous set's wheels (stored by the first build): the helper need not
+    // hand those bytes over again. The first build had none to offer.
+    expect(requests[0]!.hostWheels).toBeUndefined();
+    const first = manifestOf(root);
+    expect(requests[1]!.hostWheels).toEqual(
+      first.wheels.map((w) => ({ filename: w.filename, sha256: w.sha256 })),
+    );
     expect([forced.status, renewed.status]).toEqual(["built", "built"]);
     expect(manifestOf(root).wheels.map((w) => w.name)).toEqual(["demo", "tinydep"]);
     const reasons = events.flatMap((e) =>
@@ -194,6 +228,10 @@ describe("build workflow (fake engine, fake helper)", () => {
     // The second build ran in another work folder.
     expect(requests.map((r) => r.work)).toEqual(["/wheelwright/work", "/wheelwright/work-again"]);
     expect(manifestOf(root).reproducible).toMatchObject({ checked: true });
+    // Checked again over a wheelhouse: each build hands over its own bytes, none is taken as held.
+    requests.length = 0;
+    await buildWheelhouse(ctx, project, { ...request, checkReproducible: true });
+    expect(requests.map((r) => r.hostWheels)).toEqual([undefined, undefined]);
     expect(readdirSync(path.join(root, "wheelhouse")).sort()).toEqual([
       "demo-0.1.0-py3-none-any.whl",
       "manifest.json",
@@ -336,6 +374,46 @@ describe("build workflow (fake engine, fake helper)", () => {
     const netrc = engine.calls.find((c) => c.verb === "copyIn" && c.args[1] === "/wheelwright/home");
     expect(netrc?.args[2]).toEqual([".netrc"]);
     expect(secrets).toContain("S3CRET-pw");
+  });
+
+  it("a rebuild takes the wheels the helper says the host holds from the store: the same bytes, told in the step", async () => {
+    const { ctx, engine, events, project, root } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const before = manifestOf(root);
+    const bytes = (m: Manifest) =>
+      m.wheels.map((w) => readFileSync(path.join(root, "wheelhouse", w.filename)));
+    const was = bytes(before);
+    engine.execScript = holdingHelper();
+    const outcome = await buildWheelhouse(ctx, project, { ...request, force: true });
+    expect(outcome.status).toBe("built");
+    expect(manifestOf(root).wheels).toEqual(before.wheels);
+    expect(bytes(manifestOf(root))).toEqual(was);
+    const copied = events.flatMap((e) =>
+      e.type === "step-finished" && e.id === "copy-out" ? [e.detail] : [],
+    );
+    expect(copied.at(-1)).toBe("0 files copied; 2 already on the host, taken from its result store");
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("a held claim for bytes the host did not offer: exit 12, the previous wheelhouse intact", async () => {
+    const { ctx, engine, project, root } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const before = readdirSync(path.join(root, "wheelhouse")).map((f) =>
+      readFileSync(path.join(root, "wheelhouse", f)),
+    );
+    engine.execScript = holdingHelper(() => "f".repeat(64));
+    const error = await buildWheelhouse(ctx, project, { ...request, force: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedOutputError);
+    expect((error as UntrustedOutputError).exitCode).toBe(12);
+    expect((error as Error).message).toContain("but the host offered no such wheel");
+    const after = readdirSync(path.join(root, "wheelhouse")).map((f) =>
+      readFileSync(path.join(root, "wheelhouse", f)),
+    );
+    expect(after).toEqual(before);
+    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
+    expect(engine.containers.size).toBe(0);
   });
 
   it("a symlink named like a wheel in the output: exit 12, the previous wheelhouse intact, no staging left", async () => {
