@@ -51,23 +51,20 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     emit,
     "source",
     `copy the source in (${fileCount(inputs.tree.files.length)})`,
-    // Each copy is an engine call of its own into its own folder: they go in together, with the
-    // first pass's request (one after another, they were a third of an app-only build's copying).
+    // One copy for all of it (the helper goes with it into a container): each engine copy costs
+    // a process of the engine's own, and three at once were a third of an app-only build's copying.
     async () => {
       const cachedWheels = inputs.cachedWheels;
-      await Promise.all([
-        sandbox.putSource(
-          inputs.tree.files.map((file) => file.path),
-          inputs.tree.dir,
-        ),
-        cachedWheels !== undefined && cachedWheels.files.length > 0
-          ? sandbox.putWheels(cachedWheels.files, cachedWheels.dir)
-          : undefined,
-        inputs.netrc !== ""
-          ? sandbox.putFiles(sandbox.paths.home, [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }])
-          : undefined,
-        putRequest(sandbox, inputs.helper),
-      ]);
+      await sandbox.putInputs({
+        source: { files: inputs.tree.files.map((file) => file.path), dir: inputs.tree.dir },
+        ...(cachedWheels !== undefined && cachedWheels.files.length > 0 ? { wheels: cachedWheels } : {}),
+        files: [
+          ...(inputs.netrc !== ""
+            ? [{ dir: sandbox.paths.home, files: [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }] }]
+            : []),
+          { dir: sandbox.paths.input, files: [requestFile(inputs.helper)] },
+        ],
+      });
     },
     clock,
   );
@@ -102,10 +99,14 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
 
 const fileCount = (count: number): string => `${count} ${count === 1 ? "file" : "files"}`;
 
+const requestFile = (helper: HelperInvocation) => ({
+  name: "request.json",
+  content: JSON.stringify(helper.request),
+  mode: 0o644,
+});
+
 function putRequest(sandbox: BuildSandbox, helper: HelperInvocation): Promise<void> {
-  return sandbox.putFiles(sandbox.paths.input, [
-    { name: "request.json", content: JSON.stringify(helper.request), mode: 0o644 },
-  ]);
+  return sandbox.putFiles(sandbox.paths.input, [requestFile(helper)]);
 }
 
 /** Runs the helper on its request, which the caller has put in. */

@@ -1,11 +1,13 @@
 // The builder container: copy in, not mount (cibuildwheel's design), so remote engines and podman
 // work, outputs belong to the invoking user and the source tree is never written to.
+import path from "node:path";
 import { Readable } from "node:stream";
 import type { ContainerEngine, ContainerSpec, ExecOptions, RunningContainer } from "../engine/engine.js";
 import { BUILDER_PATHS } from "../plan/builder-container.js";
 import { HELPER_PACKAGE, TESTCHECK_FOLDER } from "./helper-files.js";
-import type { BuildSandbox, SandboxFile } from "./sandbox.js";
-import { tarStream } from "./tar-bytes.js";
+import type { BuildSandbox, SandboxFile, SandboxInputs } from "./sandbox.js";
+import { tarBytes, tarStream } from "./tar-bytes.js";
+import { concatTars } from "./tar-concat.js";
 import { loadTar } from "./tar-lib.js";
 
 export interface ContainerSandboxOptions {
@@ -51,28 +53,27 @@ export async function startContainerSandbox(options: ContainerSandboxOptions): P
   const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
   if (cache !== undefined) await options.engine.ensureVolume(cache.source, { ...spec.labels });
   // The archiver loads while the container starts.
-  const [container, tar] = await Promise.all([
-    options.engine.startContainer(spec, options.signal),
-    loadTar(),
-  ]);
-  // The helper (and the host folders) go in while the caller copies the source: both are awaited
-  // before anything runs.
-  const helperCopied = container
-    .copyIn(
-      Readable.from(
-        tar.c(
-          { cwd: options.helperParent, portable: true, filter: (file) => !file.includes("__pycache__") },
-          [HELPER_PACKAGE, TESTCHECK_FOLDER],
-        ),
-      ),
-      BUILDER_PATHS.bin,
-    )
-    .then(() => copyHostFolders(container, options.hostFolders ?? []))
-    .then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-  return new ContainerSandbox(container, options, helperCopied);
+  const [container] = await Promise.all([options.engine.startContainer(spec, options.signal), loadTar()]);
+  // The index folders a remote engine's host lacks go in at once, while the caller makes its
+  // inputs; they are awaited before anything runs. The helper goes in with the first inputs.
+  const foldersCopied = settled(copyHostFolders(container, options.hostFolders ?? []));
+  return new ContainerSandbox(container, options, foldersCopied);
+}
+
+/** Resolves to the work's error, or undefined once it is done: awaited later, never unhandled. */
+function settled(work: Promise<unknown>): Promise<unknown> {
+  return work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** The folder a path of BUILDER_PATHS is in, relative to the builder's root (`src`, `input`). */
+function belowRoot(dir: string): string {
+  const relative = path.posix.relative(BUILDER_PATHS.root, dir);
+  if (relative === "" || relative.startsWith("..") || path.posix.isAbsolute(relative))
+    throw new Error(`${dir} is not a folder below ${BUILDER_PATHS.root}`);
+  return relative;
 }
 
 class ContainerSandbox implements BuildSandbox {
@@ -88,24 +89,69 @@ class ContainerSandbox implements BuildSandbox {
   };
   readonly python = "python3";
   readonly description: string;
+  /** Resolves to the helper copy's error, or undefined once the helper is in; unset until it starts. */
+  private helperCopied: Promise<unknown> | undefined;
 
   constructor(
     private readonly container: RunningContainer,
     private readonly options: ContainerSandboxOptions,
-    /** Resolves to the copy's error, or undefined once the helper is in. */
-    private readonly helperCopied: Promise<unknown>,
+    /** Resolves to the host folders' copy error, or undefined once they are in. */
+    private readonly foldersCopied: Promise<unknown>,
   ) {
     this.description = `container ${container.name} (${options.engine.kind}, ${options.spec.image}${options.note === undefined ? "" : `, ${options.note}`})`;
   }
 
-  async putSource(files: readonly string[], sourceDir: string): Promise<void> {
-    await this.container.copyIn(await tarOf(sourceDir, files), this.paths.source);
-    await this.helperReady();
+  /** The helper package as a tar, its entries under `prefix` (none: relative to the bin folder). */
+  private async helperTar(prefix?: string) {
+    const tar = await loadTar();
+    return tar.c(
+      {
+        cwd: this.options.helperParent,
+        portable: true,
+        ...(prefix === undefined ? {} : { prefix }),
+        filter: (file) => !file.includes("__pycache__"),
+      },
+      [HELPER_PACKAGE, TESTCHECK_FOLDER],
+    );
   }
 
-  private async helperReady(): Promise<void> {
-    const error = await this.helperCopied;
-    if (error !== undefined) throw error;
+  /** Starts the helper's own copy, unless it went in (or is going in) already. */
+  private startHelperCopy(): Promise<unknown> {
+    this.helperCopied ??= settled(
+      this.helperTar().then((tar) => this.container.copyIn(Readable.from(tar), BUILDER_PATHS.bin)),
+    );
+    return this.helperCopied;
+  }
+
+  async putSource(files: readonly string[], sourceDir: string): Promise<void> {
+    // The helper goes in beside the source: both are awaited before anything runs.
+    const helper = this.startHelperCopy();
+    await this.container.copyIn(await tarOf(sourceDir, files), this.paths.source);
+    await this.helperReady(helper);
+  }
+
+  async putInputs(inputs: SandboxInputs): Promise<void> {
+    const tar = await loadTar();
+    const parts: (AsyncIterable<Buffer> | Iterable<Buffer>)[] = [];
+    if (this.helperCopied === undefined) parts.push(await this.helperTar(belowRoot(this.paths.bin)));
+    const packed = (dir: string, cwd: string, files: readonly string[]) =>
+      tar.c({ cwd, portable: true, noDirRecurse: true, strict: true, prefix: belowRoot(dir) }, [...files]);
+    parts.push(packed(this.paths.source, inputs.source.dir, inputs.source.files));
+    if (inputs.wheels !== undefined && inputs.wheels.files.length > 0)
+      parts.push(packed(this.paths.wheels, inputs.wheels.dir, inputs.wheels.files));
+    const small = inputs.files.flatMap(({ dir, files }) =>
+      files.map((file) => ({ ...file, name: `${belowRoot(dir)}/${file.name}` })),
+    );
+    if (small.length > 0) parts.push([tarBytes(small, tar.Header)]);
+    // One engine copy for all of it, into the root the folders are in.
+    const copied = this.container.copyIn(Readable.from(concatTars(parts)), BUILDER_PATHS.root);
+    this.helperCopied ??= settled(copied);
+    await copied;
+    await this.helperReady(this.helperCopied);
+  }
+
+  private async helperReady(helper = this.startHelperCopy()): Promise<void> {
+    for (const error of await Promise.all([helper, this.foldersCopied])) if (error !== undefined) throw error;
   }
 
   async putWheels(files: readonly string[], dir: string): Promise<void> {
@@ -144,7 +190,7 @@ class ContainerSandbox implements BuildSandbox {
   }
 
   async close(): Promise<void> {
-    await this.helperCopied;
+    await Promise.all([this.helperCopied, this.foldersCopied]);
     await this.container.stop();
     if (this.options.temporaryVolume !== undefined)
       await this.options.engine.removeVolume(this.options.temporaryVolume);

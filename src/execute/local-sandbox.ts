@@ -9,7 +9,7 @@ import type { ExecOptions, ExecResult } from "../engine/engine.js";
 import type { ProcessRunner } from "../engine/process-runner.js";
 import { EngineUnavailableError } from "../errors.js";
 import { localCacheDir } from "./cache-dir.js";
-import type { BuildSandbox, SandboxFile, SandboxPaths } from "./sandbox.js";
+import type { BuildSandbox, SandboxFile, SandboxInputs, SandboxPaths } from "./sandbox.js";
 import { loadTar } from "./tar-lib.js";
 
 export interface LocalSandboxOptions {
@@ -91,6 +91,12 @@ class LocalSandbox implements BuildSandbox {
       writeFileSync(path.join(dir, file.name), file.content, { mode: file.mode });
       chmodSync(path.join(dir, file.name), file.mode);
     }
+  }
+
+  async putInputs(inputs: SandboxInputs): Promise<void> {
+    await this.putSource(inputs.source.files, inputs.source.dir);
+    if (inputs.wheels !== undefined) await this.putWheels(inputs.wheels.files, inputs.wheels.dir);
+    for (const { dir, files } of inputs.files) await this.putFiles(dir, files);
   }
 
   async run(argv: readonly string[], runOptions: ExecOptions = {}): Promise<ExecResult> {

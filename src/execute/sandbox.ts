@@ -24,6 +24,15 @@ export interface SandboxFile {
   mode: number;
 }
 
+/** Everything a build hands the builder before the helper runs (one copy where the engine is remote). */
+export interface SandboxInputs {
+  source: { files: readonly string[]; dir: string };
+  /** Wheels (file names in `dir`) for `paths.wheels`. */
+  wheels?: { files: readonly string[]; dir: string };
+  /** Small files the host made, each set for a folder of `paths`. */
+  files: readonly { dir: string; files: readonly SandboxFile[] }[];
+}
+
 export interface BuildSandbox {
   /** Shown to the user: `container wheelwright-1a2b3c (docker)` or `local venv (/home/u/.cache/...)`. */
   readonly description: string;
@@ -36,6 +45,8 @@ export interface BuildSandbox {
   putWheels(files: readonly string[], dir: string): Promise<void>;
   /** Writes small files the host made (the request, the netrc) into `dir` (one of `paths`). */
   putFiles(dir: string, files: readonly SandboxFile[]): Promise<void>;
+  /** All of a build's inputs at once: what putSource, putWheels and putFiles would each put. */
+  putInputs(inputs: SandboxInputs): Promise<void>;
   run(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /**
    * Freezes everything running in the builder (no build step can change its output any more), then

@@ -168,14 +168,12 @@ async function runPlan(
   plan: TestPlan,
 ): Promise<number> {
   const tree = readSourceTree(project.sourceDir, nonSourcePaths(project));
-  await sandbox.putSource(
-    tree.files.map((f) => f.path),
-    tree.dir,
-  );
-  await sandbox.putWheels(
-    manifest.wheels.map((w) => w.filename),
-    project.wheelhouseDir,
-  );
+  // The source and the wheels go in with one copy.
+  await sandbox.putInputs({
+    source: { files: tree.files.map((f) => f.path), dir: tree.dir },
+    wheels: { files: manifest.wheels.map((w) => w.filename), dir: project.wheelhouseDir },
+    files: [],
+  });
   const prepared = await sandbox.run(plan.prepare.argv, {
     env: plan.prepare.env,
     workdir: plan.prepare.workdir,

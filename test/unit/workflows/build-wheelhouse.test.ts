@@ -371,8 +371,14 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(seen.request!.index.indexUrl).toBe(`http://127.0.0.1:${port}/simple`);
     expect(JSON.stringify(seen.argv)).not.toContain("S3CRET");
     expect(JSON.stringify(seen.options)).not.toContain("S3CRET");
-    const netrc = engine.calls.find((c) => c.verb === "copyIn" && c.args[1] === "/wheelwright/home");
-    expect(netrc?.args[2]).toEqual([".netrc"]);
+    // The netrc goes in with the rest of the build's inputs: one copy into the builder's root.
+    const copies = engine.calls.filter((c) => c.verb === "copyIn");
+    expect(copies.map((c) => c.args[1])).toEqual(["/wheelwright"]);
+    const entries = copies[0]!.args[2] as string[];
+    expect(entries).toContain("home/.netrc");
+    expect(entries).toContain("input/request.json");
+    expect(entries).toContain("bin/wheelwright_helper/__main__.py");
+    expect(entries.filter((e) => e.startsWith("src/")).length).toBeGreaterThan(0);
     expect(secrets).toContain("S3CRET-pw");
   });
 
