@@ -15,17 +15,18 @@ from .buildenv import BuildEnvs
 from .events import HelperError
 from .pep517 import BackendFailure, build_wheel
 from .process import ProcessRunner
+from .requires_memo import RequiresMemo
 from .sets import AppFacts
 from .wheelfile import InvalidWheel, read_wheel, wheel_name_version
 
 
 def build_app(source: str, out_dir: str, expect_name: Optional[str], envs: BuildEnvs, environ: Dict[str, str],
-              runner: ProcessRunner) -> Tuple[AppFacts, str]:
+              runner: ProcessRunner, memo: Optional[RequiresMemo] = None) -> Tuple[AppFacts, str]:
     """The app's facts, and the interpreter of the build environment that built it."""
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
     try:
-        _wheel, python = build_wheel(source, out_dir, envs, environ, runner, "app")
+        _wheel, python = build_wheel(source, out_dir, envs, environ, runner, "app", memo=memo)
     except BackendFailure as failure:
         raise HelperError("app-build", **failure.event_fields()) from None
     return check_app_wheel(out_dir, expect_name), python

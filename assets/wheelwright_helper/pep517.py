@@ -13,6 +13,7 @@ import build as pypa_build
 from .buildenv import BuildEnvFailure, BuildEnvs
 from .pip import describe_failure
 from .process import Cancelled, ProcessResult, ProcessRunner, tail_of
+from .requires_memo import RequiresMemo
 
 
 class BackendFailure(Exception):
@@ -88,8 +89,9 @@ def environment_satisfies(folder: str, requirements) -> bool:
 
 
 def build_wheel(source_dir: str, out_dir: str, envs: BuildEnvs, environ: Dict[str, str], runner: ProcessRunner,
-                step: str, package: Optional[str] = None) -> Tuple[str, str]:
+                step: str, package: Optional[str] = None, memo: Optional[RequiresMemo] = None) -> Tuple[str, str]:
     """Builds one wheel into `out_dir`; returns its path and the build environment's interpreter.
+    `memo`: where the backend's dynamic build requirements are kept (the app's; see requires_memo).
     Raises BackendFailure or Cancelled."""
     hooks = _Runner(runner, environ, step, package)
     try:
@@ -99,10 +101,14 @@ def build_wheel(source_dir: str, out_dir: str, envs: BuildEnvs, environ: Dict[st
         raise BackendFailure("metadata", [str(error)]) from None
     python = _env_python(envs, requires, step, package)
     builder = pypa_build.ProjectBuilder(source_dir, python_executable=python, runner=hooks)
-    try:
-        dynamic = sorted(builder.get_requires_for_build("wheel") - set(requires))
-    except (pypa_build.BuildBackendException, Cancelled) as error:
-        raise _failure("metadata", error, hooks) from None
+    dynamic = None if memo is None else memo.recall()
+    if dynamic is None:
+        try:
+            dynamic = sorted(builder.get_requires_for_build("wheel") - set(requires))
+        except (pypa_build.BuildBackendException, Cancelled) as error:
+            raise _failure("metadata", error, hooks) from None
+        if memo is not None:
+            memo.keep(dynamic)
     if dynamic:
         # Requirements the backend asks for at build time: an environment keyed by both lists.
         python = _env_python(envs, requires + dynamic, step, package)

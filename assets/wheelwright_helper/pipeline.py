@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 from . import locks
 from .app import build_app
+from .requires_memo import RequiresMemo
 from .buildenv import BuildEnvs
 from .deps import DepsBuilder
 from .events import HelperError, emit
@@ -135,8 +136,11 @@ class Build:
         emit("phase", phase="app")
         app_env = reproducible_environment(self.env, request.source, request.cache, request.source_date_epoch)
         app_dir = os.path.join(request.work, "app")
+        # App-only: the host found the spec and the builder unchanged, so the backend's dynamic build
+        # requirements are the ones kept last time (requires_memo); other builds ask it again.
+        memo = RequiresMemo(request.cache, request.source, reuse=request.app_only)
         app_future = self.threads.submit(build_app, request.source, app_dir, request.expect_name, envs, app_env,
-                                         self.runner)
+                                         self.runner, memo)
         early = None
         if not request.app_only:
             early = self.threads.submit(self._early_start, inputs)
