@@ -101,7 +101,8 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
 
 /**
  * The container session's steps as printed by `build --dry-run`, in the order the session runs
- * them: the helper package, the source, the netrc (when there are credentials), the request.
+ * them: one copy of the helper package, the source, the netrc (when there are credentials) and the
+ * request, then the helper's run.
  */
 export function helperSessionSteps(
   binary: EngineBinary,
@@ -117,25 +118,27 @@ export function helperSessionSteps(
   };
   const steps = builderSessionSteps(binary, spec, {
     cacheVolumeMissing: facts.cacheVolumeMissing,
+    // One copy: the inputs go in as one archive into the folder they are all in (container-sandbox.ts).
     copiesIn: [
-      { dir: helper.env.PYTHONPATH!, what: "the helper package (wheelwright_helper)" },
-      { dir: helper.request.source, what: `the source (${facts.sourceFiles} files)` },
-      ...(facts.credentials > 0
-        ? [
-            {
-              dir: helper.netrcFile.replace(/\/[^/]*$/, ""),
-              what: `a netrc with ${facts.credentials} index credential(s) (mode 0600)`,
-            },
-          ]
-        : []),
-      { dir: helper.requestFile.replace(/\/[^/]*$/, ""), what: "the request (request.json, below)" },
+      {
+        dir: parentOf(helper.env.PYTHONPATH!),
+        what: [
+          "the helper package (wheelwright_helper)",
+          `the source (${facts.sourceFiles} files)`,
+          ...(facts.credentials > 0
+            ? [`a netrc with ${facts.credentials} index credential(s) (mode 0600)`]
+            : []),
+          "the request (request.json, below)",
+        ].join(", "),
+      },
     ],
     execs: [{ id: "helper", title: "run the helper: the app's wheel, then every dependency's", spec: exec }],
     copyOut: { from: helper.request.out, what: "the wheels and the report" },
   });
+  const copyIn = `copy-in:${parentOf(helper.env.PYTHONPATH!)}`;
   return steps.map((step) =>
-    step.id === "copy-in:/wheelwright/input"
-      ? { ...step, note: JSON.stringify(helper.request, null, 2) }
-      : step,
+    step.id === copyIn ? { ...step, note: JSON.stringify(helper.request, null, 2) } : step,
   );
 }
+
+const parentOf = (dir: string) => dir.replace(/\/[^/]*$/, "");

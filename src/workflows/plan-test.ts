@@ -30,10 +30,12 @@ export async function planTests(
   const binary = binaryFor(project.config.engine.value, engine);
   const steps = builderSessionSteps(binary, spec, {
     cacheVolumeMissing: await cacheVolumeMissing(engine, spec),
+    // One copy into the folder they are all in (container-sandbox.ts putInputs).
     copiesIn: [
-      { dir: BUILDER_PATHS.bin, what: "the helper and the test check (wheelwright_testcheck)" },
-      { dir: BUILDER_PATHS.source, what: "the source" },
-      { dir: BUILDER_PATHS.wheels, what: `the wheelhouse (${manifest.wheels.length} wheels)` },
+      {
+        dir: BUILDER_PATHS.root,
+        what: `the helper and the test check (wheelwright_testcheck), the source and the wheelhouse (${manifest.wheels.length} wheels)`,
+      },
     ],
     execs: [
       {

@@ -31,18 +31,21 @@ const helper = planHelper({
 });
 
 describe("helperSessionSteps", () => {
-  it("copies the helper in first, then the source, the netrc, the request; then runs, freezes, copies out, removes", () => {
+  it("copies the helper, the source, the netrc and the request in with one copy; then runs, freezes, copies out, removes", () => {
     const steps = helperSessionSteps("docker", spec, helper, {
       sourceFiles: 3,
       credentials: 1,
       cacheVolumeMissing: false,
     });
+    const copy = steps.find((step) => step.id === `copy-in:${BUILDER_PATHS.root}`);
+    expect(copy?.title).toBe(
+      "copy the helper package (wheelwright_helper), the source (3 files), a netrc with 1 index credential(s) (mode 0600), the request (request.json, below) in",
+    );
+    expect(copy?.command?.argv).toEqual(["docker", "cp", "-", `${spec.name}:${BUILDER_PATHS.root}`]);
+    expect(copy?.note).toContain('"version": 1');
     expect(steps.map((step) => step.id)).toEqual([
       "builder",
-      `copy-in:${BUILDER_PATHS.bin}`,
-      `copy-in:${BUILDER_PATHS.source}`,
-      `copy-in:${BUILDER_PATHS.home}`,
-      `copy-in:${BUILDER_PATHS.input}`,
+      `copy-in:${BUILDER_PATHS.root}`,
       "helper",
       "pause",
       "copy-out",
