@@ -26,6 +26,8 @@ export interface ContainerSandboxOptions {
    * local index folders a remote engine's host does not have (workflows/index-delivery.ts).
    */
   hostFolders?: readonly string[];
+  /** Whether the cache volume exists, asked earlier (beside the image lookup): then not asked again. */
+  cacheVolumeExists?: Promise<boolean>;
 }
 
 /** A tar of files (paths relative to `cwd`) with no host owner, mode bits kept. */
@@ -51,7 +53,8 @@ async function copyHostFolders(container: RunningContainer, folders: readonly st
 export async function startContainerSandbox(options: ContainerSandboxOptions): Promise<BuildSandbox> {
   const { spec } = options;
   const cache = spec.mounts.find((mount) => mount.kind === "volume" && mount.target === BUILDER_PATHS.cache);
-  if (cache !== undefined) await options.engine.ensureVolume(cache.source, { ...spec.labels });
+  if (cache !== undefined && !(await (options.cacheVolumeExists ?? false)))
+    await options.engine.ensureVolume(cache.source, { ...spec.labels });
   // The archiver loads while the container starts.
   const [container] = await Promise.all([options.engine.startContainer(spec, options.signal), loadTar()]);
   // The index folders a remote engine's host lacks go in at once, while the caller makes its

@@ -143,6 +143,13 @@ export async function prepareBuilder(
   // Decided before any image build: a remote engine that cannot get the index fails at once.
   const copies = foldersToCopy(planIndexDelivery(project, index, detection.capabilities), project, endpoint);
   if (location === "remote") warnLoopbackIndexes(ctx, index, endpoint);
+  // Asked beside the image lookup (a read-only query): the builder's start then need not ask it.
+  const cacheVolumeExists =
+    variant === undefined
+      ? detection.engine
+          .volumeExists(cacheVolumeName(project.config.namespace.value, project.config.app.value, project.target?.platform))
+          .catch(() => false)
+      : undefined;
   const ensured = await ensureBuilderImage(ctx, choice, detection.engine);
   const image = ensured.image;
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
@@ -168,6 +175,7 @@ export async function prepareBuilder(
         helperParent: HELPER_PARENT,
         signal: ctx.signal,
         hostFolders: copies.map((copy) => copy.dir),
+        ...(cacheVolumeExists === undefined ? {} : { cacheVolumeExists }),
         ...(emulated === undefined ? {} : { note: emulated }),
       });
     },
