@@ -23,6 +23,7 @@ from .app import build_app
 from .requires_memo import RequiresMemo
 from .buildenv import BuildEnvs
 from .deps import DepsBuilder
+from .early_env import early_build_python
 from .events import HelperError, emit
 from .fetch import Fetcher
 from .groups import normalised_groups
@@ -112,6 +113,7 @@ class Build:
             envs = BuildEnvs(request.cache, _index_only(inputs.options), self.runner, self.env,
                              request.fresh_build_env)
         envs.satisfies = environment_satisfies
+        self.envs = envs
         self.hash_tables = hash_policy(inputs.requirement_files, inputs.lock)
         # Dependencies are built with a fixed SOURCE_DATE_EPOCH, not the app's commit time: their wheels
         # are reused across commits, so a cold build at any commit must give the same bytes.
@@ -227,7 +229,7 @@ class Build:
             else:
                 roots = pip_roots(sets)
                 emit("phase", phase="resolve")
-                items = self._resolve(roots, inputs.constraints)
+                items = self._resolve(roots, inputs.constraints, early_build_python(self.envs, request.source))
             assert self.deps is not None
             self.deps.submit(items)
             return (roots, lock_items if inputs.lock is not None else items)
@@ -263,14 +265,15 @@ class Build:
         check_hash_pinned(inputs.requirement_files, items, sets, self.environment)
         return items
 
-    def _resolve(self, roots: List[str], constraints: List[str]) -> List[Item]:
-        items = self._resolve_once(roots, constraints)
+    def _resolve(self, roots: List[str], constraints: List[str], build_python: Optional[str] = None) -> List[Item]:
+        items = self._resolve_once(roots, constraints, build_python)
         if self.sdists.forget_stale(items):
-            items = self._resolve_once(roots, constraints)
+            items = self._resolve_once(roots, constraints, build_python)
         return items
 
-    def _resolve_once(self, roots: List[str], constraints: List[str]) -> List[Item]:
-        python = self.app_python
+    def _resolve_once(self, roots: List[str], constraints: List[str],
+                      build_python: Optional[str] = None) -> List[Item]:
+        python = self.app_python or build_python
         if python is not None:
             try:
                 return self.resolver.resolve(roots, constraints, build_python=python)

@@ -147,6 +147,24 @@ def test_a_c_extension_builds_byte_identical_in_two_builders(tmp_path, links, sh
     assert sorted(w["filename"].split("-")[0] for w in run.report["wheels"]) == ["demo", "wwcext", "wwpure"]
 
 
+def test_the_early_start_prepares_setuptools_sdists_in_the_apps_environment(tmp_path, links, shared_cache):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    copy_helper_env(shared_cache, cache)  # no build environment yet: the app's is made during the run
+    source = write_project(tmp_path / "src", dependencies=["wwcext"], backend=SETUPTOOLS)
+    request = request_for(tmp_path, source, cache, links, staticRequires=["wwcext"])
+    run = run_helper(request, tmp_path)
+    assert run.returncode == 0, run.explain()
+    kinds = [e["kind"] + ":" + e.get("phase", "") for e in run.events if e["kind"] in ("phase", "app")]
+    assert kinds.index("phase:resolve") < kinds.index("app:")  # the early start resolved
+    resolve_log = [e["line"] for e in run.of("log") if e["step"] == "resolve"]
+    # The sdist's metadata came from the app's environment, which the early start waited for: no
+    # isolated environment was made for it, and nothing was resolved twice.
+    assert not any("Installing build dependencies" in line for line in resolve_log)
+    assert "resolving again with build isolation" not in resolve_log
+    assert sorted(w["filename"].split("-")[0] for w in run.report["wheels"]) == ["demo", "wwcext"]
+
+
 def test_unknown_extra_lists_the_available_ones(tmp_path, links, shared_cache):
     source = write_project(tmp_path / "proj", optional={"test": ["wwpure"]}, groups={"dev": []})
     run = run_helper(request_for(tmp_path, source, shared_cache, links, extras=["tests"]), tmp_path)
