@@ -147,7 +147,13 @@ export async function prepareBuilder(
   const cacheVolumeExists =
     variant === undefined
       ? detection.engine
-          .volumeExists(cacheVolumeName(project.config.namespace.value, project.config.app.value, project.target?.platform))
+          .volumeExists(
+            cacheVolumeName(
+              project.config.namespace.value,
+              project.config.app.value,
+              project.target?.platform,
+            ),
+          )
           .catch(() => false)
       : undefined;
   const ensured = await ensureBuilderImage(ctx, choice, detection.engine);
