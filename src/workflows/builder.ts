@@ -143,19 +143,7 @@ export async function prepareBuilder(
   // Decided before any image build: a remote engine that cannot get the index fails at once.
   const copies = foldersToCopy(planIndexDelivery(project, index, detection.capabilities), project, endpoint);
   if (location === "remote") warnLoopbackIndexes(ctx, index, endpoint);
-  // Asked beside the image lookup (a read-only query): the builder's start then need not ask it.
-  const cacheVolumeExists =
-    variant === undefined
-      ? detection.engine
-          .volumeExists(
-            cacheVolumeName(
-              project.config.namespace.value,
-              project.config.app.value,
-              project.target?.platform,
-            ),
-          )
-          .catch(() => false)
-      : undefined;
+  const cacheVolumeExists = askCacheVolume(detection.engine, project, variant);
   const ensured = await ensureBuilderImage(ctx, choice, detection.engine);
   const image = ensured.image;
   // pip skips a missing local location with a warning; a bind mount of one would fail the container.
@@ -186,6 +174,22 @@ export async function prepareBuilder(
       });
     },
   };
+}
+
+/**
+ * Whether the project's cache volume exists, asked beside the image lookup (a read-only query), so
+ * the builder's start need not ask it after; undefined for a variant (it gets a volume of its own).
+ */
+function askCacheVolume(
+  engine: ContainerEngine,
+  project: LoadedProject,
+  variant: BuilderVariant | undefined,
+): Promise<boolean> | undefined {
+  if (variant !== undefined) return undefined;
+  const { namespace, app } = project.config;
+  return engine
+    .volumeExists(cacheVolumeName(namespace.value, app.value, project.target?.platform))
+    .catch(() => false);
 }
 
 /**
