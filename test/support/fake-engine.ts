@@ -358,6 +358,7 @@ export class FakeEngine implements ContainerEngine {
   }
 
   async volumeExists(name: string): Promise<boolean> {
+    this.record("volumeExists", [name]);
     return this.volumes.has(name);
   }
 

@@ -198,6 +198,22 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.containers.size).toBe(0);
   });
 
+  it("asks for the cache volume beside the image lookup: made when missing, not asked again when there", async () => {
+    const { ctx, engine, project } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const first = engine
+      .verbs()
+      .filter((v) => ["volumeExists", "ensureVolume", "startContainer"].includes(v));
+    expect(first).toEqual(["volumeExists", "ensureVolume", "startContainer"]);
+    engine.calls.length = 0;
+    await buildWheelhouse(ctx, project, { ...request, force: true });
+    const second = engine
+      .verbs()
+      .filter((v) => ["volumeExists", "ensureVolume", "startContainer"].includes(v));
+    expect(second).toEqual(["volumeExists", "startContainer"]);
+  });
+
   it("--force rebuilds from the cached build environments; --renew-build-envs makes them anew and says so", async () => {
     const { ctx, engine, events, project, root } = setup();
     const requests = recordHelperRequests(engine);
