@@ -34,6 +34,8 @@ class Candidate:
     sdist: Optional[Dict[str, str]] = None
     # Taken from the registry wheel cache the host handed in, not compiled here (issue 13).
     cached: bool = False
+    # The file's sha256 where it is known already (a fetched wheel's, checked as it was fetched).
+    sha256: Optional[str] = None
 
     @property
     def filename(self) -> str:
@@ -85,6 +87,8 @@ def held_by_host(wheel: Candidate, host_wheels: Dict[str, str]) -> Optional[str]
     expected = host_wheels.get(wheel.filename)
     if expected is None:
         return None
+    if wheel.sha256 is not None:
+        return expected if wheel.sha256 == expected else None
     digest = hashlib.sha256()
     with open(wheel.path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

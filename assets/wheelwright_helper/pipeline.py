@@ -172,7 +172,9 @@ class Build:
         built = self.deps.wait(items)
         emit("phase", phase="check")
         candidates = [app_candidate] + [
-            Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w), cached=w.cached) for w in built.values()
+            # A fetched wheel's sha256 was checked against pip's report as it was fetched: not hashed again.
+            Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w), cached=w.cached,
+                      sha256=w.item.sha256 if w.origin == "fetched" else None) for w in built.values()
         ]
         wheels = check_sets(app.name, candidates, sets, self.environment)
         return self._hand_off(app, inputs, wheels)

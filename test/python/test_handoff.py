@@ -118,3 +118,15 @@ def test_the_request_names_held_wheels_by_plain_file_name_and_sha256():
             parse_request({**base, "hostWheels": [bad]})
     with pytest.raises(HelperError):
         parse_request({**base, "hostWheels": {"a": "b"}})
+
+
+def test_a_known_sha256_decides_held_without_hashing_again(work):
+    tmp, candidates = work
+    kept = check_sets("demo", candidates, {"runtime": [Requirement("django")]}, None)
+    django = next(c for c in kept if c.filename.startswith("django-"))
+    django.sha256 = "a" * 64  # as fetched: pip's report said so, the fetch checked it
+    out = tmp / "out"
+    out.mkdir()
+    report = hand_off(str(out), str(tmp), "demo", [], [], kept, {django.filename: "a" * 64})
+    assert {w["filename"]: w.get("held") for w in report["wheels"]}[django.filename] == "a" * 64
+    assert django.filename not in [p.name for p in (out / "deps").iterdir()]
