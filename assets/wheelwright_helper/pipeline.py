@@ -40,7 +40,7 @@ from .request import BuildRequest
 from .requirements import RequirementsFile, RequirementsParser
 from .resolve import Item, Resolver
 from .sdist import SdistBuilder
-from .sets import AppFacts, build_sets, name_direct_owner, pip_roots
+from .sets import AppFacts, build_sets, name_direct_owner, pip_roots, without_the_app
 
 # 1980-01-01T00:00:00Z: the earliest time a zip file can hold.
 DEPENDENCY_SOURCE_DATE_EPOCH = 315532800
@@ -166,7 +166,7 @@ class Build:
             emit("phase", phase="check")
             wheels = check_sets(app.name, [app_candidate], {}, self.environment)
             return self._hand_off(app, inputs, wheels)
-        items = self._final_items(inputs, sets, early)
+        items = without_the_app(self._final_items(inputs, sets, early), app)
         assert self.deps is not None
         self.deps.submit(items)
         built = self.deps.wait(items)

@@ -12,9 +12,10 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from .closure import marker_holds
-from .events import HelperError
+from .events import HelperError, emit
 from .groups import expand_group, normalised_groups
 from .requirements import RequirementsFile
+from .resolve import Item
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,15 @@ def name_direct_owner(error: HelperError, sets: Dict[str, List[Requirement]]) ->
     owners = [set_name for set_name, roots in sets.items() if any(canonicalize_name(r.name) == name for r in roots)]
     if owners:
         error.fields["needed_by_sets"] = sorted(owners)
+
+
+def without_the_app(items: List[Item], app: AppFacts) -> List[Item]:
+    """The closure without any distribution of the app's own name: a test tool that depends on the
+    app (pytest on iniconfig, say) makes pip pick the index's copy, but the app's own wheel is the
+    one in the set, and the check judges every requirement on it against the app's version."""
+    kept = [item for item in items if item.name != app.name]
+    for item in items:
+        if item.name == app.name:
+            emit("log", step="resolve", line="%s %s from the index left out: the application's own wheel (%s) "
+                                             "stands for it" % (item.name, item.version, app.version))
+    return kept

@@ -246,6 +246,7 @@ export function helperError(
         `The builder produced an invalid wheel: ${str(error.file) ?? strings(error.found).join(", ")}`,
         {
           details: [str(error.reason) ?? ""],
+          hint: "A build backend wrote a wheel that is not what its name says, or two wheels of one project ended in the set: run with --verbose to see which step made it. Nothing was published; the previous wheelhouse is intact.",
         },
       );
     case "helper-env":

@@ -165,6 +165,20 @@ def test_the_early_start_prepares_setuptools_sdists_in_the_apps_environment(tmp_
     assert sorted(w["filename"].split("-")[0] for w in run.report["wheels"]) == ["demo", "wwcext"]
 
 
+def test_an_app_its_own_test_tool_depends_on_stands_for_itself(tmp_path, links, shared_cache):
+    # wwextras requires wwpure>=1: an app named wwpure, tested with wwextras, is that dependency.
+    source = write_project(tmp_path / "src", name="wwpure", optional={"test": ["wwextras"]})
+    pyproject = source / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "2.0.dev1"'))
+    run = run_helper(request_for(tmp_path, source, shared_cache, links, expectName="wwpure", extras=["test"]),
+                     tmp_path)
+    assert run.returncode == 0, run.explain()
+    wheels = {"-".join(w["filename"].split("-")[:2]): w for w in run.report["wheels"]}
+    assert sorted(wheels) == ["wwextras-1.0", "wwpure-2.0.dev1"]
+    assert wheels["wwpure-2.0.dev1"]["folder"] == "app"
+    assert any("wwpure 1.0 from the index left out" in e["line"] for e in run.of("log"))
+
+
 def test_unknown_extra_lists_the_available_ones(tmp_path, links, shared_cache):
     source = write_project(tmp_path / "proj", optional={"test": ["wwpure"]}, groups={"dev": []})
     run = run_helper(request_for(tmp_path, source, shared_cache, links, extras=["tests"]), tmp_path)

@@ -114,3 +114,15 @@ def test_a_missing_requirement_no_package_asked_for_names_the_sets_that_hold_it(
         other = HelperError("resolve", not_found=missing, offered=[])
         name_direct_owner(other, sets)
         assert "needed_by_sets" not in other.fields
+
+
+def test_the_apps_own_name_is_left_out_of_the_closure(capsys):
+    from wheelwright_helper.resolve import Item
+    from wheelwright_helper.sets import AppFacts, without_the_app
+
+    app = AppFacts("iniconfig", "2.1.1.dev4", "iniconfig-2.1.1.dev4-py3-none-any.whl", [], ["test"])
+    items = [Item("pytest", "8.0", "file:///i/pytest-8.0-py3-none-any.whl", None),
+             Item("iniconfig", "2.3.0", "file:///i/iniconfig-2.3.0-py3-none-any.whl", None)]
+    assert [i.name for i in without_the_app(items, app)] == ["pytest"]
+    assert "iniconfig 2.3.0 from the index left out" in capsys.readouterr().out
+    assert without_the_app(items[:1], app) == items[:1]

@@ -89,3 +89,22 @@ describe("the helper's resolve errors, as the user reads them", () => {
     expect(error.hint).not.toMatch(/lock/);
   });
 });
+
+describe("the helper's wheel errors, as the user reads them", () => {
+  it("an invalid wheel is exit 7 with the reason and a hint saying what to do", () => {
+    const error = helperError(
+      25,
+      {
+        kind: "error",
+        error: "invalid-wheel",
+        file: "six-1.0-py3-none-any.whl",
+        reason: "a second wheel of six",
+      },
+      [],
+    );
+    expect(error.message).toBe("The builder produced an invalid wheel: six-1.0-py3-none-any.whl");
+    expect(error.exitCode).toBe(7);
+    expect(error.details).toEqual(["a second wheel of six"]);
+    expect(error.hint).toMatch(/--verbose/);
+  });
+});
