@@ -63,6 +63,42 @@ export function progressEvent(
   return { type: "progress", id, text: `${message.state} ${message.package} (${counts})`, done, total };
 }
 
+/**
+ * The helper's phases as steps, with the app's step kept open until its wheel is built: the helper
+ * starts resolving (and fetching) from the static metadata while the app builds, and a phase begun
+ * then must not mark the app's build done (nor put the app's own failure under "resolve"). Such
+ * phases start, in their order, once the app's wheel is built; the steps say what went on meanwhile.
+ */
+class AppPhases {
+  private readonly pending: string[] = [];
+  private appDone = false;
+
+  constructor(private readonly steps: StepTracker) {}
+
+  phase(phase: string): void {
+    if (this.steps.id === "app" && !this.appDone && phase !== "app") {
+      if (!this.pending.includes(phase)) this.pending.push(phase);
+      return;
+    }
+    this.steps.start(phase, TITLES[phase] ?? phase);
+  }
+
+  appBuilt(): void {
+    this.appDone = true;
+    if (this.pending.length === 0 || this.steps.id !== "app") return;
+    const phases = this.pending.splice(0);
+    this.steps.finish(
+      phases.length === 1
+        ? "resolving the dependencies meanwhile"
+        : "the dependencies were resolved meanwhile",
+    );
+    phases.forEach((phase, index) => {
+      this.steps.start(phase, TITLES[phase] ?? phase);
+      if (index < phases.length - 1) this.steps.finish("done while the application's wheel was built");
+    });
+  }
+}
+
 export async function runHelper(options: HelperRunOptions): Promise<HelperRunResult> {
   const { emit } = options;
   const steps = new StepTracker(emit, options.clock);
@@ -77,8 +113,9 @@ export async function runHelper(options: HelperRunOptions): Promise<HelperRunRes
     output: [],
     lastPackage: undefined,
   };
+  const phases = new AppPhases(steps);
   const onMessage = (message: HelperMessage) => {
-    if (message.kind === "phase") steps.start(message.phase, TITLES[message.phase] ?? message.phase);
+    if (message.kind === "phase") phases.phase(message.phase);
     else if (message.kind === "log") {
       result.output.push(message.line);
       if (message.package !== undefined) result.lastPackage = message.package;
@@ -86,8 +123,10 @@ export async function runHelper(options: HelperRunOptions): Promise<HelperRunRes
     } else if (message.kind === "progress") {
       if (message.current !== undefined) result.lastPackage = message.current.split(" ")[0];
       emit(progressEvent(steps.id ?? "helper", message));
-    } else if (message.kind === "app") result.app = message;
-    else if (message.kind === "error") result.error = message as HelperErrorEvent;
+    } else if (message.kind === "app") {
+      result.app = message;
+      phases.appBuilt();
+    } else if (message.kind === "error") result.error = message as HelperErrorEvent;
   };
   const run = await options.sandbox.run(options.argv, {
     env: options.env,
