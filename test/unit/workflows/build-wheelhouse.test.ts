@@ -153,6 +153,15 @@ function setup(options: { tool?: string } = {}) {
 }
 
 const request = { extras: [], groups: [], requirements: [], force: false };
+/** Every file of the wheelhouse, in name order, as bytes. */
+const wheelhouseBytes = (root: string) =>
+  readdirSync(path.join(root, "wheelhouse")).map((f) => readFileSync(path.join(root, "wheelhouse", f)));
+/** A refused build: the wheelhouse as it was, no staging folder, no builder left. */
+function expectNothingPublished(root: string, before: Buffer[], engine: FakeEngine): void {
+  expect(wheelhouseBytes(root)).toEqual(before);
+  expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
+  expect(engine.containers.size).toBe(0);
+}
 const manifestOf = (root: string) =>
   JSON.parse(readFileSync(path.join(root, "wheelhouse", "manifest.json"), "utf8")) as Manifest;
 
@@ -422,29 +431,20 @@ describe("build workflow (fake engine, fake helper)", () => {
     const { ctx, engine, project, root } = setup();
     engine.execScript = goodHelper();
     await buildWheelhouse(ctx, project, request);
-    const before = readdirSync(path.join(root, "wheelhouse")).map((f) =>
-      readFileSync(path.join(root, "wheelhouse", f)),
-    );
+    const before = wheelhouseBytes(root);
     engine.execScript = holdingHelper(() => "f".repeat(64));
     const error = await buildWheelhouse(ctx, project, { ...request, force: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UntrustedOutputError);
     expect((error as UntrustedOutputError).exitCode).toBe(12);
     expect((error as Error).message).toContain("but the host offered no such wheel");
-    const after = readdirSync(path.join(root, "wheelhouse")).map((f) =>
-      readFileSync(path.join(root, "wheelhouse", f)),
-    );
-    expect(after).toEqual(before);
-    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
-    expect(engine.containers.size).toBe(0);
+    expectNothingPublished(root, before, engine);
   });
 
   it("a symlink named like a wheel in the output: exit 12, the previous wheelhouse intact, no staging left", async () => {
     const { ctx, engine, project, root } = setup();
     engine.execScript = goodHelper();
     await buildWheelhouse(ctx, project, request);
-    const before = readdirSync(path.join(root, "wheelhouse")).map((f) =>
-      readFileSync(path.join(root, "wheelhouse", f)),
-    );
+    const before = wheelhouseBytes(root);
     engine.copyOutTar = () =>
       streamOf(
         tarBytes([
@@ -456,12 +456,7 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(error).toBeInstanceOf(UntrustedOutputError);
     expect((error as UntrustedOutputError).exitCode).toBe(12);
     expect((error as Error).message).toContain("out/deps/evil-1.0-py3-none-any.whl");
-    const after = readdirSync(path.join(root, "wheelhouse")).map((f) =>
-      readFileSync(path.join(root, "wheelhouse", f)),
-    );
-    expect(after).toEqual(before);
-    expect(readdirSync(root).filter((name) => name.startsWith(".wheelhouse."))).toEqual([]);
-    expect(engine.containers.size).toBe(0);
+    expectNothingPublished(root, before, engine);
   });
 
   it("a wheel whose RECORD lies is refused (exit 7), naming the member", async () => {
