@@ -36,6 +36,8 @@ class Candidate:
     cached: bool = False
     # The file's sha256 where it is known already (a fetched wheel's, checked as it was fetched).
     sha256: Optional[str] = None
+    # The local file a fetched wheel was copied from (a file:// index or find-links folder).
+    source: Optional[str] = None
 
     @property
     def filename(self) -> str:
@@ -96,19 +98,35 @@ def held_by_host(wheel: Candidate, host_wheels: Dict[str, str]) -> Optional[str]
     return expected if digest.hexdigest() == expected else None
 
 
+def on_host(wheel: Candidate, host_folders: Sequence[str]) -> Optional[str]:
+    """The path of the host's own file this fetched wheel is a copy of, when it lies in a folder the
+    host reads too (the host then reads it there instead of copying it out)."""
+    if wheel.origin != "fetched" or wheel.source is None or os.path.basename(wheel.source) != wheel.filename:
+        return None
+    source = os.path.normpath(wheel.source)
+    for folder in host_folders:
+        if source.startswith(folder.rstrip("/") + "/"):
+            return source
+    return None
+
+
 def hand_off(out: str, work: str, app_name: str, extras: Sequence[str], groups: Sequence[str],
-             wheels: Sequence[Candidate], host_wheels: Optional[Dict[str, str]] = None) -> dict:
+             wheels: Sequence[Candidate], host_wheels: Optional[Dict[str, str]] = None,
+             host_folders: Sequence[str] = ()) -> dict:
     for folder in ("app", "deps"):
         os.makedirs(os.path.join(out, folder), exist_ok=True)
     entries = []
     for wheel in sorted(wheels, key=lambda w: w.filename):
         held = held_by_host(wheel, host_wheels or {})
-        if held is None:
+        at = None if held is not None else on_host(wheel, host_folders)
+        if held is None and at is None:
             shutil.move(wheel.path, os.path.join(out, wheel.folder, wheel.filename))
         entry = {"filename": wheel.filename, "folder": wheel.folder, "origin": wheel.origin,
                  "sets": sorted(wheel.sets), "requires": wheel.requires}
         if held is not None:
             entry["held"] = held
+        if at is not None:
+            entry["at"] = at
         if wheel.sdist is not None:
             entry["sdist"] = wheel.sdist
         if wheel.cached:

@@ -174,7 +174,8 @@ class Build:
         candidates = [app_candidate] + [
             # A fetched wheel's sha256 was checked against pip's report as it was fetched: not hashed again.
             Candidate(w.path, "deps", w.origin, sdist=self._sdist_of(w), cached=w.cached,
-                      sha256=w.item.sha256 if w.origin == "fetched" else None) for w in built.values()
+                      sha256=w.item.sha256 if w.origin == "fetched" else None, source=_local_file(w.item.url))
+            for w in built.values()
         ]
         wheels = check_sets(app.name, candidates, sets, self.environment)
         return self._hand_off(app, inputs, wheels)
@@ -198,7 +199,8 @@ class Build:
 
     def _hand_off(self, app: AppFacts, inputs: Inputs, wheels: List[Candidate]) -> dict:
         report = hand_off(self.request.out, self.request.work, app.name, app.extras,
-                          sorted(normalised_groups(inputs.groups_table)), wheels, self.request.host_wheels)
+                          sorted(normalised_groups(inputs.groups_table)), wheels, self.request.host_wheels,
+                          self.request.host_folders)
         emit("done", wheels=len(report["wheels"]))
         return report
 
@@ -307,6 +309,11 @@ class Build:
         for name in ("app", "deps", "resolve", "build", "wheels", "downloads"):
             shutil.rmtree(os.path.join(request.work, name), ignore_errors=True)
         os.makedirs(request.work, exist_ok=True)
+
+
+def _local_file(url: str) -> Optional[str]:
+    parts = urlsplit(url)
+    return url2pathname(parts.path) if parts.scheme == "file" else None
 
 
 def _walk_roots(lock: locks.Lock, sets: Optional[Dict[str, List[Requirement]]]) -> Optional[frozenset]:

@@ -52,6 +52,9 @@ class BuildRequest:
     sdist_wheels: Dict[str, str] = field(default_factory=dict)
     # wheel file name -> sha256 of the copy the host already holds: the same bytes are not handed over
     host_wheels: Dict[str, str] = field(default_factory=dict)
+    # Folders the host reads too (its local indexes, mounted read-only or copied in at the same path):
+    # a fetched wheel lying in one is named by its path, not handed over
+    host_folders: List[str] = field(default_factory=list)
 
 
 def _bad(field_name: str, reason: str) -> HelperError:
@@ -141,6 +144,14 @@ def _host_wheels(data: object) -> Dict[str, str]:
     return found
 
 
+def _host_folders(data: dict) -> List[str]:
+    folders = _strings(data, "hostFolders", optional=True) or []
+    for folder in folders:
+        if not os.path.isabs(folder) or os.path.normpath(folder) != folder:
+            raise _bad("hostFolders", "each must be an absolute, normalised path")
+    return folders
+
+
 def parse_request(data: object) -> BuildRequest:
     if not isinstance(data, dict):
         raise _bad("(root)", "the request must be a JSON object")
@@ -181,6 +192,7 @@ def parse_request(data: object) -> BuildRequest:
         static_requires=_strings(data, "staticRequires", optional=True),
         sdist_wheels=_sdist_wheels(data.get("sdistWheels")),
         host_wheels=_host_wheels(data.get("hostWheels")),
+        host_folders=_host_folders(data),
         **paths,
     )
 

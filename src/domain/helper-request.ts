@@ -31,6 +31,12 @@ export interface HelperRequest {
    * and not handed over. The host then takes its own copy: the bytes are the same either way.
    */
   hostWheels?: { filename: string; sha256: string }[];
+  /**
+   * The host's local index folders (file:// indexes, find-links folders) as the builder sees them:
+   * mounted read-only, or copied in, at the same path. A fetched wheel that is a copy of a file in
+   * one is listed with `at` (its path) and not handed over: the host reads its own file there.
+   */
+  hostFolders?: string[];
 }
 
 export interface NetrcEntry {

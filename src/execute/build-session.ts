@@ -7,7 +7,7 @@ import type { HelperInvocation } from "../plan/helper-session.js";
 import type { SourceTree } from "../project/source-tree.js";
 import { explainHelperFailure } from "./build-failure.js";
 import type { OutputLimits, ReceivedFile, ReceivedOutput } from "./builder-output.js";
-import { takeHeldWheels } from "./held-wheels.js";
+import { takeHeldWheels, takeHostFiles } from "./held-wheels.js";
 import type { ResultStore } from "./result-store.js";
 import { runHelper } from "./run-helper.js";
 import type { BuildSandbox } from "./sandbox.js";
@@ -83,21 +83,33 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     "copy-out",
     "copy the wheels out (each entry checked)",
     async () => {
-      const output = await receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel);
+      const copied = await receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel);
       const offered = last.request.hostWheels ?? [];
-      if (offered.length === 0 || inputs.store === undefined) return { output, held: 0 };
-      return takeHeldWheels(output, offered, inputs.store, inputs.intoDir, inputs.onWheel);
+      const { output, held } =
+        offered.length === 0 || inputs.store === undefined
+          ? { output: copied, held: 0 }
+          : await takeHeldWheels(copied, offered, inputs.store, inputs.intoDir, inputs.onWheel);
+      const folders = last.request.hostFolders ?? [];
+      if (folders.length === 0) return { output, held, read: 0 };
+      const local = await takeHostFiles(output, folders, inputs.intoDir, inputs.onWheel);
+      return { output: local.output, held, read: local.taken };
     },
     clock,
-    ({ output, held }) =>
-      held === 0
-        ? fileCount(output.files.length)
-        : `${fileCount(output.files.length - held)} copied; ${held} already on the host, taken from its result store`,
+    ({ output, held, read }) => copiedDetail(output.files.length, held, read),
   );
   return { received, full };
 }
 
 const fileCount = (count: number): string => `${count} ${count === 1 ? "file" : "files"}`;
+
+/** What the copy-out step took from where: the builder, the result store, the host's local indexes. */
+function copiedDetail(total: number, held: number, read: number): string {
+  if (held === 0 && read === 0) return fileCount(total);
+  const parts = [`${fileCount(total - held - read)} copied`];
+  if (held > 0) parts.push(`${held} already on the host, taken from its result store`);
+  if (read > 0) parts.push(`${read} read from the host's own local index folders`);
+  return parts.join("; ");
+}
 
 const requestFile = (helper: HelperInvocation) => ({
   name: "request.json",

@@ -36,6 +36,8 @@ export interface HelperInputs {
   sdistWheels?: HelperRequest["sdistWheels"];
   /** Wheels the host holds: the helper hands over none of these bytes again. */
   hostWheels?: HelperRequest["hostWheels"];
+  /** Local index folders the host reads too: wheels fetched from them are read there, not copied out. */
+  hostFolders?: HelperRequest["hostFolders"];
   /** More environment for the helper and the backends it runs (e.g. SETUPTOOLS_SCM_PRETEND_VERSION). */
   env?: Readonly<Record<string, string>>;
 }
@@ -78,6 +80,9 @@ export function planHelper(inputs: HelperInputs): HelperInvocation {
     ...(inputs.hostWheels === undefined || inputs.hostWheels.length === 0
       ? {}
       : { hostWheels: inputs.hostWheels }),
+    ...(inputs.hostFolders === undefined || inputs.hostFolders.length === 0
+      ? {}
+      : { hostFolders: inputs.hostFolders }),
   };
   const requestFile = `${paths.input}/request.json`;
   return {

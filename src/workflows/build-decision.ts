@@ -25,7 +25,12 @@ import type { BuildSandbox } from "../execute/sandbox.js";
 import { findDamagedFiles, readManifest } from "../execute/wheelhouse.js";
 import { type BuildMode, chooseBuildMode } from "../plan/build-plan.js";
 import { type HelperInvocation, planHelper } from "../plan/helper-session.js";
-import { type BuildInputs, type BuildRequest, collectBuildInputs } from "../project/build-inputs.js";
+import {
+  type BuildInputs,
+  type BuildRequest,
+  collectBuildInputs,
+  localIndexDirsOf,
+} from "../project/build-inputs.js";
 import { readCommitTime, readHeadSha } from "../project/git.js";
 import { resolveIndexSettings } from "../project/pip-config.js";
 import { usesScmVersion } from "../project/scm-version.js";
@@ -242,7 +247,14 @@ export function helperFor(
     env: scmVersion === undefined ? {} : { SETUPTOOLS_SCM_PRETEND_VERSION: scmVersion },
     ...(sdistWheels === undefined ? {} : { sdistWheels }),
     // A reproducibility check compares the bytes of two builds: each must hand over its own.
-    ...(request.checkReproducible === true ? {} : { hostWheels: heldByHost(decision.previous, facts.store) }),
+    ...(request.checkReproducible === true
+      ? {}
+      : {
+          hostWheels: heldByHost(decision.previous, facts.store),
+          hostFolders: localIndexDirsOf(facts.helperIndex, project.root)
+            .filter((dir) => existsSync(dir))
+            .map((dir) => path.resolve(dir)),
+        }),
   });
 }
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from wheelwright_helper.events import HelperError
-from wheelwright_helper.handoff import Candidate, check_sets, hand_off
+from wheelwright_helper.handoff import Candidate, check_sets, hand_off, on_host
 
 
 def wheel(folder: Path, name: str, version: str, requires=(), metadata_name=None) -> Path:
@@ -130,3 +130,35 @@ def test_a_known_sha256_decides_held_without_hashing_again(work):
     report = hand_off(str(out), str(tmp), "demo", [], [], kept, {django.filename: "a" * 64})
     assert {w["filename"]: w.get("held") for w in report["wheels"]}[django.filename] == "a" * 64
     assert django.filename not in [p.name for p in (out / "deps").iterdir()]
+
+
+def test_a_fetched_wheel_from_a_folder_the_host_reads_is_named_by_its_path(work):
+    tmp, candidates = work
+    kept = check_sets("demo", candidates, {"runtime": [Requirement("django")]}, None)
+    by_name = {c.filename.split("-")[0]: c for c in kept}
+    index = tmp / "index"
+    by_name["django"].source = str(index / "files" / by_name["django"].filename)
+    by_name["asgiref"].source = str(tmp / "elsewhere" / by_name["asgiref"].filename)
+    by_name["demo"].source = str(index / by_name["demo"].filename)  # built, not fetched: handed over
+    out = tmp / "out"
+    out.mkdir()
+    report = hand_off(str(out), str(tmp), "demo", [], [], kept, {}, [str(index)])
+    entries = {w["filename"].split("-")[0]: w for w in report["wheels"]}
+    assert entries["django"]["at"] == by_name["django"].source
+    assert "at" not in entries["asgiref"] and "at" not in entries["demo"]
+    assert sorted(p.name for p in (out / "deps").iterdir()) == [by_name["asgiref"].filename]
+    # A folder whose name only starts like the index's is another folder.
+    by_name["asgiref"].source = str(tmp / "index-other" / by_name["asgiref"].filename)
+    assert on_host(by_name["asgiref"], [str(index)]) is None
+
+
+def test_the_request_names_host_folders_as_absolute_normalised_paths():
+    from wheelwright_helper.events import HelperError
+    from wheelwright_helper.request import parse_request
+
+    base = {"version": 1, "source": "/s", "out": "/o", "work": "/w", "cache": "/c"}
+    assert parse_request({**base, "hostFolders": ["/opt/pypi"]}).host_folders == ["/opt/pypi"]
+    assert parse_request(base).host_folders == []
+    for bad in (["relative"], ["/opt/../etc"], ["/opt/pypi/"], [1]):
+        with pytest.raises(HelperError):
+            parse_request({**base, "hostFolders": bad})

@@ -427,6 +427,49 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.containers.size).toBe(0);
   });
 
+  it("a fetched wheel from the host's own find-links folder is read there, not copied out", async () => {
+    const { ctx, engine, events, root } = setup();
+    const pyproject = path.join(root, "pyproject.toml");
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, "utf8").replace("find-links = []", 'find-links = ["localwheels"]'),
+    );
+    const project = loadProject({ cwd: root, env: ctx.env, flags: {} });
+    const folder = path.join(root, "localwheels");
+    mkdirSync(folder);
+    const dep = await wheel("tinydep", "1.0", "License-Expression: MIT\n");
+    writeFileSync(path.join(folder, "tinydep-1.0-py3-none-any.whl"), dep);
+    const helper = goodHelper();
+    let offered: string[] | undefined;
+    engine.execScript = async (argv, options, container) => {
+      const result = await helper(argv, options, container);
+      if (!argv.includes("wheelwright_helper")) return result;
+      const request = JSON.parse(
+        String(container.files.get("/wheelwright/input/request.json")),
+      ) as HelperRequest;
+      offered = request.hostFolders;
+      // What the helper does with a wheel pip took from that folder: names it, hands it not over.
+      container.files.delete(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`);
+      const report = JSON.parse(String(container.files.get(`${request.out}/report.json`))) as {
+        wheels: { filename: string; at?: string }[];
+      };
+      report.wheels[1]!.at = path.join(folder, "tinydep-1.0-py3-none-any.whl");
+      container.files.set(`${request.out}/report.json`, JSON.stringify(report));
+      return result;
+    };
+    await buildWheelhouse(ctx, project, request);
+    expect(offered).toContain(folder);
+    const manifest = manifestOf(root);
+    const tinydep = manifest.wheels.find((w) => w.name === "tinydep")!;
+    expect(readFileSync(path.join(root, "wheelhouse", tinydep.filename)).equals(dep)).toBe(true);
+    expect(tinydep.license).toEqual({ expression: "MIT" });
+    const copied = events.flatMap((e) =>
+      e.type === "step-finished" && e.id === "copy-out" ? [e.detail] : [],
+    );
+    expect(copied.at(-1)).toBe("1 file copied; 1 read from the host's own local index folders");
+    expect(engine.containers.size).toBe(0);
+  });
+
   it("a held claim for bytes the host did not offer: exit 12, the previous wheelhouse intact", async () => {
     const { ctx, engine, project, root } = setup();
     engine.execScript = goodHelper();

@@ -1,0 +1,106 @@
+// A fetched wheel the builder names by a path in one of the host's own local index folders: read
+// there by the host, only inside a folder the host offered (links resolved), under its own name.
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UntrustedOutputError } from "../../src/errors.js";
+import type { ReceivedFile, ReceivedOutput } from "../../src/execute/builder-output.js";
+import { takeHostFiles } from "../../src/execute/held-wheels.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-hostfiles-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let runs = 0;
+const DEP = "tinydep-2.0-py3-none-any.whl";
+
+function world() {
+  const root = path.join(dir, `run-${runs++}`);
+  const index = path.join(root, "index");
+  mkdirSync(path.join(index, "files"), { recursive: true });
+  const bytes = Buffer.from(`wheel bytes ${runs}`);
+  writeFileSync(path.join(index, "files", DEP), bytes);
+  mkdirSync(path.join(root, "index-other"), { recursive: true });
+  writeFileSync(path.join(root, "index-other", DEP), "other");
+  writeFileSync(path.join(root, "secret"), "not a wheel");
+  const intoDir = path.join(root, "incoming");
+  mkdirSync(intoDir, { recursive: true });
+  const output = (at: string, more: ReceivedFile[] = []): ReceivedOutput => ({
+    files: more,
+    report: { wheels: [{ filename: DEP, folder: "deps", origin: "fetched", sets: ["runtime"], at }] },
+  });
+  return { root, index, bytes, intoDir, output };
+}
+
+describe("wheels read from the host's own local index folders", () => {
+  it("are copied from the host's file, hashed where they land and told to the early check", async () => {
+    const { index, bytes, intoDir, output } = world();
+    const told: string[] = [];
+    const at = path.join(index, "files", DEP);
+    const { output: taken, taken: count } = await takeHostFiles(output(at), [index], intoDir, (f) =>
+      told.push(f.filename),
+    );
+    expect(count).toBe(1);
+    expect(told).toEqual([DEP]);
+    const file = taken.files[0]!;
+    expect(file).toMatchObject({ folder: "deps", filename: DEP, size: bytes.length });
+    expect(file.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(readFileSync(file.path).equals(bytes)).toBe(true);
+    expect(file.path).toBe(path.join(intoDir, "deps", DEP));
+  });
+
+  it("a path outside the offered folders, not normalised, relative, or of another name is refused", async () => {
+    const { root, index, intoDir, output } = world();
+    const link = path.join(index, "files", `linked-${DEP}`);
+    symlinkSync(path.join(root, "secret"), path.join(index, "files", "escape.whl"));
+    symlinkSync(path.join(root, "index-other", DEP), link);
+    for (const at of [
+      path.join(root, "index-other", DEP), // a sibling folder whose name starts like the index's
+      `${index}/files/../files/${DEP}`,
+      `files/${DEP}`,
+      path.join(index, "files", "escape.whl"), // another name (and a link out)
+      path.join(root, "secret"),
+    ]) {
+      const error = await takeHostFiles(output(at), [index], intoDir).catch((e: unknown) => e);
+      expect(error, at).toBeInstanceOf(UntrustedOutputError);
+    }
+    expect(existsSync(path.join(intoDir, "deps", DEP))).toBe(false);
+  });
+
+  it("a link inside an offered folder that leads out of it is refused", async () => {
+    const { root, index, intoDir, output } = world();
+    const inside = path.join(index, "links");
+    mkdirSync(inside);
+    symlinkSync(path.join(root, "index-other", DEP), path.join(inside, DEP));
+    const error = await takeHostFiles(output(path.join(inside, DEP)), [index], intoDir).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UntrustedOutputError);
+    expect((error as Error).message).toContain("no file of a local index the host offered");
+  });
+
+  it("a wheel both handed over and named on the host is refused", async () => {
+    const { index, intoDir, output } = world();
+    const handed: ReceivedFile = {
+      folder: "deps",
+      filename: DEP,
+      path: "/x",
+      size: 1,
+      sha256: "0".repeat(64),
+    };
+    const error = await takeHostFiles(
+      output(path.join(index, "files", DEP), [handed]),
+      [index],
+      intoDir,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedOutputError);
+  });
+});
