@@ -68,6 +68,13 @@ export async function takeHeldWheels(
   return { output: { ...received, files: [...received.files, ...taken] }, held: taken.length };
 }
 
+/** Where a wheel not handed over lands, as a received one would: `intoDir/<folder>/<filename>`. */
+function landingPath(intoDir: string, entry: { filename: string; folder: "app" | "deps" }): string {
+  const dir = path.join(intoDir, entry.folder);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return path.join(dir, entry.filename);
+}
+
 async function takeOne(
   store: ResultStore,
   intoDir: string,
@@ -75,9 +82,7 @@ async function takeOne(
   onFile: ((file: ReceivedFile) => void) | undefined,
 ): Promise<ReceivedFile> {
   const sha256 = entry.held!;
-  const dir = path.join(intoDir, entry.folder);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const target = path.join(dir, entry.filename);
+  const target = landingPath(intoDir, entry);
   if (!(await store.linkOut(sha256, target)))
     throw new IntegrityError(
       `${entry.filename} is gone from the result store, or changed there, during the build`,
@@ -113,9 +118,7 @@ export async function takeHostFiles(
     if (names.has(entry.filename))
       throw untrusted(`The report lists ${entry.filename} twice, or as both handed over and on the host`);
     names.add(entry.filename);
-    const dir = path.join(intoDir, entry.folder);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const target = path.join(dir, entry.filename);
+    const target = landingPath(intoDir, entry);
     copyFileSync(source, target, constants.COPYFILE_EXCL);
     const file: ReceivedFile = {
       folder: entry.folder,

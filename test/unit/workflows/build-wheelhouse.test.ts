@@ -14,6 +14,7 @@ import {
   ResourceError,
   UntrustedOutputError,
 } from "../../../src/errors.js";
+import type { WheelwrightEvent } from "../../../src/events.js";
 import { buildWheelhouse } from "../../../src/workflows/build-wheelhouse.js";
 import { type FakeContainer, FakeEngine } from "../../support/fake-engine.js";
 import {
@@ -156,6 +157,9 @@ const request = { extras: [], groups: [], requirements: [], force: false };
 /** Every file of the wheelhouse, in name order, as bytes. */
 const wheelhouseBytes = (root: string) =>
   readdirSync(path.join(root, "wheelhouse")).map((f) => readFileSync(path.join(root, "wheelhouse", f)));
+/** What the last copy-out step said it took from where. */
+const copyOutDetail = (events: WheelwrightEvent[]) =>
+  events.flatMap((e) => (e.type === "step-finished" && e.id === "copy-out" ? [e.detail] : [])).at(-1);
 /** A refused build: the wheelhouse as it was, no staging folder, no builder left. */
 function expectNothingPublished(root: string, before: Buffer[], engine: FakeEngine): void {
   expect(wheelhouseBytes(root)).toEqual(before);
@@ -420,10 +424,7 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(outcome.status).toBe("built");
     expect(manifestOf(root).wheels).toEqual(before.wheels);
     expect(bytes(manifestOf(root))).toEqual(was);
-    const copied = events.flatMap((e) =>
-      e.type === "step-finished" && e.id === "copy-out" ? [e.detail] : [],
-    );
-    expect(copied.at(-1)).toBe("0 files copied; 2 already on the host, taken from its result store");
+    expect(copyOutDetail(events)).toBe("0 files copied; 2 already on the host, taken from its result store");
     expect(engine.containers.size).toBe(0);
   });
 
@@ -463,10 +464,7 @@ describe("build workflow (fake engine, fake helper)", () => {
     const tinydep = manifest.wheels.find((w) => w.name === "tinydep")!;
     expect(readFileSync(path.join(root, "wheelhouse", tinydep.filename)).equals(dep)).toBe(true);
     expect(tinydep.license).toEqual({ expression: "MIT" });
-    const copied = events.flatMap((e) =>
-      e.type === "step-finished" && e.id === "copy-out" ? [e.detail] : [],
-    );
-    expect(copied.at(-1)).toBe("1 file copied; 1 read from the host's own local index folders");
+    expect(copyOutDetail(events)).toBe("1 file copied; 1 read from the host's own local index folders");
     expect(engine.containers.size).toBe(0);
   });
 
