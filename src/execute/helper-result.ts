@@ -255,7 +255,7 @@ export function helperError(
         {
           details: tail.slice(-10),
           hint:
-            "The helper needs packaging, pyproject_hooks and build from the package index (and pip >= 22.3 in the builder). " +
+            "The helper needs pip >= 22.3 in the builder; on Python 3.9 and 3.10 also packaging, pyproject_hooks, build and tomli from the package index. " +
             INDEX_HINT,
         },
       );

@@ -199,15 +199,23 @@ def request_for(tmp: Path, source: Path, cache: Path, links: Path = None, **over
 
 
 def run_helper(request: dict, tmp: Path, env: dict = None, python: str = sys.executable,
-               command=("build",)) -> HelperRun:
+               command=("build",), assets: Path = ASSETS) -> HelperRun:
     """Runs the helper exactly as the host does: PYTHONPATH=<assets> python -m wheelwright_helper."""
     request_file = tmp / ("request-%d.json" % len(list(tmp.glob("request-*.json"))))
     request_file.write_text(json.dumps(request))
     environment = dict(os.environ if env is None else env)
-    environment["PYTHONPATH"] = str(ASSETS)
+    environment["PYTHONPATH"] = str(assets)
     proc = subprocess.run([python, "-m", "wheelwright_helper", *command, "--request", str(request_file)],
                           capture_output=True, text=True, env=environment, timeout=600)
     return HelperRun(proc.returncode, proc.stdout, proc.stderr, Path(request["out"]))
+
+
+def helper_without_wheels(tmp: Path) -> Path:
+    """A copy of the helper package without its shipped wheels (a damaged install, or Python < 3.11)."""
+    assets = tmp / "assets-without-wheels"
+    shutil.copytree(ASSETS / "wheelwright_helper", assets / "wheelwright_helper",
+                    ignore=shutil.ignore_patterns("wheels", "__pycache__"))
+    return assets
 
 
 def copy_helper_env(shared: Path, fresh: Path) -> None:

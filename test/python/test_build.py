@@ -4,13 +4,14 @@ index for setuptools, and the host's Python. Marked slow (-m "not slow" skips th
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SETUPTOOLS, copy_helper_env, request_for, run_helper, write_project
+from conftest import SETUPTOOLS, copy_helper_env, helper_without_wheels, request_for, run_helper, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -208,11 +209,24 @@ def test_wrong_app_name_and_app_only(tmp_path, links, shared_cache):
     assert "resolve" not in [e["phase"] for e in run.of("phase")]
 
 
-def test_no_helper_environment_is_a_clear_error(tmp_path):
+def test_the_helper_environment_comes_from_the_shipped_wheels_without_an_index(tmp_path):
     source = write_project(tmp_path / "proj")
     request = request_for(tmp_path, source, tmp_path / "empty-cache")
     request["index"] = {"indexUrl": None, "extraIndexUrls": [], "findLinks": [str(tmp_path)], "noIndex": True}
-    run = run_helper(request, tmp_path)
+    run = run_helper(request, tmp_path, command=("selftest",))
+    assert run.returncode == 0, run.stdout + run.stderr
+    facts = json.loads(run.stdout.strip().splitlines()[-1])
+    assert facts["helperPackages"] == {"build": "1.6.1", "packaging": "26.3", "pyproject_hooks": "1.3.3"}
+    # Compiled once, for the folder it was renamed to.
+    assert list(Path(facts["helperEnv"]).glob("packaging/__pycache__/*.pyc"))
+
+
+def test_no_helper_environment_is_a_clear_error(tmp_path):
+    # Without the shipped wheels (as before Python 3.11) pip needs the index, and there is none.
+    source = write_project(tmp_path / "proj")
+    request = request_for(tmp_path, source, tmp_path / "empty-cache")
+    request["index"] = {"indexUrl": None, "extraIndexUrls": [], "findLinks": [str(tmp_path)], "noIndex": True}
+    run = run_helper(request, tmp_path, assets=helper_without_wheels(tmp_path))
     assert run.returncode == 26, run.explain()
     assert run.error["error"] == "helper-env" and run.error["tail"]
     assert not (tmp_path / "empty-cache" / "helper-env").exists() or not any(
