@@ -135,8 +135,8 @@ class BuildEnvs:
             if not result.ok:
                 raise BuildEnvFailure(result, requirements)
             if requirements:
-                argv = pip_command() + ["--python", os.path.join(temporary, "bin", "python"), "install",
-                                        "--prefer-binary", "--no-warn-script-location"] + self.index_args + requirements
+                argv = pip_command(acting_on=os.path.join(temporary, "bin", "python")) + [
+                    "install", "--prefer-binary", "--no-warn-script-location"] + self.index_args + requirements
                 result = self.runner.run(argv, step, env=self.env, package=package or None)
                 if not result.ok:
                     raise BuildEnvFailure(result, requirements)

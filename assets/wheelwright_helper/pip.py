@@ -50,8 +50,30 @@ def index_arguments(index: IndexSettings) -> List[str]:
     return args
 
 
-def pip_command(python: Optional[str] = None) -> List[str]:
-    return [python or sys.executable, "-m", "pip"]
+def pip_command(python: Optional[str] = None, acting_on: Optional[str] = None) -> List[str]:
+    """pip under `python` (this interpreter by default); `acting_on`: the interpreter of the
+    environment pip installs into or resolves for. pip's own `--python` starts pip twice: the first
+    only runs pip's sources again under that interpreter, through the runner script pip ships beside
+    them (pip 22.3+, the helper's minimum). Running that script directly saves a start of pip
+    (about 0.5 s here, twice on a cold build's critical path: the app's build environment and the
+    resolution under it)."""
+    if acting_on is None:
+        return [python or sys.executable, "-m", "pip"]
+    runner = pip_runner()
+    if runner is None:
+        return [python or sys.executable, "-m", "pip", "--python", acting_on]
+    return [acting_on, runner]
+
+
+def pip_runner() -> Optional[str]:
+    """pip's `__pip-runner__.py` (what its `--python` runs), or None where this pip has none."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pip")
+    if spec is None or spec.origin is None:
+        return None
+    runner = os.path.join(os.path.dirname(spec.origin), "__pip-runner__.py")
+    return runner if os.path.isfile(runner) else None
 
 
 _NOT_FOUND = re.compile(r"No matching distribution found for (.+?)\s*$")

@@ -102,9 +102,7 @@ class Resolver:
         report_file = os.path.join(self.folder, "report-%d.json" % number)
         with open(roots_file, "w", encoding="utf-8") as handle:
             handle.write("".join(line + "\n" for line in roots))
-        argv = pip_command()
-        if build_python is not None:
-            argv += ["--python", build_python]
+        argv = pip_command(acting_on=build_python)
         argv += ["install", "--dry-run", "--ignore-installed", "--report", report_file, "--progress-bar", "off"]
         if build_python is not None:
             argv += ["--no-build-isolation", "--check-build-dependencies"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import pytest
 from wheelwright_helper.events import EXIT_CODES, HelperError
-from wheelwright_helper.pip import child_environment, describe_failure, index_arguments
+from wheelwright_helper import pip as helper_pip
+from wheelwright_helper.pip import child_environment, describe_failure, index_arguments, pip_command
 from wheelwright_helper.request import IndexSettings, load_request, parse_request
 
 BASE = {"version": 1, "source": "/wheelwright/src", "out": "/wheelwright/out", "work": "/wheelwright/work",
@@ -59,6 +62,17 @@ def test_child_environment_drops_stray_pip_settings():
     assert env["PIP_CERT"] == "/ca.pem" and env["NETRC"] == "/home/x/.netrc"
     assert env["PIP_CACHE_DIR"] == "/cache/pip"
     assert env["PIP_CONFIG_FILE"] == "/dev/null"
+
+
+def test_pip_acting_on_another_environment_runs_its_runner_under_that_interpreter(monkeypatch):
+    assert pip_command() == [sys.executable, "-m", "pip"]
+    # What pip's own --python would run, without the first pip that only starts the second.
+    python, runner = pip_command(acting_on="/envs/a/bin/python")
+    assert python == "/envs/a/bin/python" and runner.endswith("/pip/__pip-runner__.py")
+    assert os.path.isfile(runner)
+    monkeypatch.setattr(helper_pip, "pip_runner", lambda: None)  # a pip without one: --python
+    assert pip_command(acting_on="/envs/a/bin/python") == [sys.executable, "-m", "pip", "--python",
+                                                           "/envs/a/bin/python"]
 
 
 def test_pip_failures_are_described():
