@@ -37,7 +37,9 @@ HashPolicy = Callable[[str], Optional[tuple]]  # name -> (allowed hashes, error 
 
 class DepsBuilder:
     def __init__(self, jobs: int, runner: ProcessRunner, fetcher: Fetcher, sdists: SdistBuilder, out_dir: str,
-                 hashes: HashPolicy) -> None:
+                 hashes: HashPolicy, on_fetched: Optional[Callable[[Item], None]] = None) -> None:
+        # Told of each wheel fetched as it is (pipeline: a hint to the host that reads its own copy).
+        self.on_fetched = on_fetched
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="deps")
         self.runner = runner
         self.fetcher = fetcher
@@ -149,6 +151,8 @@ class DepsBuilder:
             self._progress(item, "fetched from the wheel cache", finished=True)
             return BuiltWheel(item, wheel, cached=True)
         self._progress(item, "built" if building else "fetched", finished=True)
+        if not building and item.is_wheel and self.on_fetched is not None:
+            self.on_fetched(item)
         return BuiltWheel(item, wheel)
 
 

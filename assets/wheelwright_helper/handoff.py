@@ -101,9 +101,29 @@ def held_by_host(wheel: Candidate, host_wheels: Dict[str, str]) -> Optional[str]
 def on_host(wheel: Candidate, host_folders: Sequence[str]) -> Optional[str]:
     """The path of the host's own file this fetched wheel is a copy of, when it lies in a folder the
     host reads too (the host then reads it there instead of copying it out)."""
-    if wheel.origin != "fetched" or wheel.source is None or os.path.basename(wheel.source) != wheel.filename:
+    if wheel.origin != "fetched" or wheel.source is None:
         return None
-    source = os.path.normpath(wheel.source)
+    return host_path(wheel.source, wheel.filename, host_folders)
+
+
+def host_file_hint(source: Optional[str], sha256: Optional[str], host_folders: Sequence[str],
+                   host_wheels: Dict[str, str]) -> Optional[str]:
+    """The path to tell the host of as soon as a wheel is fetched from the local file `source`: the
+    one the handoff will list it `at`, unless the host holds it already (then it is listed held)."""
+    if source is None or not host_folders:
+        return None
+    filename = os.path.basename(source)
+    held = host_wheels.get(filename)
+    if held is not None and sha256 in (None, held):
+        return None
+    return host_path(source, filename, host_folders)
+
+
+def host_path(source: str, filename: str, host_folders: Sequence[str]) -> Optional[str]:
+    """`source` normalised, when it is the file `filename` inside one of the host's folders."""
+    if os.path.basename(source) != filename:
+        return None
+    source = os.path.normpath(source)
     for folder in host_folders:
         if source.startswith(folder.rstrip("/") + "/"):
             return source

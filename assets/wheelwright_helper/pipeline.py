@@ -28,7 +28,7 @@ from .events import HelperError, emit
 from .fetch import Fetcher
 from .groups import normalised_groups
 from .guess import last_metadata, remember_metadata
-from .handoff import Candidate, check_sets, hand_off
+from .handoff import Candidate, check_sets, hand_off, host_file_hint
 from .hashes import check_hash_pinned, hash_policy
 from .locked import lock_closure, resolve_locked
 from .pep517 import environment_satisfies
@@ -123,7 +123,7 @@ class Build:
         self.resolver = Resolver(self.runner, self.env, request.work, index_args, sdists.prebuilt_dir)
         fetcher = Fetcher(request.cache, request.work, self.env)
         self.deps = DepsBuilder(request.jobs, self.runner, fetcher, sdists, os.path.join(request.work, "deps"),
-                                self.hash_tables.get)
+                                self.hash_tables.get, self._hint_host_file)
         try:
             return self._run(inputs, envs)
         except BaseException:
@@ -179,6 +179,15 @@ class Build:
         ]
         wheels = check_sets(app.name, candidates, sets, self.environment)
         return self._hand_off(app, inputs, wheels)
+
+    def _hint_host_file(self, item) -> None:
+        """Tells the host, as soon as it is fetched, of a wheel that is a copy of its own file (one the
+        handoff will list `at` its path, not hand over): the host reads and checks its copy while the
+        rest builds. Only a hint: the report decides, and the host checks the path either way."""
+        at = host_file_hint(_local_file(item.url), item.sha256, self.request.host_folders,
+                            self.request.host_wheels)
+        if at is not None:
+            emit("host-file", at=at)
 
     def _sdist_of(self, wheel) -> Optional[Dict[str, str]]:
         """The sdist a dependency's wheel was built from, as {name, sha256}; None for a fetched wheel."""

@@ -7,7 +7,8 @@ import type { HelperInvocation } from "../plan/helper-session.js";
 import type { SourceTree } from "../project/source-tree.js";
 import { explainHelperFailure } from "./build-failure.js";
 import type { OutputLimits, ReceivedFile, ReceivedOutput } from "./builder-output.js";
-import { takeHeldWheels, takeHostFiles } from "./held-wheels.js";
+import { takeHeldWheels } from "./held-wheels.js";
+import { type EarlyHostFiles, takeHostFiles } from "./host-files.js";
 import type { ResultStore } from "./result-store.js";
 import { runHelper } from "./run-helper.js";
 import type { BuildSandbox } from "./sandbox.js";
@@ -34,6 +35,8 @@ export interface SessionInputs {
   onWheel?: (file: ReceivedFile) => void;
   /** Where the host takes the wheels the helper says it holds (those the request offered). */
   store?: ResultStore;
+  /** The host's early copies of its own files the helper hints at (read while the builder works). */
+  hostFiles?: EarlyHostFiles;
   signal: AbortSignal;
   emit: EventSink;
   clock: () => number;
@@ -68,12 +71,14 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     },
     clock,
   );
+  offerHostFiles(inputs, inputs.helper);
   const first = await helperPass(inputs, inputs.helper);
   let full = !inputs.helper.request.appOnly;
   if (!full && !sameRequirements(first.app?.requires ?? [], inputs.previousRequires ?? [])) {
     emit({ type: "notice", message: "the application's requirements changed: building every wheel" });
     await sandbox.run(["sh", "-c", `rm -rf '${sandbox.paths.out}' && mkdir -p '${sandbox.paths.out}'`]);
     await putRequest(sandbox, inputs.fullHelper!);
+    offerHostFiles(inputs, inputs.fullHelper!);
     await helperPass(inputs, inputs.fullHelper!);
     full = true;
   }
@@ -91,13 +96,22 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
           : await takeHeldWheels(copied, offered, inputs.store, inputs.intoDir, inputs.onWheel);
       const folders = last.request.hostFolders ?? [];
       if (folders.length === 0) return { output, held, read: 0 };
-      const local = await takeHostFiles(output, folders, inputs.intoDir, inputs.onWheel);
+      const local = await takeHostFiles(output, folders, inputs.intoDir, inputs.onWheel, inputs.hostFiles);
       return { output: local.output, held, read: local.taken };
     },
     clock,
     ({ output, held, read }) => copiedDetail(output.files.length, held, read),
   );
   return { received, full };
+}
+
+/** What this pass's builder may hint at: files of the folders its request offers, not those it holds. */
+function offerHostFiles(inputs: SessionInputs, helper: HelperInvocation): void {
+  const { hostFolders = [], hostWheels = [] } = helper.request;
+  inputs.hostFiles?.offer(
+    hostFolders,
+    hostWheels.map((wheel) => wheel.filename),
+  );
 }
 
 const fileCount = (count: number): string => `${count} ${count === 1 ? "file" : "files"}`;
@@ -132,6 +146,7 @@ async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
     signal: inputs.signal,
     emit: inputs.emit,
     clock: inputs.clock,
+    ...(inputs.hostFiles === undefined ? {} : { onHostFile: inputs.hostFiles.hint }),
   });
   if (result.exitCode !== 0 || result.aborted) {
     throw await explainHelperFailure(result, {

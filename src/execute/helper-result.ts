@@ -1,6 +1,7 @@
 // Reads the helper's `@@wheelwright {json}` lines and turns its error events into typed errors. The
 // lines come from the builder, so they are parsed with a schema and used only for what they say
-// about the build's progress and failure: never as paths or file names.
+// about the build's progress and failure: never as paths or file names, but for one hint, a
+// `host-file` path, which the host reads only inside a folder it offered (host-files.ts).
 import { z } from "zod";
 import { InputError, IntegrityError, WheelBuildError, type WheelwrightError } from "../errors.js";
 
@@ -31,6 +32,7 @@ const messageSchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("error"), error: text }).passthrough(),
   z.object({ kind: z.literal("done"), wheels: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("host-file"), at: z.string().max(4096) }),
 ]);
 
 export type HelperMessage = z.infer<typeof messageSchema>;

@@ -13,6 +13,8 @@ export interface HelperRunOptions {
   signal: AbortSignal;
   emit: EventSink;
   clock: () => number;
+  /** Told of each `host-file` hint: a fetched wheel that is a copy of the host's own file there. */
+  onHostFile?: (at: string) => void;
 }
 
 export interface HelperRunResult {
@@ -127,6 +129,7 @@ export async function runHelper(options: HelperRunOptions): Promise<HelperRunRes
       result.app = message;
       phases.appBuilt();
     } else if (message.kind === "error") result.error = message as HelperErrorEvent;
+    else if (message.kind === "host-file") options.onHostFile?.(message.at);
   };
   const run = await options.sandbox.run(options.argv, {
     env: options.env,

@@ -8,41 +8,28 @@ import {
   type Manifest,
   type ManifestWheel,
   manifestTarget,
-  sameRequirements,
 } from "../domain/manifest.js";
 import { normalizeName } from "../domain/names.js";
-import { parseSize } from "../domain/sizes.js";
 import { compareText } from "../domain/text-order.js";
-import { IntegrityError } from "../errors.js";
-import { step } from "../events.js";
-import { runBuildSession, type SessionInputs } from "../execute/build-session.js";
 import { moveInto, publishManifest } from "../execute/publish-wheelhouse.js";
-import { type BuildSandbox, closeDuring } from "../execute/sandbox.js";
-import { EarlyVerification, wheelSetOf } from "../execute/wheel-set.js";
 import { checkOutputWritable, createStaging, recoverWheelhouse } from "../execute/wheelhouse.js";
 import { lockWheelhouse } from "../execute/wheelhouse-lock.js";
 import type { BuildMode } from "../plan/build-plan.js";
-import { readScmVersion } from "../project/scm-version.js";
 import {
   type BuildFacts,
   type BuildWheelhouseRequest,
   type Decision,
   decideBuild,
   gatherBuildFacts,
-  helperFor,
   precheck,
 } from "./build-decision.js";
+import { buildOnce } from "./build-once.js";
 import { reuseBeforeBuilding, reusedDependencies, withReachableIndexes } from "./build-reuse.js";
 import { type PreparedBuilder, prepareBuilder } from "./builder.js";
 import { checkReproducible } from "./check-reproducible.js";
 import type { WorkflowContext } from "./context.js";
 import type { FetchedSdistWheels } from "./sdist-cache.js";
-import {
-  lookUpSdistWheels,
-  noticeFetchedWheels,
-  pushAfterBuild,
-  sdistWheelsRequest,
-} from "./sdist-cache-build.js";
+import { lookUpSdistWheels, noticeFetchedWheels, pushAfterBuild } from "./sdist-cache-build.js";
 import { wheelCacheFor } from "./wheel-cache.js";
 
 export type { BuildWheelhouseRequest } from "./build-decision.js";
@@ -104,124 +91,6 @@ export async function buildWheelhouse(
   } finally {
     lock.release();
   }
-}
-
-type Variant = { workSuffix: string; env: Record<string, string> };
-
-/** One builder session, from its start to the verified wheel set it handed over (received into `intoDir`). */
-export async function buildOnce(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  facts: BuildFacts,
-  decision: Decision,
-  startSandbox: () => Promise<BuildSandbox>,
-  intoDir: string,
-  variant?: Variant,
-  cached?: FetchedSdistWheels,
-) {
-  const sandbox = await step(
-    ctx.emit,
-    "builder",
-    "start the builder",
-    startSandbox,
-    ctx.clock,
-    (s) => s.description,
-  );
-  // The host verifies each wheel as it arrives, while the rest are still being copied out.
-  const early = new EarlyVerification(facts.store);
-  let session: Awaited<ReturnType<typeof runBuildSession>>;
-  try {
-    const scmVersion =
-      facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
-    session = await runBuildSession({
-      ...sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
-      onWheel: early.onFile,
-    });
-  } catch (error) {
-    await sandbox.close();
-    throw error;
-  }
-  // What the builder made is on the host now: its container is removed while the host verifies it.
-  const set = await closeDuring(sandbox, () =>
-    step(
-      ctx.emit,
-      "verify",
-      "verify every wheel as an installer would",
-      () =>
-        wheelSetOf(
-          session.received,
-          { appName: project.metadata.name, handedIn: new Set(cached?.wheels.map((w) => w.sha256)) },
-          facts.store,
-          undefined,
-          early,
-        ),
-      ctx.clock,
-    ),
-  );
-  if (
-    decision.mode.kind === "app-only" &&
-    !session.full &&
-    !sameRequirements(set.app.requires, decision.mode.previous.app.requires)
-  )
-    throw new IntegrityError(
-      "The application's wheel requires other packages than the builder reported while building it",
-    );
-  return { session, set };
-}
-
-function sessionInputs(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  facts: BuildFacts,
-  decision: Decision,
-  sandbox: BuildSandbox,
-  intoDir: string,
-  scmVersion: string | undefined,
-  variant: Variant | undefined,
-  cached: FetchedSdistWheels | undefined,
-): SessionInputs {
-  const { config } = project;
-  const helper = (appOnly: boolean) => {
-    const paths =
-      variant === undefined
-        ? sandbox.paths
-        : { ...sandbox.paths, work: `${sandbox.paths.work}${variant.workSuffix}` };
-    const planned = helperFor(
-      project,
-      facts,
-      decision,
-      { paths, python: sandbox.python },
-      appOnly,
-      scmVersion,
-      sdistWheelsRequest(cached, sandbox.paths.wheels),
-    );
-    return variant === undefined ? planned : { ...planned, env: { ...planned.env, ...variant.env } };
-  };
-  const appOnly = decision.mode.kind === "app-only" && variant === undefined;
-  return {
-    sandbox,
-    tree: decision.inputs.tree,
-    helper: helper(appOnly),
-    fullHelper: appOnly ? helper(false) : undefined,
-    previousRequires: decision.mode.kind === "app-only" ? decision.mode.previous.app.requires : undefined,
-    netrc: facts.netrc,
-    ...(cached === undefined
-      ? {}
-      : { cachedWheels: { dir: cached.dir, files: cached.wheels.map((w) => w.filename) } }),
-    timeoutSeconds: config.timeout.value,
-    memory: config.memory.value,
-    container: !sandbox.description.startsWith("local"),
-    limits: {
-      maxFiles: config.maxOutputFiles.value,
-      maxFileBytes: parseSize(config.maxWheelSize.value),
-      maxTotalBytes: parseSize(config.maxOutputSize.value),
-    },
-    intoDir,
-    store: facts.store,
-    signal: ctx.signal,
-    emit: ctx.emit,
-    clock: ctx.clock,
-  };
 }
 
 async function buildAndPublish(

@@ -9,7 +9,7 @@ import { NotReproducibleError } from "../errors.js";
 import type { ReceivedOutput } from "../execute/builder-output.js";
 import { differingMembers, diffoscopeSummary } from "../execute/wheel-diff.js";
 import type { BuildFacts, Decision } from "./build-decision.js";
-import { buildOnce } from "./build-wheelhouse.js";
+import { buildOnce } from "./build-once.js";
 import { prepareBuilder } from "./builder.js";
 import type { WorkflowContext } from "./context.js";
 

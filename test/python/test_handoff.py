@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from wheelwright_helper.events import HelperError
-from wheelwright_helper.handoff import Candidate, check_sets, hand_off, on_host
+from wheelwright_helper.handoff import Candidate, check_sets, hand_off, host_file_hint, on_host
 
 
 def wheel(folder: Path, name: str, version: str, requires=(), metadata_name=None) -> Path:
@@ -150,6 +150,20 @@ def test_a_fetched_wheel_from_a_folder_the_host_reads_is_named_by_its_path(work)
     # A folder whose name only starts like the index's is another folder.
     by_name["asgiref"].source = str(tmp / "index-other" / by_name["asgiref"].filename)
     assert on_host(by_name["asgiref"], [str(index)]) is None
+
+
+def test_a_fetched_host_file_is_hinted_at_unless_held_or_elsewhere(tmp_path):
+    index = str(tmp_path / "index")
+    name = "tinydep-1.0-py3-none-any.whl"
+    source = "%s/files/%s" % (index, name)
+    assert host_file_hint(source, "a" * 64, [index], {}) == source
+    assert host_file_hint("%s/files/../files/%s" % (index, name), None, [index], {}) == source  # normalised
+    assert host_file_hint(source, "a" * 64, [index], {name: "a" * 64}) is None  # held: listed so
+    assert host_file_hint(source, None, [index], {name: "a" * 64}) is None  # held, most likely
+    assert host_file_hint(source, "b" * 64, [index], {name: "a" * 64}) == source  # other bytes: at its path
+    assert host_file_hint(source, None, [], {}) is None  # no folder offered
+    assert host_file_hint(str(tmp_path / "index-other" / name), None, [index], {}) is None
+    assert host_file_hint(None, None, [index], {}) is None  # fetched from a remote index
 
 
 def test_the_request_names_host_folders_as_absolute_normalised_paths():

@@ -185,8 +185,8 @@ export class FakeEngine implements ContainerEngine {
   loginScript: (registry: string, username: string, password: string) => Partial<RegistryResult> = () => ({
     exitCode: 0,
   });
-  /** Replaces the tar a container's copyOut streams (for hostile outputs). */
-  copyOutTar: ((from: string, container: FakeContainer) => Readable) | undefined;
+  /** Replaces the tar a container's copyOut streams (for hostile outputs); undefined: the files' own. */
+  copyOutTar: ((from: string, container: FakeContainer) => Readable | undefined) | undefined;
   features_: EngineFeatures = { buildKit: false, rootless: false };
 
   record(verb: string, args: unknown[]): void {

@@ -118,4 +118,26 @@ describe("the helper's phases as steps", () => {
     ]);
     expect(steps).toEqual(["start app", "done app", "start check", "done check"]);
   });
+
+  it("host-file hints go to the host's early reader as they come, and print nothing", async () => {
+    const hinted: string[] = [];
+    const events: WheelwrightEvent[] = [];
+    await runHelper({
+      sandbox: sandboxPrinting([
+        line({ kind: "phase", phase: "deps" }),
+        line({ kind: "host-file", at: "/srv/index/a-1.0-py3-none-any.whl" }),
+        line({ kind: "host-file", at: 7 }), // malformed: not a hint at all
+        line({ kind: "host-file", at: "/srv/index/b-1.0-py3-none-any.whl" }),
+      ]),
+      argv: [],
+      env: {},
+      timeoutMs: 60_000,
+      signal: new AbortController().signal,
+      emit: (event) => events.push(event),
+      clock: () => 0,
+      onHostFile: (at) => hinted.push(at),
+    });
+    expect(hinted).toEqual(["/srv/index/a-1.0-py3-none-any.whl", "/srv/index/b-1.0-py3-none-any.whl"]);
+    expect(events.filter((e) => e.type === "output")).toEqual([]);
+  });
 });

@@ -5,8 +5,10 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -15,7 +17,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UntrustedOutputError } from "../../src/errors.js";
 import type { ReceivedFile, ReceivedOutput } from "../../src/execute/builder-output.js";
-import { takeHostFiles } from "../../src/execute/held-wheels.js";
+import { EarlyHostFiles, takeHostFiles } from "../../src/execute/host-files.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-hostfiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +104,95 @@ describe("wheels read from the host's own local index folders", () => {
       intoDir,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UntrustedOutputError);
+  });
+});
+
+/** Waits for the early copies under way: each is told to `onFile` once hashed. */
+async function settled(told: ReceivedFile[], count: number): Promise<void> {
+  for (let turns = 0; told.length < count && turns < 10_000; turns++)
+    await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("the host's early copies of its own files the builder hints at", () => {
+  it("a hinted file is copied and its check started at once; the report's entry then takes that copy", async () => {
+    const { index, bytes, intoDir, output } = world();
+    const told: ReceivedFile[] = [];
+    const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
+    early.offer([index], []);
+    const at = path.join(index, "files", DEP);
+    early.hint(at);
+    early.hint(at); // a second hint of one file: one copy
+    await settled(told, 1);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ folder: "deps", filename: DEP, size: bytes.length });
+    expect(told[0]!.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(readFileSync(told[0]!.path).equals(bytes)).toBe(true);
+
+    const later: string[] = [];
+    const { output: taken, taken: count } = await takeHostFiles(
+      output(at),
+      [index],
+      intoDir,
+      (f) => later.push(f.filename),
+      early,
+    );
+    expect(count).toBe(1);
+    expect(later).toEqual([]); // its check is the one already under way
+    const file = taken.files[0]!;
+    expect(file.path).toBe(path.join(intoDir, "deps", DEP));
+    expect(file.sha256).toBe(told[0]!.sha256);
+    expect(statSync(file.path).ino).toBe(statSync(told[0]!.path).ino); // the same bytes, linked
+    early.dispose();
+    expect(existsSync(`${intoDir}.host`)).toBe(false);
+    expect(readFileSync(file.path).equals(bytes)).toBe(true);
+  });
+
+  it("hints outside the offered folders, of held wheels, or of no wheel are ignored", async () => {
+    const { root, index, intoDir } = world();
+    const told: ReceivedFile[] = [];
+    const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
+    early.hint(path.join(index, "files", DEP)); // nothing offered yet
+    early.offer([index], [DEP]);
+    symlinkSync(path.join(root, "secret"), path.join(index, "files", "escape-1.0-py3-none-any.whl"));
+    writeFileSync(path.join(index, "files", "notes.txt"), "x");
+    for (const at of [
+      path.join(index, "files", DEP), // held: the store has it
+      path.join(root, "index-other", DEP),
+      `${index}/files/../files/${DEP}`,
+      path.join(index, "files", "escape-1.0-py3-none-any.whl"), // a link out of the folder
+      path.join(index, "files", "notes.txt"),
+      path.join(root, "secret"),
+    ])
+      early.hint(at);
+    // A copy starts at once (synchronously) when a hint is taken: none was.
+    expect(told).toEqual([]);
+    expect(existsSync(`${intoDir}.host`)).toBe(false);
+    early.dispose();
+  });
+
+  it("an early copy of another file than the report's entry names is not taken", async () => {
+    const { root, index, intoDir, output } = world();
+    const told: ReceivedFile[] = [];
+    const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
+    const second = path.join(root, "index2");
+    mkdirSync(second);
+    writeFileSync(path.join(second, DEP), "the second folder's bytes");
+    early.offer([index, second], []);
+    early.hint(path.join(second, DEP));
+    await settled(told, 1);
+    expect(told).toHaveLength(1);
+    const later: ReceivedFile[] = [];
+    const at = path.join(index, "files", DEP);
+    const { output: taken } = await takeHostFiles(
+      output(at),
+      [index, second],
+      intoDir,
+      (f) => later.push(f),
+      early,
+    );
+    expect(later.map((f) => f.filename)).toEqual([DEP]); // copied now, and checked anew
+    expect(readFileSync(taken.files[0]!.path, "utf8")).toMatch(/^wheel bytes/);
+    early.dispose();
+    expect(readdirSync(intoDir)).toEqual(["deps"]);
   });
 });

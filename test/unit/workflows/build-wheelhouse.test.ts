@@ -468,6 +468,52 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.containers.size).toBe(0);
   });
 
+  it("a wheel the helper hints at as it fetches it is read then, while the builder works on", async () => {
+    const { ctx, engine, events, root } = setup();
+    const pyproject = path.join(root, "pyproject.toml");
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, "utf8").replace("find-links = []", 'find-links = ["localwheels"]'),
+    );
+    const project = loadProject({ cwd: root, env: ctx.env, flags: {} });
+    const folder = path.join(root, "localwheels");
+    mkdirSync(folder);
+    const file = path.join(folder, "tinydep-1.0-py3-none-any.whl");
+    const dep = await wheel("tinydep", "1.0", "License-Expression: MIT\n");
+    writeFileSync(file, dep);
+    const helper = goodHelper();
+    engine.execScript = async (argv, options, container) => {
+      const result = await helper(argv, options, container);
+      if (!argv.includes("wheelwright_helper")) return result;
+      const request = JSON.parse(
+        String(container.files.get("/wheelwright/input/request.json")),
+      ) as HelperRequest;
+      container.files.delete(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`);
+      const report = JSON.parse(String(container.files.get(`${request.out}/report.json`))) as {
+        wheels: { filename: string; at?: string }[];
+      };
+      report.wheels[1]!.at = file;
+      container.files.set(`${request.out}/report.json`, JSON.stringify(report));
+      const hint = (at: string) => `@@wheelwright ${JSON.stringify({ kind: "host-file", at })}`;
+      // The hints come while the helper runs; a hint outside the offered folders is only ignored.
+      const hints = [hint(file), hint(path.join(root, "pyproject.toml")), hint("/etc/passwd")];
+      return { ...result, output: `${hints.join("\n")}\n${result.output ?? ""}` };
+    };
+    // The host's file changes after the helper ended: the copy read at the hint is the one published.
+    engine.copyOutTar = () => {
+      writeFileSync(file, "changed after the hint");
+      return undefined;
+    };
+    await buildWheelhouse(ctx, project, request);
+    const manifest = manifestOf(root);
+    const tinydep = manifest.wheels.find((w) => w.name === "tinydep")!;
+    expect(readFileSync(path.join(root, "wheelhouse", tinydep.filename)).equals(dep)).toBe(true);
+    expect(copyOutDetail(events)).toBe("1 file copied; 1 read from the host's own local index folders");
+    // Nothing of the early copies is left beside the wheelhouse.
+    expect(readdirSync(path.join(root, "wheelhouse")).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(engine.containers.size).toBe(0);
+  });
+
   it("a held claim for bytes the host did not offer: exit 12, the previous wheelhouse intact", async () => {
     const { ctx, engine, project, root } = setup();
     engine.execScript = goodHelper();
