@@ -7,6 +7,7 @@
 // hint that fails that is ignored, a report entry that fails it is refused. An early copy the report
 // does not name is never used, and goes with its folder.
 import { constants, copyFileSync, linkSync, mkdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { parseWheelFilename } from "../domain/wheel-filename.js";
 import { UntrustedOutputError } from "../errors.js";
@@ -62,7 +63,8 @@ export class EarlyHostFiles {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // Numbered: two folders may hold files of one name.
     const target = path.join(this.dir, `${index}-${filename}`);
-    copyFileSync(real, target, constants.COPYFILE_EXCL);
+    // Off the event loop: a large wheel would hold up reading the helper's output meanwhile.
+    await copyFile(real, target, constants.COPYFILE_EXCL);
     const file: ReceivedFile = {
       folder: "deps",
       filename,

@@ -164,7 +164,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
       path.join(root, "secret"),
     ])
       early.hint(at);
-    // A copy starts at once (synchronously) when a hint is taken: none was.
+    // Taking a hint makes the copies' folder at once (before its copy is awaited): none was made.
     expect(told).toEqual([]);
     expect(existsSync(`${intoDir}.host`)).toBe(false);
     early.dispose();
