@@ -88,6 +88,8 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     "copy-out",
     "copy the wheels out (each entry checked)",
     async () => {
+      // The host's own files are read as the builder named them, before its output is taken.
+      await inputs.hostFiles?.settled();
       const copied = await receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel);
       const offered = last.request.hostWheels ?? [];
       const { output, held } =

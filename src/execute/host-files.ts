@@ -84,6 +84,11 @@ export class EarlyHostFiles {
     return file;
   }
 
+  /** Once every copy begun is made (or failed): the builder's output is copied out after that. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.copies.values());
+  }
+
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -19,6 +19,19 @@ import { sdistWheelsRequest } from "./sdist-cache-build.js";
 
 export type Variant = { workSuffix: string; env: Record<string, string> };
 
+/** What one builder session works with (the second of a --check-reproducible run has its own). */
+interface OneRun {
+  ctx: WorkflowContext;
+  project: LoadedProject;
+  facts: BuildFacts;
+  decision: Decision;
+  sandbox: BuildSandbox;
+  /** The new folder the builder's output is received into. */
+  intoDir: string;
+  variant: Variant | undefined;
+  cached: FetchedSdistWheels | undefined;
+}
+
 /** One builder session, from its start to the verified wheel set it handed over (received into `intoDir`). */
 export async function buildOnce(
   ctx: WorkflowContext,
@@ -43,44 +56,20 @@ export async function buildOnce(
   const early = new EarlyVerification(facts.store);
   const hostFiles = new EarlyHostFiles(`${intoDir}.host`, early.onFile);
   try {
-    return await verifiedSession(
-      ctx,
-      project,
-      facts,
-      decision,
-      sandbox,
-      intoDir,
-      early,
-      hostFiles,
-      variant,
-      cached,
-    );
+    const run = { ctx, project, facts, decision, sandbox, intoDir, variant, cached };
+    return await verifiedSession(run, early, hostFiles);
   } finally {
     hostFiles.dispose();
   }
 }
 
-async function verifiedSession(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  facts: BuildFacts,
-  decision: Decision,
-  sandbox: BuildSandbox,
-  intoDir: string,
-  early: EarlyVerification,
-  hostFiles: EarlyHostFiles,
-  variant: Variant | undefined,
-  cached: FetchedSdistWheels | undefined,
-) {
+async function verifiedSession(run: OneRun, early: EarlyVerification, hostFiles: EarlyHostFiles) {
+  const { ctx, project, facts, decision, sandbox, cached } = run;
   let session: Awaited<ReturnType<typeof runBuildSession>>;
   try {
     const scmVersion =
       facts.scmCommit === undefined ? undefined : await readScmVersion(project.root, ctx.runner, ctx.env);
-    session = await runBuildSession({
-      ...sessionInputs(ctx, project, facts, decision, sandbox, intoDir, scmVersion, variant, cached),
-      onWheel: early.onFile,
-      hostFiles,
-    });
+    session = await runBuildSession({ ...sessionInputs(run, scmVersion), onWheel: early.onFile, hostFiles });
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -113,17 +102,8 @@ async function verifiedSession(
   return { session, set };
 }
 
-function sessionInputs(
-  ctx: WorkflowContext,
-  project: LoadedProject,
-  facts: BuildFacts,
-  decision: Decision,
-  sandbox: BuildSandbox,
-  intoDir: string,
-  scmVersion: string | undefined,
-  variant: Variant | undefined,
-  cached: FetchedSdistWheels | undefined,
-): SessionInputs {
+function sessionInputs(run: OneRun, scmVersion: string | undefined): SessionInputs {
+  const { ctx, project, facts, decision, sandbox, intoDir, variant, cached } = run;
   const { config } = project;
   const helper = (appOnly: boolean) => {
     const paths =

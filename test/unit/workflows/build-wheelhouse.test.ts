@@ -428,48 +428,14 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(engine.containers.size).toBe(0);
   });
 
-  it("a fetched wheel from the host's own find-links folder is read there, not copied out", async () => {
-    const { ctx, engine, events, root } = setup();
-    const pyproject = path.join(root, "pyproject.toml");
-    writeFileSync(
-      pyproject,
-      readFileSync(pyproject, "utf8").replace("find-links = []", 'find-links = ["localwheels"]'),
-    );
-    const project = loadProject({ cwd: root, env: ctx.env, flags: {} });
-    const folder = path.join(root, "localwheels");
-    mkdirSync(folder);
-    const dep = await wheel("tinydep", "1.0", "License-Expression: MIT\n");
-    writeFileSync(path.join(folder, "tinydep-1.0-py3-none-any.whl"), dep);
-    const helper = goodHelper();
-    let offered: string[] | undefined;
-    engine.execScript = async (argv, options, container) => {
-      const result = await helper(argv, options, container);
-      if (!argv.includes("wheelwright_helper")) return result;
-      const request = JSON.parse(
-        String(container.files.get("/wheelwright/input/request.json")),
-      ) as HelperRequest;
-      offered = request.hostFolders;
-      // What the helper does with a wheel pip took from that folder: names it, hands it not over.
-      container.files.delete(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`);
-      const report = JSON.parse(String(container.files.get(`${request.out}/report.json`))) as {
-        wheels: { filename: string; at?: string }[];
-      };
-      report.wheels[1]!.at = path.join(folder, "tinydep-1.0-py3-none-any.whl");
-      container.files.set(`${request.out}/report.json`, JSON.stringify(report));
-      return result;
-    };
-    await buildWheelhouse(ctx, project, request);
-    expect(offered).toContain(folder);
-    const manifest = manifestOf(root);
-    const tinydep = manifest.wheels.find((w) => w.name === "tinydep")!;
-    expect(readFileSync(path.join(root, "wheelhouse", tinydep.filename)).equals(dep)).toBe(true);
-    expect(tinydep.license).toEqual({ expression: "MIT" });
-    expect(copyOutDetail(events)).toBe("1 file copied; 1 read from the host's own local index folders");
-    expect(engine.containers.size).toBe(0);
-  });
-
-  it("a wheel the helper hints at as it fetches it is read then, while the builder works on", async () => {
-    const { ctx, engine, events, root } = setup();
+  /**
+   * A project with a find-links folder holding tinydep's wheel, and a helper that does with it what
+   * the real one does with a wheel pip took from there: names it `at` its path and hands it not
+   * over; `lines` are printed before the helper's own output (hints).
+   */
+  async function hostFolderProject(lines: (file: string, root: string) => string[] = () => []) {
+    const world = setup();
+    const { ctx, engine, root } = world;
     const pyproject = path.join(root, "pyproject.toml");
     writeFileSync(
       pyproject,
@@ -482,23 +448,48 @@ describe("build workflow (fake engine, fake helper)", () => {
     const dep = await wheel("tinydep", "1.0", "License-Expression: MIT\n");
     writeFileSync(file, dep);
     const helper = goodHelper();
+    const offered: (string[] | undefined)[] = [];
     engine.execScript = async (argv, options, container) => {
       const result = await helper(argv, options, container);
       if (!argv.includes("wheelwright_helper")) return result;
       const request = JSON.parse(
         String(container.files.get("/wheelwright/input/request.json")),
       ) as HelperRequest;
+      offered.push(request.hostFolders);
       container.files.delete(`${request.out}/deps/tinydep-1.0-py3-none-any.whl`);
       const report = JSON.parse(String(container.files.get(`${request.out}/report.json`))) as {
         wheels: { filename: string; at?: string }[];
       };
       report.wheels[1]!.at = file;
       container.files.set(`${request.out}/report.json`, JSON.stringify(report));
-      const hint = (at: string) => `@@wheelwright ${JSON.stringify({ kind: "host-file", at })}`;
-      // The hints come while the helper runs; a hint outside the offered folders is only ignored.
-      const hints = [hint(file), hint(path.join(root, "pyproject.toml")), hint("/etc/passwd")];
-      return { ...result, output: `${hints.join("\n")}\n${result.output ?? ""}` };
+      const before = lines(file, root);
+      return before.length === 0
+        ? result
+        : { ...result, output: `${before.join("\n")}\n${result.output ?? ""}` };
     };
+    return { ...world, project, folder, file, dep, offered };
+  }
+
+  it("a fetched wheel from the host's own find-links folder is read there, not copied out", async () => {
+    const { ctx, engine, events, root, project, folder, dep, offered } = await hostFolderProject();
+    await buildWheelhouse(ctx, project, request);
+    expect(offered[0]).toContain(folder);
+    const manifest = manifestOf(root);
+    const tinydep = manifest.wheels.find((w) => w.name === "tinydep")!;
+    expect(readFileSync(path.join(root, "wheelhouse", tinydep.filename)).equals(dep)).toBe(true);
+    expect(tinydep.license).toEqual({ expression: "MIT" });
+    expect(copyOutDetail(events)).toBe("1 file copied; 1 read from the host's own local index folders");
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it("a wheel the helper hints at as it fetches it is read then, while the builder works on", async () => {
+    const hint = (at: string) => `@@wheelwright ${JSON.stringify({ kind: "host-file", at })}`;
+    // The hints come while the helper runs; a hint outside the offered folders is only ignored.
+    const { ctx, engine, events, root, project, file, dep } = await hostFolderProject((at, where) => [
+      hint(at),
+      hint(path.join(where, "pyproject.toml")),
+      hint("/etc/passwd"),
+    ]);
     // The host's file changes after the helper ended: the copy read at the hint is the one published.
     engine.copyOutTar = () => {
       writeFileSync(file, "changed after the hint");
