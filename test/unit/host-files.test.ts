@@ -107,12 +107,6 @@ describe("wheels read from the host's own local index folders", () => {
   });
 });
 
-/** Waits for the early copies under way: each is told to `onFile` once hashed. */
-async function settled(told: ReceivedFile[], count: number): Promise<void> {
-  for (let turns = 0; told.length < count && turns < 10_000; turns++)
-    await new Promise((resolve) => setImmediate(resolve));
-}
-
 describe("the host's early copies of its own files the builder hints at", () => {
   it("a hinted file is copied and its check started at once; the report's entry then takes that copy", async () => {
     const { index, bytes, intoDir, output } = world();
@@ -122,7 +116,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
     const at = path.join(index, "files", DEP);
     early.hint(at);
     early.hint(at); // a second hint of one file: one copy
-    await settled(told, 1);
+    await early.settled(); // each copy is told to onFile once hashed
     expect(told).toHaveLength(1);
     expect(told[0]).toMatchObject({ folder: "deps", filename: DEP, size: bytes.length });
     expect(told[0]!.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
@@ -179,7 +173,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
     writeFileSync(path.join(second, DEP), "the second folder's bytes");
     early.offer([index, second], []);
     early.hint(path.join(second, DEP));
-    await settled(told, 1);
+    await early.settled(); // each copy is told to onFile once hashed
     expect(told).toHaveLength(1);
     const later: ReceivedFile[] = [];
     const at = path.join(index, "files", DEP);
