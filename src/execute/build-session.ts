@@ -87,24 +87,31 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     emit,
     "copy-out",
     "copy the wheels out (each entry checked)",
-    async () => {
-      // The host's own files are read as the builder named them, before its output is taken.
-      await inputs.hostFiles?.settled();
-      const copied = await receiveOutput(sandbox, inputs.intoDir, inputs.limits, inputs.onWheel);
-      const offered = last.request.hostWheels ?? [];
-      const { output, held } =
-        offered.length === 0 || inputs.store === undefined
-          ? { output: copied, held: 0 }
-          : await takeHeldWheels(copied, offered, inputs.store, inputs.intoDir, inputs.onWheel);
-      const folders = last.request.hostFolders ?? [];
-      if (folders.length === 0) return { output, held, read: 0 };
-      const local = await takeHostFiles(output, folders, inputs.intoDir, inputs.onWheel, inputs.hostFiles);
-      return { output: local.output, held, read: local.taken };
-    },
+    () => copyOut(inputs, last),
     clock,
     ({ output, held, read }) => copiedDetail(output.files.length, held, read),
   );
   return { received, full };
+}
+
+/**
+ * The builder's output received, with the wheels it names as held (from the result store) or as
+ * the host's own files (from the host's local index folders) added.
+ */
+async function copyOut(inputs: SessionInputs, last: HelperInvocation) {
+  // The host's own files are read as the builder named them, before its output is taken.
+  await inputs.hostFiles?.settled();
+  const { sandbox, intoDir, limits, onWheel } = inputs;
+  const copied = await receiveOutput(sandbox, intoDir, limits, onWheel);
+  const offered = last.request.hostWheels ?? [];
+  const { output, held } =
+    offered.length === 0 || inputs.store === undefined
+      ? { output: copied, held: 0 }
+      : await takeHeldWheels(copied, offered, inputs.store, intoDir, onWheel);
+  const folders = last.request.hostFolders ?? [];
+  if (folders.length === 0) return { output, held, read: 0 };
+  const local = await takeHostFiles(output, folders, intoDir, onWheel, inputs.hostFiles, limits);
+  return { output: local.output, held, read: local.taken };
 }
 
 /** What this pass's builder may hint at: files of the folders its request offers, not those it holds. */
@@ -113,6 +120,7 @@ function offerHostFiles(inputs: SessionInputs, helper: HelperInvocation): void {
   inputs.hostFiles?.offer(
     hostFolders,
     hostWheels.map((wheel) => wheel.filename),
+    inputs.limits,
   );
 }
 

@@ -14,9 +14,38 @@ import { UntrustedOutputError } from "../errors.js";
 import { sha256File } from "../project/file-hash.js";
 import type { ReceivedFile, ReceivedOutput } from "./builder-output.js";
 import { heldEntries, landingPath, untrusted } from "./held-wheels.js";
+import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from "./output-limits.js";
+import { violation } from "./output-violations.js";
 
-/** Hints past this many are ignored (each costs the host a copy: a bound on what a builder asks of it). */
-const MAX_HINTS = 100_000;
+/**
+ * What the host's own files may add to the output: the limits on what the builder hands over hold
+ * for what it makes the host copy too (a builder naming every file of a large local mirror would
+ * fill the host's disk as surely as one handing them over).
+ */
+class HostFileBudget {
+  private files: number;
+  private bytes: number;
+
+  constructor(
+    private readonly limits: OutputLimits,
+    already: readonly { size: number }[] = [],
+  ) {
+    this.files = already.length;
+    this.bytes = already.reduce((sum, file) => sum + file.size, 0);
+  }
+
+  /** The limit a file of `size` bytes would pass, or undefined (and it is counted). */
+  take(size: number): string | undefined {
+    const { maxFiles, maxFileBytes, maxTotalBytes } = this.limits;
+    if (size > maxFileBytes) return `over the limit of ${maxFileBytes} bytes for one file`;
+    if (this.files + 1 > maxFiles) return `more than ${maxFiles} files in the output`;
+    if (this.bytes + size > maxTotalBytes)
+      return `the output passes its limit of ${maxTotalBytes} bytes in all`;
+    this.files += 1;
+    this.bytes += size;
+    return undefined;
+  }
+}
 
 interface EarlyCopy extends ReceivedFile {
   /** The host file it was copied from, links resolved. */
@@ -30,6 +59,7 @@ interface EarlyCopy extends ReceivedFile {
 export class EarlyHostFiles {
   private offered: readonly string[] = [];
   private skipped: ReadonlySet<string> = new Set();
+  private budget = new HostFileBudget(DEFAULT_OUTPUT_LIMITS);
   private readonly copies = new Map<string, Promise<EarlyCopy>>();
 
   constructor(
@@ -37,15 +67,19 @@ export class EarlyHostFiles {
     private readonly onFile?: (file: ReceivedFile) => void,
   ) {}
 
-  /** The folders offered to this run's builder, and the wheels it will name as held (not read early). */
-  offer(folders: readonly string[], heldNames: Iterable<string>): void {
+  /**
+   * The folders offered to this run's builder, the wheels it will name as held (not read early),
+   * and the limits on its output (hints past them are ignored).
+   */
+  offer(folders: readonly string[], heldNames: Iterable<string>, limits: OutputLimits): void {
     this.offered = folders;
     this.skipped = new Set(heldNames);
+    this.budget = new HostFileBudget(limits);
   }
 
   /** The builder says it fetched the host's file `at`: copy it now, if it is one the host offered. */
   readonly hint = (at: string): void => {
-    if (this.copies.has(at) || this.copies.size >= MAX_HINTS || this.offered.length === 0) return;
+    if (this.copies.has(at) || this.offered.length === 0) return;
     const filename = path.posix.basename(at);
     if (this.skipped.has(filename) || parseWheelFilename(filename) === undefined) return;
     let real: string;
@@ -54,6 +88,7 @@ export class EarlyHostFiles {
     } catch {
       return; // not a file the host offered: the report's entry, if any, is refused on its own
     }
+    if (this.budget.take(statSync(real).size) !== undefined) return;
     const copy = this.copy(real, filename, this.copies.size);
     copy.catch(() => undefined); // told, if it matters, when the report's entry claims it
     this.copies.set(at, copy);
@@ -105,18 +140,22 @@ export async function takeHostFiles(
   intoDir: string,
   onFile?: (file: ReceivedFile) => void,
   early?: EarlyHostFiles,
+  limits: OutputLimits = DEFAULT_OUTPUT_LIMITS,
 ): Promise<{ output: ReceivedOutput; taken: number }> {
   const parsed = heldEntries.safeParse(received.report);
   if (!parsed.success) return { output: received, taken: 0 };
   const entries = parsed.data.wheels.filter((entry) => entry.at !== undefined && entry.held === undefined);
   if (entries.length === 0) return { output: received, taken: 0 };
   const names = new Set(received.files.map((file) => file.filename));
+  const budget = new HostFileBudget(limits, received.files);
   const files: ReceivedFile[] = [];
   for (const entry of entries) {
     const source = hostPathOf(entry.at!, entry.filename, offered);
     if (names.has(entry.filename))
       throw untrusted(`The report lists ${entry.filename} twice, or as both handed over and on the host`);
     names.add(entry.filename);
+    const over = budget.take(statSync(source).size);
+    if (over !== undefined) throw violation(entry.at!, `${over} (counting the host's own files it names)`);
     const target = landingPath(intoDir, entry);
     const copied =
       entry.folder === "deps" ? await early?.claim(entry.at!, source, entry.filename) : undefined;

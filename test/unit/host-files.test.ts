@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { UntrustedOutputError } from "../../src/errors.js";
 import type { ReceivedFile, ReceivedOutput } from "../../src/execute/builder-output.js";
 import { EarlyHostFiles, takeHostFiles } from "../../src/execute/host-files.js";
+import { DEFAULT_OUTPUT_LIMITS } from "../../src/execute/output-limits.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "wheelwright-hostfiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,7 +113,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
     const { index, bytes, intoDir, output } = world();
     const told: ReceivedFile[] = [];
     const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
-    early.offer([index], []);
+    early.offer([index], [], DEFAULT_OUTPUT_LIMITS);
     const at = path.join(index, "files", DEP);
     early.hint(at);
     early.hint(at); // a second hint of one file: one copy
@@ -146,7 +147,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
     const told: ReceivedFile[] = [];
     const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
     early.hint(path.join(index, "files", DEP)); // nothing offered yet
-    early.offer([index], [DEP]);
+    early.offer([index], [DEP], DEFAULT_OUTPUT_LIMITS);
     symlinkSync(path.join(root, "secret"), path.join(index, "files", "escape-1.0-py3-none-any.whl"));
     writeFileSync(path.join(index, "files", "notes.txt"), "x");
     for (const at of [
@@ -171,7 +172,7 @@ describe("the host's early copies of its own files the builder hints at", () => 
     const second = path.join(root, "index2");
     mkdirSync(second);
     writeFileSync(path.join(second, DEP), "the second folder's bytes");
-    early.offer([index, second], []);
+    early.offer([index, second], [], DEFAULT_OUTPUT_LIMITS);
     early.hint(path.join(second, DEP));
     await early.settled(); // each copy is told to onFile once hashed
     expect(told).toHaveLength(1);
@@ -188,5 +189,41 @@ describe("the host's early copies of its own files the builder hints at", () => 
     expect(readFileSync(taken.files[0]!.path, "utf8")).toMatch(/^wheel bytes/);
     early.dispose();
     expect(readdirSync(intoDir)).toEqual(["deps"]);
+  });
+
+  it("the output's limits hold for the host's files too: hints past them are not copied, a report past them is refused", async () => {
+    const { root, index, bytes, intoDir, output } = world();
+    const told: ReceivedFile[] = [];
+    const early = new EarlyHostFiles(`${intoDir}.host`, (file) => told.push(file));
+    const other = "other-1.0-py3-none-any.whl";
+    writeFileSync(path.join(index, "files", other), "x".repeat(bytes.length));
+    // Room for one of the two files: the second hint is ignored.
+    const limits = { maxFiles: 10, maxFileBytes: 1024, maxTotalBytes: bytes.length + 1 };
+    early.offer([index], [], limits);
+    early.hint(path.join(index, "files", DEP));
+    early.hint(path.join(index, "files", other));
+    await early.settled();
+    expect(told.map((f) => f.filename)).toEqual([DEP]);
+    early.dispose();
+    // A handed-over file and the host's file together pass the total: refused before any copy.
+    const handed: ReceivedFile = {
+      folder: "deps",
+      filename: "x-1.0-py3-none-any.whl",
+      path: "/x",
+      size: 2,
+      sha256: "0".repeat(64),
+    };
+    const error = await takeHostFiles(
+      output(path.join(index, "files", DEP), [handed]),
+      [index],
+      intoDir,
+      undefined,
+      undefined,
+      limits,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedOutputError);
+    expect((error as Error).message).toContain("passes its limit");
+    expect(existsSync(path.join(intoDir, "deps", DEP))).toBe(false);
+    expect(readdirSync(root)).not.toContain("incoming.host");
   });
 });
