@@ -84,11 +84,19 @@ export function chooseTestSet(facts: TestSetFacts): TestSetChoice {
     })),
   ];
   // Test sets come before dev sets: a project with both a `tests` group and a `dev` group tests with the first.
-  const testing = found.filter((set) => !/(^|[-/_])dev([-_.]|$)/.test(set.name));
+  const isDev = (set: { name: string }) => /(^|[-/_])dev([-_.]|$)/.test(set.name);
+  const testing = found.filter((set) => !isDev(set));
   const candidates = testing.length > 0 ? testing : found;
-  if (candidates.length === 1)
-    // "the only" qualifies the name: a project with extras `doc` and `test` has two extras, one test-like.
-    return { set: { ...candidates[0]!, why: `found (the only test-like set: ${describe(candidates[0]!)})` } };
+  if (candidates.length === 1) {
+    // Said after the set's label, in one pair of brackets: "with extra:test (found: the only test-like set)".
+    // "test-like" qualifies it: a project with extras `doc` and `test` has two extras, one test-like.
+    const passedOver = testing.length > 0 ? found.filter(isDev) : [];
+    const why =
+      passedOver.length === 0
+        ? "found: the only test-like set"
+        : `found: preferred to the dev set ${passedOver.map(describe).join(", ")}`;
+    return { set: { ...candidates[0]!, why } };
+  }
   if (candidates.length > 1) {
     return {
       problem: `The project has more than one test set: ${candidates.map(describe).join(", ")}`,

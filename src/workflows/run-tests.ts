@@ -231,7 +231,7 @@ function judgeExit(
     throw new InputError(
       `The test command \`${testLine}\` was not found in the test environment (exit ${exitCode})`,
       {
-        hint: `Add the test runner to the test set (${set === undefined ? "there is none: set test-extra, test-group or test-requirements" : setLabel(set)}), or set \`test-command\`.`,
+        hint: `Add the test runner to the test set (${set === undefined ? "there is none: set test-extra, test-group or test-requirements" : setLabel(set)}), or make \`test-command\` a command the set installs.`,
       },
     );
   if (exitCode === 5 && /\bpytest\b/.test(testLine))

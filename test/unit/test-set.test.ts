@@ -35,13 +35,17 @@ describe("test sets", () => {
     const choice = chooseTestSet(facts({ extras: ["doc", "test"] }));
     expect(choice).toMatchObject({ set: { kind: "extra", name: "test" } });
     const why = "set" in choice ? choice.set?.why : undefined;
-    expect(why).toBe("found (the only test-like set: extra 'test')");
+    expect(why).toBe("found: the only test-like set");
     expect(why).not.toMatch(/project's only/);
   });
 
   it("prefers a test set to a dev one, and asks when two test sets compete", () => {
-    expect(chooseTestSet(facts({ groups: ["tests", "dev"] }))).toMatchObject({ set: { name: "tests" } });
-    expect(chooseTestSet(facts({ groups: ["dev"] }))).toMatchObject({ set: { kind: "group", name: "dev" } });
+    expect(chooseTestSet(facts({ groups: ["tests", "dev"] }))).toMatchObject({
+      set: { name: "tests", why: "found: preferred to the dev set group 'dev'" },
+    });
+    expect(chooseTestSet(facts({ groups: ["dev"] }))).toMatchObject({
+      set: { kind: "group", name: "dev", why: "found: the only test-like set" },
+    });
     expect(chooseTestSet(facts({ extras: ["test"], groups: ["tests"] }))).toMatchObject({
       problem: "The project has more than one test set: extra 'test', group 'tests'",
     });
