@@ -3,14 +3,14 @@
 // none); the warning names the folder and the `test-command` that would run them.
 
 export interface TestFolderFacts {
-  /** Top-level folders of the source named like a test folder (`tests`, `test`). */
+  /** Top-level folders of the source named like a test folder (`tests`, `test`, `testing`). */
   folders: readonly string[];
   /** `manage.py` files one folder down, relative to the source (`tests/manage.py`). */
   manageScripts: readonly string[];
 }
 
-/** The source's folders that usually hold tests. */
-export const TEST_FOLDER_NAMES = ["tests", "test"] as const;
+/** The source's folders that usually hold tests (`testing`: pytest's own layout, iniconfig's). */
+export const TEST_FOLDER_NAMES = ["tests", "test", "testing"] as const;
 
 export function noTestsWarning(facts: TestFolderFacts): string | undefined {
   const django = facts.manageScripts[0];

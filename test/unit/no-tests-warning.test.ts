@@ -21,12 +21,16 @@ function source(files: string[]): string {
 }
 
 describe("no tests found, but the source has some", () => {
-  it("names a tests/ or test/ folder and says to set test-command, with an example", () => {
+  it("names a tests/, test/ or testing/ folder and says to set test-command, with an example", () => {
     const tests = noTestsWarning(readTestFolderFacts(source(["pyproject.toml", "tests/check_app.py"])));
     expect(tests).toContain("the source has a tests/ folder");
     expect(tests).toContain('`test-command = "pytest tests"`');
     const test = noTestsWarning(readTestFolderFacts(source(["pyproject.toml", "test/x.py"])));
     expect(test).toContain("the source has a test/ folder");
+    const testing = noTestsWarning(readTestFolderFacts(source(["pyproject.toml", "testing/test_x.py"])));
+    expect(testing).toContain(
+      'the source has a testing/ folder: set `test-command` to what runs its tests, e.g. `test-command = "pytest testing"`',
+    );
   });
 
   it("names a Django suite's manage.py one folder down and the command that runs it", () => {
