@@ -42,7 +42,7 @@ const reportSchema = z.object({
         origin: z.enum(["built", "fetched"]),
         /** Taken from the registry wheel cache the host handed in (issue 13), not compiled. */
         cached: z.boolean().optional(),
-        /** Not handed over: the host read its own file at this path (held-wheels.ts). */
+        /** Not handed over: the host read its own file at this path (host-files.ts). */
         at: z.string().max(4096).optional(),
         /** Not handed over: the host took its own copy of these bytes (held-wheels.ts). */
         held: z
