@@ -6,6 +6,7 @@ app's environment is made while the helper environment is (both are on the cold 
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -27,6 +28,26 @@ class BuildEnvFailure(Exception):
         super().__init__("installing build requirements failed")
         self.result = result
         self.requirements = list(requirements)
+
+
+class Making:
+    """An environment being made: its venv's temporary folder once that exists (pip fills it next),
+    then the folder it was renamed to, or the failure. Lets a resolution start under it early
+    (early_env.GatedPython) instead of waiting for the whole install."""
+
+    def __init__(self) -> None:
+        self.temporary: Optional[str] = None
+        self._venv = threading.Event()
+        self.finished: "concurrent.futures.Future[str]" = concurrent.futures.Future()
+
+    def venv_made(self, temporary: Optional[str]) -> None:
+        self.temporary = temporary
+        self._venv.set()
+
+    def wait_for_venv(self) -> Optional[str]:
+        """The temporary folder once its venv exists; None when making it failed."""
+        self._venv.wait()
+        return self.temporary
 
 
 # What build's ProjectBuilder (and pip) use for a project without [build-system].
@@ -61,6 +82,31 @@ def build_system_requires(source: str) -> Optional[List[str]]:
     return requires
 
 
+def environment_satisfies(folder: str, requirements) -> bool:
+    """Whether the venv at `folder` holds a distribution meeting each requirement (markers judged by
+    this interpreter, which is the venv's too)."""
+    import glob
+    import importlib.metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    site = glob.glob(os.path.join(folder, "lib", "python*", "site-packages"))
+    installed = {canonicalize_name(d.metadata["Name"] or ""): d.version
+                 for d in importlib.metadata.distributions(path=site)}
+    for text in requirements:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return False
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        version = installed.get(canonicalize_name(requirement.name))
+        if version is None or requirement.url or not requirement.specifier.contains(version, prereleases=True):
+            return False
+    return True
+
+
 class BuildEnvs:
     def __init__(self, cache: str, index_args: Sequence[str], runner: ProcessRunner, env: Dict[str, str],
                  fresh: bool = False) -> None:
@@ -72,6 +118,7 @@ class BuildEnvs:
         self._locks: Dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._renewed: set = set()
+        self._making: Dict[str, Making] = {}  # by final folder, while _make runs
         # Set once `packaging` is importable: tells whether a made environment already satisfies a
         # list of requirements, so one environment serves every build it can (the app's and most
         # setuptools sdists share one), instead of one per distinct spelling of the same needs.
@@ -97,6 +144,22 @@ class BuildEnvs:
             if not os.path.exists(os.path.join(folder, COMPLETE)):
                 self._make(folder, sorted(set(requirements)), step, package)
             return os.path.join(folder, "bin", "python")
+
+    def ready_python(self, requirements: Sequence[str]) -> Optional[str]:
+        """The interpreter of a complete environment holding `requirements`, without waiting or making
+        one; None when python() would have to (or would wait for another thread that does)."""
+        reusable = self._reusable(requirements)
+        if reusable is not None:
+            return os.path.join(reusable, "bin", "python")
+        key = self.key(requirements)
+        folder = os.path.join(self.root, key)
+        renewed = not self.fresh or key in self._renewed
+        return os.path.join(folder, "bin", "python") if renewed and os.path.exists(os.path.join(folder, COMPLETE)) else None
+
+    def in_the_making(self, requirements: Sequence[str]) -> Optional[Making]:
+        """The environment for `requirements` another thread is making now, if one is."""
+        with self._guard:
+            return self._making.get(os.path.join(self.root, self.key(requirements)))
 
     def _reusable(self, requirements: Sequence[str]) -> Optional[str]:
         """A complete environment of this interpreter and index settings that satisfies `requirements`
@@ -129,11 +192,15 @@ class BuildEnvs:
     def _make(self, folder: str, requirements: List[str], step: str, package: str) -> None:
         os.makedirs(self.root, exist_ok=True)
         temporary = "%s.tmp-%d-%s" % (folder, os.getpid(), uuid.uuid4().hex[:8])
+        making = Making()
+        with self._guard:
+            self._making[folder] = making
         try:
             result = self.runner.run([sys.executable, "-m", "venv", "--without-pip", temporary], step,
                                      env=self.env, package=package or None)
             if not result.ok:
                 raise BuildEnvFailure(result, requirements)
+            making.venv_made(temporary)
             if requirements:
                 argv = pip_command(acting_on=os.path.join(temporary, "bin", "python")) + [
                     "install", "--prefer-binary", "--no-warn-script-location"] + self.index_args + requirements
@@ -147,5 +214,13 @@ class BuildEnvs:
             except OSError:
                 if not os.path.exists(os.path.join(folder, COMPLETE)):
                     raise  # another run made it first otherwise
+            making.finished.set_result(folder)
+        except BaseException as error:
+            making.finished.set_exception(error)
+            raise
         finally:
+            if making.temporary is None:
+                making.venv_made(None)  # no venv: nobody waits for one
+            with self._guard:
+                self._making.pop(folder, None)
             shutil.rmtree(temporary, ignore_errors=True)

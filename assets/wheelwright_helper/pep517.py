@@ -63,31 +63,6 @@ def _failure(phase: str, error: Exception, hook_runner: _Runner) -> Exception:
     return BackendFailure(phase, [str(error)])
 
 
-def environment_satisfies(folder: str, requirements) -> bool:
-    """Whether the venv at `folder` holds a distribution meeting each requirement (markers judged by
-    this interpreter, which is the venv's too)."""
-    import glob
-    import importlib.metadata
-
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
-    site = glob.glob(os.path.join(folder, "lib", "python*", "site-packages"))
-    installed = {canonicalize_name(d.metadata["Name"] or ""): d.version
-                 for d in importlib.metadata.distributions(path=site)}
-    for text in requirements:
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            return False
-        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
-            continue
-        version = installed.get(canonicalize_name(requirement.name))
-        if version is None or requirement.url or not requirement.specifier.contains(version, prereleases=True):
-            return False
-    return True
-
-
 def build_wheel(source_dir: str, out_dir: str, envs: BuildEnvs, environ: Dict[str, str], runner: ProcessRunner,
                 step: str, package: Optional[str] = None, memo: Optional[RequiresMemo] = None) -> Tuple[str, str]:
     """Builds one wheel into `out_dir`; returns its path and the build environment's interpreter.

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Union
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -21,9 +21,9 @@ from packaging.utils import canonicalize_name
 from . import locks
 from .app import build_app
 from .requires_memo import RequiresMemo
-from .buildenv import BuildEnvs
+from .buildenv import BuildEnvs, environment_satisfies
 from .deps import DepsBuilder
-from .early_env import early_build_python
+from .early_env import GatedPython, early_build_python
 from .events import HelperError, emit
 from .fetch import Fetcher
 from .groups import normalised_groups
@@ -31,14 +31,13 @@ from .guess import last_metadata, remember_metadata
 from .handoff import Candidate, check_sets, hand_off, host_file_hint
 from .hashes import check_hash_pinned, hash_policy
 from .locked import lock_closure, resolve_locked
-from .pep517 import environment_satisfies
 from .pip_options import PipOptions
 from .process import ProcessRunner
 from .pyproject import TomlError, dependency_groups_table, read_pyproject, static_metadata
 from .reproducible import normalise_modes, reproducible_environment
 from .request import BuildRequest
 from .requirements import RequirementsFile, RequirementsParser
-from .resolve import Item, Resolver
+from .resolve import GateClosed, Item, Resolver
 from .sdist import SdistBuilder
 from .sets import AppFacts, build_sets, name_direct_owner, pip_roots, without_the_app
 
@@ -242,7 +241,8 @@ class Build:
             else:
                 roots = pip_roots(sets)
                 emit("phase", phase="resolve")
-                items = self._resolve(roots, inputs.constraints, early_build_python(self.envs, request.source))
+                link = os.path.join(request.work, "resolve", "app-env")
+                items = self._resolve(roots, inputs.constraints, early_build_python(self.envs, request.source, link))
             assert self.deps is not None
             self.deps.submit(items)
             return (roots, lock_items if inputs.lock is not None else items)
@@ -278,15 +278,27 @@ class Build:
         check_hash_pinned(inputs.requirement_files, items, sets, self.environment)
         return items
 
-    def _resolve(self, roots: List[str], constraints: List[str], build_python: Optional[str] = None) -> List[Item]:
+    def _resolve(self, roots: List[str], constraints: List[str],
+                 build_python: Union[str, GatedPython, None] = None) -> List[Item]:
         items = self._resolve_once(roots, constraints, build_python)
         if self.sdists.forget_stale(items):
             items = self._resolve_once(roots, constraints, build_python)
         return items
 
     def _resolve_once(self, roots: List[str], constraints: List[str],
-                      build_python: Optional[str] = None) -> List[Item]:
+                      build_python: Union[str, GatedPython, None] = None) -> List[Item]:
         python = self.app_python or build_python
+        if isinstance(python, GatedPython):
+            gate = python.take()
+            if gate is not None:
+                try:
+                    return self.resolver.resolve(roots, constraints, gate=gate)
+                except GateClosed:
+                    emit("log", step="resolve", line="resolving again once the build environment is made")
+                except HelperError:
+                    emit("log", step="resolve", line="resolving again with build isolation")
+                    return self.resolver.resolve(roots, constraints)
+            python = python.settled()
         if python is not None:
             try:
                 return self.resolver.resolve(roots, constraints, build_python=python)

@@ -67,6 +67,7 @@ class ProcessRunner:
         env: Optional[Dict[str, str]] = None,
         cwd: Optional[str] = None,
         package: Optional[str] = None,
+        pass_fds: Sequence[int] = (),
     ) -> ProcessResult:
         extra = {"package": package} if package else {}
         with self._lock:
@@ -74,7 +75,7 @@ class ProcessRunner:
                 raise Cancelled()
             proc = subprocess.Popen(
                 list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                stderr=subprocess.STDOUT, start_new_session=True, pass_fds=tuple(pass_fds),
             )
             self._running[proc.pid] = proc
         lines: List[str] = []

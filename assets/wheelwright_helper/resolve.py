@@ -10,14 +10,22 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
 from packaging.utils import canonicalize_name
 
 from .events import HelperError
 from .pip import describe_failure, pip_command
-from .process import ProcessRunner
+from .process import ProcessResult, ProcessRunner
+
+GATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pip_gate.py")
+GATE_CLOSED = 86  # pip_gate.GATE_CLOSED
+
+
+class GateClosed(Exception):
+    """A gated resolution (early_env.GatedPython) did not run: the environment it waited for was not
+    made, or its interpreter started while the link to it pointed nowhere."""
 
 
 @dataclass(frozen=True)
@@ -88,12 +96,15 @@ class Resolver:
         self.prebuilt = prebuilt
 
     def resolve(self, roots: Sequence[str], constraints: Sequence[str] = (), no_deps: bool = False,
-                step: str = "resolve", offer_prebuilt: bool = True, build_python: Optional[str] = None) -> List[Item]:
+                step: str = "resolve", offer_prebuilt: bool = True, build_python: Optional[str] = None,
+                gate: Optional[Tuple[List[str], int]] = None) -> List[Item]:
         """With `build_python` (a build environment's interpreter), pip runs under it without build
         isolation, so an sdist's metadata is prepared with the packages already there instead of in
         a fresh environment installed for it (the costliest step of a cold resolution); pip's
         --check-build-dependencies refuses an sdist whose build requirements that environment does
-        not meet, and the caller then resolves again the isolated way."""
+        not meet, and the caller then resolves again the isolated way. With `gate` (pip's argv prefix
+        under an environment still being made and the pipe end to pass it; early_env.GatedPython),
+        likewise: GateClosed when that environment was not made."""
         os.makedirs(self.folder, exist_ok=True)
         with self._counter_lock:
             number = next(self._counter)
@@ -102,9 +113,9 @@ class Resolver:
         report_file = os.path.join(self.folder, "report-%d.json" % number)
         with open(roots_file, "w", encoding="utf-8") as handle:
             handle.write("".join(line + "\n" for line in roots))
-        argv = pip_command(acting_on=build_python)
+        argv = list(gate[0]) if gate is not None else pip_command(acting_on=build_python)
         argv += ["install", "--dry-run", "--ignore-installed", "--report", report_file, "--progress-bar", "off"]
-        if build_python is not None:
+        if build_python is not None or gate is not None:
             argv += ["--no-build-isolation", "--check-build-dependencies"]
         argv += self.pip_args
         if no_deps:
@@ -117,7 +128,7 @@ class Resolver:
                 handle.write("".join(line + "\n" for line in constraints))
             argv += ["--constraint", constraints_file]
         argv += ["--requirement", roots_file]
-        result = self.runner.run(argv, step, env=self.env)
+        result = self._run(argv, step, gate)
         if not result.ok:
             fields = describe_failure(result.lines)
             if result.signal:
@@ -127,3 +138,16 @@ class Resolver:
             raise HelperError("resolve", tail=result.tail(), **fields)
         with open(report_file, encoding="utf-8") as handle:
             return parse_report(json.load(handle), self.prebuilt)
+
+    def _run(self, argv: List[str], step: str, gate: Optional[Tuple[List[str], int]]) -> ProcessResult:
+        if gate is None:
+            return self.runner.run(argv, step, env=self.env)
+        try:
+            result = self.runner.run(argv, step, env=self.env, pass_fds=(gate[1],))
+        except OSError as error:  # its interpreter's link pointed nowhere for a moment
+            raise GateClosed(str(error)) from error
+        finally:
+            os.close(gate[1])
+        if result.returncode == GATE_CLOSED:
+            raise GateClosed("the build environment was not made")
+        return result
