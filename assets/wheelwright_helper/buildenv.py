@@ -33,7 +33,7 @@ class BuildEnvFailure(Exception):
 class Making:
     """An environment being made: its venv's temporary folder once that exists (pip fills it next),
     then the folder it was renamed to, or the failure. Lets a resolution start under it early
-    (early_env.GatedPython) instead of waiting for the whole install."""
+    (gated_env.GatedPython) instead of waiting for the whole install."""
 
     def __init__(self) -> None:
         self.temporary: Optional[str] = None
@@ -153,8 +153,9 @@ class BuildEnvs:
             return os.path.join(reusable, "bin", "python")
         key = self.key(requirements)
         folder = os.path.join(self.root, key)
-        renewed = not self.fresh or key in self._renewed
-        return os.path.join(folder, "bin", "python") if renewed and os.path.exists(os.path.join(folder, COMPLETE)) else None
+        if (self.fresh and key not in self._renewed) or not os.path.exists(os.path.join(folder, COMPLETE)):
+            return None
+        return os.path.join(folder, "bin", "python")
 
     def in_the_making(self, requirements: Sequence[str]) -> Optional[Making]:
         """The environment for `requirements` another thread is making now, if one is."""

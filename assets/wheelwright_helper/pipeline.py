@@ -242,7 +242,8 @@ class Build:
                 roots = pip_roots(sets)
                 emit("phase", phase="resolve")
                 link = os.path.join(request.work, "resolve", "app-env")
-                items = self._resolve(roots, inputs.constraints, early_build_python(self.envs, request.source, link))
+                build_python = early_build_python(self.envs, request.source, link)
+                items = self._resolve(roots, inputs.constraints, build_python)
             assert self.deps is not None
             self.deps.submit(items)
             return (roots, lock_items if inputs.lock is not None else items)

@@ -24,7 +24,7 @@ GATE_CLOSED = 86  # pip_gate.GATE_CLOSED
 
 
 class GateClosed(Exception):
-    """A gated resolution (early_env.GatedPython) did not run: the environment it waited for was not
+    """A gated resolution (gated_env.GatedPython) did not run: the environment it waited for was not
     made, or its interpreter started while the link to it pointed nowhere."""
 
 
@@ -103,7 +103,7 @@ class Resolver:
         a fresh environment installed for it (the costliest step of a cold resolution); pip's
         --check-build-dependencies refuses an sdist whose build requirements that environment does
         not meet, and the caller then resolves again the isolated way. With `gate` (pip's argv prefix
-        under an environment still being made and the pipe end to pass it; early_env.GatedPython),
+        under an environment still being made and the pipe end to pass it; gated_env.GatedPython),
         likewise: GateClosed when that environment was not made."""
         os.makedirs(self.folder, exist_ok=True)
         with self._counter_lock:
