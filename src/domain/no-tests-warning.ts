@@ -12,12 +12,18 @@ export interface TestFolderFacts {
 /** The source's folders that usually hold tests (`testing`: pytest's own layout, iniconfig's). */
 export const TEST_FOLDER_NAMES = ["tests", "test", "testing"] as const;
 
-export function noTestsWarning(facts: TestFolderFacts): string | undefined {
+/** `hasTestSet`: whether the project declares a test set pytest could go in (none: the warning says how). */
+export function noTestsWarning(facts: TestFolderFacts, hasTestSet = true): string | undefined {
   const django = facts.manageScripts[0];
   if (django !== undefined)
     return `no tests were found, but the source has ${django} (a Django test suite): set \`test-command\` to run it, e.g. \`test-command = "python {source}/${django} test"\``;
   const folder = facts.folders[0];
   if (folder !== undefined)
-    return `no tests were found, but the source has a ${folder}/ folder: set \`test-command\` to what runs its tests, e.g. \`test-command = "pytest ${folder}"\` (with pytest in the test set)`;
+    return `no tests were found, but the source has a ${folder}/ folder: set \`test-command\` to what runs its tests, e.g. \`test-command = "pytest ${folder}"\` ${withPytest(hasTestSet)}`;
   return undefined;
 }
+
+const withPytest = (hasTestSet: boolean): string =>
+  hasTestSet
+    ? "(with pytest in the test set)"
+    : '(with pytest in a test set: the project declares none; e.g. `[dependency-groups]` `test = ["pytest"]` in pyproject.toml)';

@@ -118,7 +118,7 @@ async function testFromWheelhouse(
     const junit =
       request.junitXml === undefined ? undefined : await takeJunit(ctx, sandbox, request.junitXml);
     if (exitCode === NO_TESTS_FOUND && plan.testLine.includes("wheelwright_unittest")) {
-      const warning = noTestsWarning(readTestFolderFacts(project.sourceDir));
+      const warning = noTestsWarning(readTestFolderFacts(project.sourceDir), set !== undefined);
       if (warning !== undefined) ctx.emit({ type: "warning", message: warning });
       return { app: manifest.app.name, set, testLine: plan.testLine, junit, outcome: "no-tests" };
     }

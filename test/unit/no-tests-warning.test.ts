@@ -33,6 +33,14 @@ describe("no tests found, but the source has some", () => {
     );
   });
 
+  it("with no test set declared, says where pytest goes: a group in pyproject.toml", () => {
+    const facts = readTestFolderFacts(source(["pyproject.toml", "testing/test_x.py"]));
+    expect(noTestsWarning(facts, true)).toContain("(with pytest in the test set)");
+    expect(noTestsWarning(facts, false)).toContain(
+      '(with pytest in a test set: the project declares none; e.g. `[dependency-groups]` `test = ["pytest"]` in pyproject.toml)',
+    );
+  });
+
   it("names a Django suite's manage.py one folder down and the command that runs it", () => {
     const warning = noTestsWarning(
       readTestFolderFacts(source(["setup.py", "tests/manage.py", "tests/settings.py", "app/__init__.py"])),
