@@ -293,20 +293,22 @@ class Build:
             gate = python.take()
             if gate is not None:
                 try:
-                    return self.resolver.resolve(roots, constraints, gate=gate)
+                    return self._under_build_env(roots, constraints, gate=gate)
                 except GateClosed:
                     emit("log", step="resolve", line="resolving again once the build environment is made")
-                except HelperError:
-                    emit("log", step="resolve", line="resolving again with build isolation")
-                    return self.resolver.resolve(roots, constraints)
             python = python.settled()
         if python is not None:
-            try:
-                return self.resolver.resolve(roots, constraints, build_python=python)
-            except HelperError:
-                # An sdist needs build requirements the app's environment lacks (or anything else
-                # went wrong): the isolated resolution below decides, and reports its own failure.
-                emit("log", step="resolve", line="resolving again with build isolation")
+            return self._under_build_env(roots, constraints, build_python=python)
+        return self.resolver.resolve(roots, constraints)
+
+    def _under_build_env(self, roots: List[str], constraints: List[str], **how) -> List[Item]:
+        """A resolution under a build environment (`build_python`, or `gate` while it is made). An
+        sdist needing build requirements it lacks (or anything else going wrong) makes it resolve
+        again the isolated way, which decides, and reports its own failure. GateClosed passes."""
+        try:
+            return self.resolver.resolve(roots, constraints, **how)
+        except HelperError:
+            emit("log", step="resolve", line="resolving again with build isolation")
         return self.resolver.resolve(roots, constraints)
 
     def _resolve_lock(self, inputs: Inputs, sets: Optional[Dict[str, List[Requirement]]]) -> List[Item]:
