@@ -78,12 +78,7 @@ export interface ExecSpec {
   workdir?: string;
   /** Run as this user (e.g. `10001`), not the image's. */
   user?: string;
-  /** Started at once, the command waits for EXEC_GO on its stdin (`-i`); EOF instead: status 1, not run. */
-  waitForGo?: boolean;
 }
-
-/** What a command started with `waitForGo` reads before it runs. */
-export const EXEC_GO = "go\n";
 
 /** Printed by the builder container's main process once it is ready. */
 export const CONTAINER_READY = "wheelwright-container-ready";
@@ -194,9 +189,7 @@ export function execCommand(binary: EngineBinary, spec: ExecSpec): EngineCommand
   if (spec.workdir !== undefined) argv.push("-w", spec.workdir);
   for (const [key, value] of Object.entries(spec.env ?? {})) argv.push("-e", `${key}=${value}`);
   for (const key of spec.secretEnvNames ?? []) argv.push("-e", key);
-  if (spec.waitForGo === true) argv.push("-i");
-  const script = spec.waitForGo === true ? 'umask 022 && read -r go && exec "$@"' : 'umask 022 && exec "$@"';
-  argv.push(spec.container, "sh", "-c", script, "sh", ...spec.argv);
+  argv.push(spec.container, "sh", "-c", 'umask 022 && exec "$@"', "sh", ...spec.argv);
   return { argv, env: {} };
 }
 

@@ -8,7 +8,6 @@ import {
   type ContainerSpec,
   copyInCommand,
   copyOutCommand,
-  EXEC_GO,
   execCommand,
   pauseCommand,
   removeContainersCommand,
@@ -82,15 +81,8 @@ class DockerContainer implements RunningContainer {
       secretEnvNames: Object.keys(options.secretEnv ?? {}),
       workdir: options.workdir,
       ...(options.user === undefined ? {} : { user: options.user }),
-      waitForGo: options.startWhen !== undefined,
     });
-    const go = options.startWhen === undefined ? undefined : new PassThrough();
-    options.startWhen?.then(
-      () => go?.end(EXEC_GO),
-      () => go?.end(),
-    );
     const result = await this.engine.run(command, {
-      ...(go === undefined ? {} : { input: go }),
       env: options.secretEnv ?? {},
       secretEnvNames: Object.keys(options.secretEnv ?? {}),
       onLine: options.onOutput,

@@ -89,11 +89,6 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** The command's output is the user's: connect it to the terminal. */
   inheritStdio?: boolean;
-  /**
-   * Start the command now, but let it run only once this resolves (it exits with status 1 without
-   * running when this rejects): the engine's own set-up of the command overlaps the copy-in.
-   */
-  startWhen?: Promise<unknown>;
 }
 
 export interface ExecResult {

@@ -50,19 +50,29 @@ export interface SessionResult {
 
 export async function runBuildSession(inputs: SessionInputs): Promise<SessionResult> {
   const { sandbox, emit, clock } = inputs;
-  const inputsIn = putSessionInputs(inputs);
+  await step(
+    emit,
+    "source",
+    `copy the source in (${fileCount(inputs.tree.files.length)})`,
+    // One copy for all of it (the helper goes with it into a container): each engine copy costs
+    // a process of the engine's own, and three at once were a third of an app-only build's copying.
+    async () => {
+      const cachedWheels = inputs.cachedWheels;
+      await sandbox.putInputs({
+        source: { files: inputs.tree.files.map((file) => file.path), dir: inputs.tree.dir },
+        ...(cachedWheels !== undefined && cachedWheels.files.length > 0 ? { wheels: cachedWheels } : {}),
+        files: [
+          ...(inputs.netrc !== ""
+            ? [{ dir: sandbox.paths.home, files: [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }] }]
+            : []),
+          { dir: sandbox.paths.input, files: [requestFile(inputs.helper)] },
+        ],
+      });
+    },
+    clock,
+  );
   offerHostFiles(inputs, inputs.helper);
-  // The helper is started while its inputs go in (the engine's set-up of a command takes a tenth
-  // of a second) and runs once they are in; a copy that fails stops it before it runs, and is the
-  // error.
-  const firstPass = helperPass(inputs, inputs.helper, inputsIn);
-  try {
-    await inputsIn;
-  } catch (error) {
-    await firstPass.catch(() => undefined);
-    throw error;
-  }
-  const first = await firstPass;
+  const first = await helperPass(inputs, inputs.helper);
   let full = !inputs.helper.request.appOnly;
   if (!full && !sameRequirements(first.app?.requires ?? [], inputs.previousRequires ?? [])) {
     emit({ type: "notice", message: "the application's requirements changed: building every wheel" });
@@ -82,32 +92,6 @@ export async function runBuildSession(inputs: SessionInputs): Promise<SessionRes
     ({ output, held, read }) => copiedDetail(output.files.length, held, read),
   );
   return { received, full };
-}
-
-/** The source, the wheels from the cache, the netrc and the request: one copy into the builder. */
-function putSessionInputs(inputs: SessionInputs): Promise<void> {
-  const { sandbox } = inputs;
-  return step(
-    inputs.emit,
-    "source",
-    `copy the source in (${fileCount(inputs.tree.files.length)})`,
-    // One copy for all of it (the helper goes with it into a container): each engine copy costs
-    // a process of the engine's own, and three at once were a third of an app-only build's copying.
-    async () => {
-      const cachedWheels = inputs.cachedWheels;
-      await sandbox.putInputs({
-        source: { files: inputs.tree.files.map((file) => file.path), dir: inputs.tree.dir },
-        ...(cachedWheels !== undefined && cachedWheels.files.length > 0 ? { wheels: cachedWheels } : {}),
-        files: [
-          ...(inputs.netrc !== ""
-            ? [{ dir: sandbox.paths.home, files: [{ name: ".netrc", content: inputs.netrc, mode: 0o600 }] }]
-            : []),
-          { dir: sandbox.paths.input, files: [requestFile(inputs.helper)] },
-        ],
-      });
-    },
-    inputs.clock,
-  );
 }
 
 /**
@@ -161,8 +145,8 @@ function putRequest(sandbox: BuildSandbox, helper: HelperInvocation): Promise<vo
   return sandbox.putFiles(sandbox.paths.input, [requestFile(helper)]);
 }
 
-/** Runs the helper on its request, which the caller has put in (or is putting in: `startWhen`). */
-async function helperPass(inputs: SessionInputs, helper: HelperInvocation, startWhen?: Promise<unknown>) {
+/** Runs the helper on its request, which the caller has put in. */
+async function helperPass(inputs: SessionInputs, helper: HelperInvocation) {
   const { sandbox } = inputs;
   const result = await runHelper({
     sandbox,
@@ -173,17 +157,7 @@ async function helperPass(inputs: SessionInputs, helper: HelperInvocation, start
     emit: inputs.emit,
     clock: inputs.clock,
     ...(inputs.hostFiles === undefined ? {} : { onHostFile: inputs.hostFiles.hint }),
-    ...(startWhen === undefined ? {} : { startWhen }),
   });
-  // Not run at all: its inputs never went in (the caller reports why).
-  if (
-    startWhen !== undefined &&
-    !(await startWhen.then(
-      () => true,
-      () => false,
-    ))
-  )
-    return result;
   if (result.exitCode !== 0 || result.aborted) {
     throw await explainHelperFailure(result, {
       sandbox,

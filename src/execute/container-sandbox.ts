@@ -167,13 +167,8 @@ class ContainerSandbox implements BuildSandbox {
   }
 
   async run(argv: readonly string[], options?: ExecOptions) {
-    if (options?.startWhen === undefined) {
-      await this.helperReady();
-      return this.container.exec(argv, options);
-    }
-    // Started now; it runs once the caller's inputs and the helper are in.
-    const inputsIn = options.startWhen;
-    return this.container.exec(argv, { ...options, startWhen: inputsIn.then(() => this.helperReady()) });
+    await this.helperReady();
+    return this.container.exec(argv, options);
   }
 
   async readOutput(into: NodeJS.WritableStream): Promise<void> {

@@ -100,15 +100,6 @@ class LocalSandbox implements BuildSandbox {
   }
 
   async run(argv: readonly string[], runOptions: ExecOptions = {}): Promise<ExecResult> {
-    // No engine to set up here: the command simply starts once its inputs are in.
-    if (
-      runOptions.startWhen !== undefined &&
-      !(await runOptions.startWhen.then(
-        () => true,
-        () => false,
-      ))
-    )
-      return { exitCode: 1, output: "", aborted: false };
     const result = await this.options.runner.run(argv, {
       cwd: runOptions.workdir ?? this.paths.source,
       env: {

@@ -15,8 +15,6 @@ export interface HelperRunOptions {
   clock: () => number;
   /** Told of each `host-file` hint: a fetched wheel that is a copy of the host's own file there. */
   onHostFile?: (at: string) => void;
-  /** The helper is started at once but runs only once this resolves (its inputs are in). */
-  startWhen?: Promise<unknown>;
 }
 
 export interface HelperRunResult {
@@ -137,7 +135,6 @@ export async function runHelper(options: HelperRunOptions): Promise<HelperRunRes
     env: options.env,
     workdir: options.sandbox.paths.work,
     signal,
-    ...(options.startWhen === undefined ? {} : { startWhen: options.startWhen }),
     onOutput: (line) => {
       const message = parseHelperLine(line);
       if (message === undefined) result.output.push(line);

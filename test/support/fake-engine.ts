@@ -60,15 +60,6 @@ export class FakeContainer implements RunningContainer {
   ) {}
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    // A command started early runs (and is recorded) once it may: as a real engine's would.
-    if (
-      options.startWhen !== undefined &&
-      !(await options.startWhen.then(
-        () => true,
-        () => false,
-      ))
-    )
-      return { exitCode: 1, output: "", aborted: false };
     this.engine.record("exec", [this.name, [...argv], options]);
     const result = await this.engine.execScript(argv, options, this);
     for (const line of (result.output ?? "").split("\n").filter((l) => l !== ""))
@@ -77,11 +68,6 @@ export class FakeContainer implements RunningContainer {
   }
 
   async copyIn(stream: NodeJS.ReadableStream, dir: string): Promise<void> {
-    const failure = this.engine.copyInFailure?.(dir);
-    if (failure !== undefined) {
-      this.engine.record("copyIn", [this.name, dir, "failed"]);
-      throw failure;
-    }
     const entries: string[] = [];
     const parser = new tar.Parser({
       onReadEntry: (entry) => {
@@ -201,8 +187,6 @@ export class FakeEngine implements ContainerEngine {
   });
   /** Replaces the tar a container's copyOut streams (for hostile outputs); undefined: the files' own. */
   copyOutTar: ((from: string, container: FakeContainer) => Readable | undefined) | undefined;
-  /** A copy into a container that fails with this error (undefined: it succeeds). */
-  copyInFailure: ((dir: string) => Error | undefined) | undefined;
   features_: EngineFeatures = { buildKit: false, rootless: false };
 
   record(verb: string, args: unknown[]): void {

@@ -3,7 +3,6 @@ import {
   builderRunCommand,
   CONTAINER_READY,
   dockerfileWithLabels,
-  EXEC_GO,
   execCommand,
   imageBuildCommand,
   labelsAsInstruction,
@@ -86,28 +85,6 @@ describe("engine command lines", () => {
     expect(mountValue({ kind: "volume", source: "v", target: "/cache", readOnly: false })).toBe(
       "type=volume,source=v,target=/cache",
     );
-  });
-
-  it("an exec started before its inputs are in keeps stdin (-i) and runs only after reading its go", () => {
-    const { argv } = execCommand("docker", {
-      container: "c1",
-      argv: ["python3", "-m", "x"],
-      waitForGo: true,
-    });
-    expect(argv).toEqual([
-      "docker",
-      "exec",
-      "-i",
-      "c1",
-      "sh",
-      "-c",
-      'umask 022 && read -r go && exec "$@"',
-      "sh",
-      "python3",
-      "-m",
-      "x",
-    ]);
-    expect(EXEC_GO).toBe("go\n");
   });
 
   it("passes secrets to exec by name only, never their value", () => {
