@@ -68,6 +68,11 @@ export class FakeContainer implements RunningContainer {
   }
 
   async copyIn(stream: NodeJS.ReadableStream, dir: string): Promise<void> {
+    const failure = this.engine.copyInFailure?.(dir);
+    if (failure !== undefined) {
+      this.engine.record("copyIn", [this.name, dir, "failed"]);
+      throw failure;
+    }
     const entries: string[] = [];
     const parser = new tar.Parser({
       onReadEntry: (entry) => {
@@ -187,6 +192,8 @@ export class FakeEngine implements ContainerEngine {
   });
   /** Replaces the tar a container's copyOut streams (for hostile outputs); undefined: the files' own. */
   copyOutTar: ((from: string, container: FakeContainer) => Readable | undefined) | undefined;
+  /** A copy into a container that fails with this error (undefined: it succeeds). */
+  copyInFailure: ((dir: string) => Error | undefined) | undefined;
   features_: EngineFeatures = { buildKit: false, rootless: false };
 
   record(verb: string, args: unknown[]): void {

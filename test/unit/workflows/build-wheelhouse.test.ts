@@ -8,6 +8,7 @@ import type { Manifest } from "../../../src/domain/manifest.js";
 import { SBOM_FILE, sbomText } from "../../../src/domain/sbom.js";
 import type { ExecOptions } from "../../../src/engine/engine.js";
 import {
+  EngineFailureError,
   IntegrityError,
   InterruptedError,
   NotReproducibleError,
@@ -592,6 +593,20 @@ describe("build workflow (fake engine, fake helper)", () => {
     expect(error).toBeInstanceOf(ResourceError);
     expect((error as Error).message).toMatch(/ran out of memory while building cffi.*limit: 512m/);
     expect((error as ResourceError).hint).toMatch(/`memory`/);
+  });
+
+  it("a copy-in that fails: the helper never runs; the copy's error is told, nothing published, the builder removed", async () => {
+    const { ctx, engine, project, root } = setup();
+    engine.execScript = goodHelper();
+    await buildWheelhouse(ctx, project, request);
+    const before = wheelhouseBytes(root);
+    engine.calls.length = 0;
+    engine.copyInFailure = () => new EngineFailureError("Could not copy files into the builder");
+    const error = await buildWheelhouse(ctx, project, { ...request, force: true }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("Could not copy files into the builder");
+    expect(engine.calls.filter((call) => call.verb === "copyIn")).toHaveLength(1);
+    expect(engine.calls.filter((call) => call.verb === "exec")).toEqual([]);
+    expectNothingPublished(root, before, engine);
   });
 
   it("interrupted mid-build: the interruption is told, staging removed, the builder removed", async () => {
