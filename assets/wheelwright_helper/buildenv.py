@@ -130,9 +130,9 @@ class BuildEnvs:
 
     def python(self, requirements: Sequence[str], step: str, package: str = "") -> str:
         """The interpreter of an environment holding `requirements`, made now if needed."""
-        reusable = self._reusable(requirements)
-        if reusable is not None:
-            return os.path.join(reusable, "bin", "python")
+        ready = self.ready_python(requirements)
+        if ready is not None:
+            return ready
         key = self.key(requirements)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())

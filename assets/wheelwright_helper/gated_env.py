@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from .buildenv import BuildEnvs, Making, environment_satisfies
 from .pip import pip_runner
 from .resolve import GATE
 
-Satisfies = Callable[[str, Sequence[str]], bool]
 NEEDED = ["setuptools"]
 
 
@@ -27,10 +26,9 @@ class GatedPython:
     into place, repointing the link makes the same process (and the backends it starts) use the
     complete one. The gate opens only then, and only if setuptools is there."""
 
-    def __init__(self, making: Making, link: str, satisfies: Satisfies = environment_satisfies) -> None:
+    def __init__(self, making: Making, link: str) -> None:
         self.making = making
         self.link = link
-        self.satisfies = satisfies
         self._lock = threading.Lock()
         self._taken = False
         self._settled: Union[str, None, bool] = False  # False: not known yet
@@ -60,7 +58,7 @@ class GatedPython:
             folder = self.making.finished.result()
         except BaseException:  # noqa: BLE001 - the app's build meets it again, and reports it
             return None
-        if not self.satisfies(folder, NEEDED):
+        if not environment_satisfies(folder, NEEDED):
             return None
         repointed = self.link + ".new"
         os.symlink(folder, repointed)

@@ -31,7 +31,7 @@ import {
   REPORT_ENTRY,
 } from "../domain/builder-output-entry.js";
 import { ResourceError } from "../errors.js";
-import { MAX_REPORT_BYTES, type OutputLimits } from "./output-limits.js";
+import { MAX_REPORT_BYTES, OutputBudget, type OutputLimits } from "./output-limits.js";
 import { unreadable, violation } from "./output-violations.js";
 import { loadTar } from "./tar-lib.js";
 
@@ -88,8 +88,6 @@ class OutputReceiver {
   private report: unknown;
   private readonly seen = new Set<string>();
   private readonly madeFolders = new Set<OutputFolder>();
-  private fileCount = 0;
-  private totalBytes = 0;
   private readonly writes: Promise<void>[] = [];
   private readonly stop = new AbortController();
   private failure: Error | undefined;
@@ -98,12 +96,16 @@ class OutputReceiver {
     this.signalFailure = resolve;
   });
 
+  private readonly budget: OutputBudget;
+
   constructor(
     private readonly intoDir: string,
     private readonly limits: OutputLimits,
     /** Told of each file once it is whole on the host (so its checks can start while the rest arrives). */
     private readonly onFile: ((file: ReceivedFile) => void) | undefined,
-  ) {}
+  ) {
+    this.budget = new OutputBudget(limits);
+  }
 
   private fail(error: Error): void {
     if (this.failure !== undefined) return;
@@ -194,15 +196,8 @@ class OutputReceiver {
 
   /** The limits, checked from the header before the body is read: a huge declared size costs nothing. */
   private countFile(size: number, isReport: boolean): string | undefined {
-    const { maxFiles, maxFileBytes, maxTotalBytes } = this.limits;
-    this.fileCount += 1;
-    if (this.fileCount > maxFiles) return `more than ${maxFiles} files in the output`;
-    const maxBytes = isReport ? Math.min(MAX_REPORT_BYTES, maxFileBytes) : maxFileBytes;
-    if (size > maxBytes) return `${size} bytes, over the limit of ${maxBytes} bytes per file`;
-    this.totalBytes += size;
-    if (this.totalBytes > maxTotalBytes)
-      return `the output passes its limit of ${maxTotalBytes} bytes in all`;
-    return undefined;
+    const { maxFileBytes } = this.limits;
+    return this.budget.take(size, isReport ? Math.min(MAX_REPORT_BYTES, maxFileBytes) : maxFileBytes);
   }
 
   private async readReport(entry: ReadEntry): Promise<void> {

@@ -14,38 +14,8 @@ import { UntrustedOutputError } from "../errors.js";
 import { sha256File } from "../project/file-hash.js";
 import type { ReceivedFile, ReceivedOutput } from "./builder-output.js";
 import { heldEntries, landingPath, untrusted } from "./held-wheels.js";
-import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from "./output-limits.js";
+import { DEFAULT_OUTPUT_LIMITS, OutputBudget, type OutputLimits } from "./output-limits.js";
 import { violation } from "./output-violations.js";
-
-/**
- * What the host's own files may add to the output: the limits on what the builder hands over hold
- * for what it makes the host copy too (a builder naming every file of a large local mirror would
- * fill the host's disk as surely as one handing them over).
- */
-class HostFileBudget {
-  private files: number;
-  private bytes: number;
-
-  constructor(
-    private readonly limits: OutputLimits,
-    already: readonly { size: number }[] = [],
-  ) {
-    this.files = already.length;
-    this.bytes = already.reduce((sum, file) => sum + file.size, 0);
-  }
-
-  /** The limit a file of `size` bytes would pass, or undefined (and it is counted). */
-  take(size: number): string | undefined {
-    const { maxFiles, maxFileBytes, maxTotalBytes } = this.limits;
-    if (size > maxFileBytes) return `over the limit of ${maxFileBytes} bytes for one file`;
-    if (this.files + 1 > maxFiles) return `more than ${maxFiles} files in the output`;
-    if (this.bytes + size > maxTotalBytes)
-      return `the output passes its limit of ${maxTotalBytes} bytes in all`;
-    this.files += 1;
-    this.bytes += size;
-    return undefined;
-  }
-}
 
 interface EarlyCopy extends ReceivedFile {
   /** The host file it was copied from, links resolved. */
@@ -59,7 +29,7 @@ interface EarlyCopy extends ReceivedFile {
 export class EarlyHostFiles {
   private offered: readonly string[] = [];
   private skipped: ReadonlySet<string> = new Set();
-  private budget = new HostFileBudget(DEFAULT_OUTPUT_LIMITS);
+  private budget = new OutputBudget(DEFAULT_OUTPUT_LIMITS);
   private readonly copies = new Map<string, Promise<EarlyCopy>>();
 
   constructor(
@@ -74,7 +44,7 @@ export class EarlyHostFiles {
   offer(folders: readonly string[], heldNames: Iterable<string>, limits: OutputLimits): void {
     this.offered = folders;
     this.skipped = new Set(heldNames);
-    this.budget = new HostFileBudget(limits);
+    this.budget = new OutputBudget(limits);
   }
 
   /** The builder says it fetched the host's file `at`: copy it now, if it is one the host offered. */
@@ -147,7 +117,7 @@ export async function takeHostFiles(
   const entries = parsed.data.wheels.filter((entry) => entry.at !== undefined && entry.held === undefined);
   if (entries.length === 0) return { output: received, taken: 0 };
   const names = new Set(received.files.map((file) => file.filename));
-  const budget = new HostFileBudget(limits, received.files);
+  const budget = new OutputBudget(limits, received.files);
   const files: ReceivedFile[] = [];
   for (const entry of entries) {
     const source = hostPathOf(entry.at!, entry.filename, offered);
